@@ -1,0 +1,10 @@
+DROP TABLE filings;
+DROP TABLE document_events;
+DROP TABLE reviews;
+DROP TABLE document_revisions;
+DROP TABLE documents;
+DROP TABLE number_series;
+DROP TABLE calendar_days;
+DROP TABLE users;
+DROP TABLE agencies;
+DROP TABLE settings;

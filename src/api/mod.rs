@@ -1,0 +1,119 @@
+//! The JSON API under `/api/v1`: handlers, request and response types, and the OpenAPI
+//! document generated from them.
+
+pub mod agencies;
+pub mod auth;
+pub mod health;
+pub mod json;
+pub mod openapi;
+pub mod paging;
+pub mod settings;
+pub mod users;
+
+use std::str::FromStr;
+
+use actix_web::{dev::ResourceDef, web, HttpRequest, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::error::AppError;
+
+/// The document's frame; paths and schemas are collected from the handlers themselves.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "normreg",
+        description = "Registry of administrative normative documents (行政规范性文件): drafting, legality review, deliberation, unified numbering, publication, filing, expiry and the public catalogue.",
+        license(name = "MIT")
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+            ),
+        );
+    }
+}
+
+/// Every route of the service, for both the real app and the OpenAPI generation.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz).service(
+        scope::scope("/api/v1")
+            .service(openapi::openapi_json)
+            .service(auth::login)
+            .service(auth::me)
+            .service(agencies::create_agency)
+            .service(agencies::list_agencies)
+            .service(agencies::get_agency)
+            .service(users::create_user)
+            .service(users::list_users)
+            .service(users::get_user)
+            .service(settings::get_policy)
+            .service(settings::put_policy)
+            .service(settings::put_calendar),
+    );
+}
+
+/// Parses an id from the path; a malformed id is simply not found.
+pub fn path_id<T: FromStr>(raw: &str, what: &'static str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound(what))
+}
+
+/// The paths and methods of the OpenAPI document, to answer 405 rather than 404 for a known
+/// path with an unknown method.
+#[derive(Clone, Default)]
+pub struct KnownPaths(Vec<(ResourceDef, Vec<String>)>);
+
+impl KnownPaths {
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let mut out = Vec::new();
+        for (path, item) in spec.paths.paths.iter() {
+            let value = serde_json::to_value(item).unwrap_or_default();
+            let methods: Vec<String> = value
+                .as_object()
+                .map(|o| {
+                    o.keys()
+                        .filter(|k| {
+                            ["get", "put", "post", "delete", "patch", "head"].contains(&k.as_str())
+                        })
+                        .map(|k| k.to_uppercase())
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push((ResourceDef::new(path.as_str()), methods));
+        }
+        Self(out)
+    }
+
+    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let methods: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .flat_map(|(_, m)| m.clone())
+            .collect();
+        (!methods.is_empty()).then_some(methods)
+    }
+}
+
+/// Where unmatched requests end: 405 for a known path, else 404, both as problem+json.
+pub async fn fallback(
+    req: HttpRequest,
+    known: web::Data<KnownPaths>,
+) -> Result<HttpResponse, AppError> {
+    match known.allowed(req.path()) {
+        Some(allow) => Err(AppError::MethodNotAllowed { allow }),
+        None => Err(AppError::NotFound("resource")),
+    }
+}

@@ -1,0 +1,53 @@
+//! Pagination of lists: `page` from 1, `per_page` default 20 and at most 100.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::AppError;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page, 1–100 (default 20).
+    pub per_page: Option<i64>,
+}
+
+/// A checked page request.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Page {
+    pub fn from_query(page: Option<i64>, per_page: Option<i64>) -> Result<Self, AppError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(20);
+        if !(1..=1_000_000).contains(&page) {
+            return Err(AppError::invalid("page", "must be a whole number from 1"));
+        }
+        if !(1..=100).contains(&per_page) {
+            return Err(AppError::invalid("per_page", "must be between 1 and 100"));
+        }
+        Ok(Self { page, per_page })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    pub fn wrap<T>(&self, items: Vec<T>, total: i64) -> Paged<T> {
+        Paged { items, page: self.page, per_page: self.per_page, total }
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}

@@ -1,0 +1,7 @@
+//! Who is calling: password hashing, tokens, and the extractors handlers use.
+
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+
+pub use extractor::AuthUser;

@@ -1,0 +1,114 @@
+//! The command line: `serve` (the default), `migrate`, `create-admin`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::db;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::domain::role::Roles;
+use crate::startup::Application;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "normreg",
+    version,
+    about = "Registry of administrative normative documents (行政规范性文件)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the public pages (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin account (password from NORMREG_ADMIN_PASSWORD or --password).
+    CreateAdmin {
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, env = "NORMREG_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+/// Runs one command and turns its outcome into an exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("normreg: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = actix_web::rt::System::new().block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::CreateAdmin { username, password } => {
+                create_admin(config, username, password).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("normreg: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let url = config.database_url.clone();
+    let app = Application::build(config, clock).await.map_err(|e| e.to_string())?;
+    tracing::info!(port = app.port(), database = ?url.backend(), "normreg serving");
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let n = db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    println!("applied {n} migration(s)");
+    Ok(())
+}
+
+async fn create_admin(config: Config, username: String, password: String) -> Result<(), String> {
+    let username =
+        crate::api::users::parse_username(&username).map_err(|m| format!("username {m}"))?;
+    crate::auth::password::check_strength(&password).map_err(|m| format!("password {m}"))?;
+    let hash = crate::auth::password::hash(&password)?;
+    let roles = Roles::parse(&["admin"]).map_err(|e| e.to_string())?;
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::with_startup_lock(&mut conn, |conn| {
+        db::run_migrations(conn)?;
+        if db::users::find_by_username(conn, &username)?.is_some() {
+            return Err(crate::error::AppError::conflict(
+                "username_taken",
+                format!("user `{username}` exists"),
+            ));
+        }
+        db::users::insert(
+            conn,
+            &db::users::UserRow {
+                id: crate::domain::ids::UserId::new().to_string(),
+                username: username.clone(),
+                password_hash: hash,
+                agency_id: None,
+                roles: roles.to_storage(),
+                created_at: SystemClock.now().naive_utc(),
+            },
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    println!("created admin `{username}`");
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Configuration from the environment variables of CONTRACT.md, with their defaults.
+
+use std::path::PathBuf;
+
+use crate::db::DatabaseUrl;
+
+/// Everything the service is told at start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind: String,
+    /// `NORMREG_JWT_SECRET`; when unset a secret is generated once and kept in the database.
+    pub jwt_secret: Option<String>,
+    /// `NORMREG_ADMIN_PASSWORD` for the first admin; when unset a random one is printed once.
+    pub admin_password: Option<String>,
+    pub token_ttl_seconds: i64,
+    pub body_limit: usize,
+    pub pool_size: u32,
+    pub workers: usize,
+    /// A screening rule file replacing the shipped default.
+    pub screening_rules: Option<PathBuf>,
+    /// Run the daily expiry job inside `serve`.
+    pub run_scheduler: bool,
+    /// Beijing time of the daily expiry run, `HH:MM`.
+    pub expiry_time: chrono::NaiveTime,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/normreg.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+impl Config {
+    /// Reads the environment; a malformed value is an error that names the variable.
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{name} must be a whole number, got `{v}`")),
+            }
+        };
+        let database_url = DatabaseUrl::parse(
+            &var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+        )?;
+        let expiry_time = match var("NORMREG_EXPIRY_TIME") {
+            None => chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
+            Some(v) => chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M")
+                .map_err(|_| format!("NORMREG_EXPIRY_TIME must be HH:MM, got `{v}`"))?,
+        };
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Self {
+            database_url,
+            bind: var("NORMREG_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
+            jwt_secret: var("NORMREG_JWT_SECRET"),
+            admin_password: var("NORMREG_ADMIN_PASSWORD"),
+            token_ttl_seconds: number("NORMREG_TOKEN_TTL_SECONDS", 3600)? as i64,
+            body_limit: number("NORMREG_BODY_LIMIT", 2 * 1024 * 1024)? as usize,
+            pool_size: number("NORMREG_DB_POOL_SIZE", 16)? as u32,
+            workers: number("NORMREG_WORKERS", workers as u64)? as usize,
+            screening_rules: var("NORMREG_SCREENING_RULES").map(PathBuf::from),
+            run_scheduler: var("NORMREG_SCHEDULER").map(|v| v != "off").unwrap_or(true),
+            expiry_time,
+        })
+    }
+
+    /// A configuration for tests and tools: the given database, an ephemeral port.
+    pub fn for_database(database_url: DatabaseUrl) -> Self {
+        Self {
+            database_url,
+            bind: "127.0.0.1:0".into(),
+            jwt_secret: None,
+            admin_password: None,
+            token_ttl_seconds: 3600,
+            body_limit: 2 * 1024 * 1024,
+            pool_size: 8,
+            workers: 2,
+            screening_rules: None,
+            run_scheduler: false,
+            expiry_time: chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
+        }
+    }
+}

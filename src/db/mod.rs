@@ -1,0 +1,259 @@
+//! The database: one connection enum over SQLite and PostgreSQL, the pool, migrations and
+//! transactions. This folder is the only place that may `match` on the backend.
+
+pub mod agencies;
+pub mod calendar;
+pub mod schema;
+pub mod settings;
+pub mod users;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any key works as long as every instance uses the same one: it serialises migrations of
+/// instances that start together on one PostgreSQL database.
+const STARTUP_LOCK_KEY: i64 = 0x006e_6f72_6d72_6567;
+
+/// One connection to whichever engine `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Postgres(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// The two engines normreg runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A parsed `DATABASE_URL`. The scheme decides the engine, because SQLite would accept any
+/// string as a file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+            if path.is_empty() || path.contains(":memory:") {
+                return Err(format!(
+                    "DATABASE_URL `{raw}` must name a file, e.g. sqlite://data/normreg.db"
+                ));
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Ok(Self::Postgres(raw.to_string()))
+        } else {
+            Err(format!(
+                "DATABASE_URL must start with sqlite:// or postgres://, got `{}`",
+                redact(raw)
+            ))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Hides a password in a URL before it reaches a log or an error message.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+/// Opens connections for the pool, with the per-connection SQLite settings.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the one writer; FULL sync so that nothing
+                // acknowledged is lost on power failure; the busy timeout makes writers queue
+                // instead of failing.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Builds the pool, creating the SQLite file's folder when needed.
+pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, AppError> {
+    if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                AppError::internal(format!("cannot create folder {}: {e}", dir.display()))
+            })?;
+        }
+    }
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(30))
+        .build(Manager { url: url.clone() })
+        .map_err(|e| AppError::internal(format!("cannot connect to the database: {e}")))
+}
+
+/// Runs `work` while holding the start-up lock: a PostgreSQL advisory lock, or SQLite's
+/// write lock. Instances starting together on one database migrate and seed one at a time.
+pub fn with_startup_lock<T, F>(conn: &mut DbConn, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    match conn {
+        DbConn::Postgres(_) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
+                .execute(conn)?;
+            let result = work(conn);
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"))
+                .execute(conn)?;
+            result
+        }
+        DbConn::Sqlite(_) => write_tx(conn, work),
+    }
+}
+
+/// Applies pending migrations of the connection's engine; call it under the start-up lock.
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, AppError> {
+    let applied = match conn {
+        DbConn::Postgres(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| AppError::internal(format!("migration failed: {e}")))
+}
+
+/// Runs `work` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, because a
+/// deferred transaction that reads and then writes fails with "database is locked" under
+/// concurrency instead of waiting its turn.
+pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    match conn {
+        DbConn::Postgres(_) => conn.transaction(work),
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => {
+                    if let Err(e) =
+                        <DbConn as Connection>::TransactionManager::commit_transaction(conn)
+                    {
+                        let _ =
+                            <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+                        return Err(e.into());
+                    }
+                    Ok(value)
+                }
+                Err(e) => {
+                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Whether a diesel error is a unique-constraint violation, on either engine.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// The pool plus the helpers that move blocking database work off the async workers.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    pub fn new(pool: Pool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Runs `work` on the blocking pool with a connection and no transaction (reads).
+    pub async fn read<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(AppError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Runs `work` on the blocking pool inside one write transaction.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(move |conn| write_tx(conn, work)).await
+    }
+}

@@ -1,0 +1,163 @@
+//! The diesel schema, kept by hand in portable types that mean the same on both engines.
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    agencies (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Text>,
+        issuance_prefix -> Nullable<Text>,
+        registration_prefix -> Nullable<Text>,
+        filing_authority_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        agency_id -> Nullable<Text>,
+        roles -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        name -> Text,
+        is_off_day -> Bool,
+    }
+}
+
+diesel::table! {
+    number_series (kind, prefix, year) {
+        kind -> Text,
+        prefix -> Text,
+        year -> Integer,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        lineage_id -> Text,
+        version -> Integer,
+        agency_id -> Text,
+        status -> Text,
+        title -> Text,
+        body -> Text,
+        revision -> Integer,
+        provisional -> Bool,
+        validity_years -> Nullable<Integer>,
+        legal_basis -> Nullable<Text>,
+        drafting_notes -> Nullable<Text>,
+        affects_rights -> Bool,
+        review_due_on -> Nullable<Date>,
+        meeting -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        issuance_number -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        published_on -> Nullable<Date>,
+        effective_on -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        channel -> Nullable<Text>,
+        early_effect_reason -> Nullable<Text>,
+        ended_state -> Nullable<Text>,
+        ended_on -> Nullable<Date>,
+        ended_reason -> Nullable<Text>,
+        ended_by_document_id -> Nullable<Text>,
+        supersedes_id -> Nullable<Text>,
+        superseded_by_id -> Nullable<Text>,
+        imported -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_revisions (document_id, revision) {
+        document_id -> Text,
+        revision -> Integer,
+        title -> Text,
+        body -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Text,
+        document_id -> Text,
+        revision -> Integer,
+        reviewer_id -> Text,
+        conclusion -> Text,
+        opinion -> Text,
+        findings -> Text,
+        responses -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_events (id) {
+        id -> BigInt,
+        document_id -> Text,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        payload -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    filings (id) {
+        id -> Text,
+        document_id -> Text,
+        agency_id -> Text,
+        authority_id -> Text,
+        report -> Text,
+        materials -> Text,
+        submitted_on -> Date,
+        due_on -> Date,
+        on_time -> Bool,
+        complete -> Bool,
+        status -> Text,
+        decision_reason -> Nullable<Text>,
+        correction_due_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
+        decided_by -> Nullable<Text>,
+        resubmissions -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    agencies,
+    users,
+    calendar_days,
+    number_series,
+    documents,
+    document_revisions,
+    reviews,
+    document_events,
+    filings,
+);

@@ -1,0 +1,12 @@
+//! The pure rules of normreg: no actix, no diesel, no I/O. Read this folder to learn the
+//! domain (../shared/domain.md) without reading any SQL.
+
+pub mod agency;
+pub mod calendar;
+pub mod clock;
+pub mod ids;
+pub mod lifecycle;
+pub mod numbering;
+pub mod policy;
+pub mod role;
+pub mod validity;

@@ -1,0 +1,11 @@
+//! normreg: a registry of administrative normative documents (行政规范性文件).
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,8 @@
+//! The `normreg` binary: parse the command line and hand over to [`normreg::cli`].
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    normreg::telemetry::init();
+    normreg::cli::run(normreg::cli::Cli::parse())
+}

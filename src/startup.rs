@@ -1,0 +1,190 @@
+//! Builds the application, shared by `main` and the tests: pool, migrations, first-start
+//! set-up, and the HTTP server bound to its port.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+use utoipa_actix_web::AppExt;
+
+use crate::api::{self, openapi::SpecJson, KnownPaths};
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::db::{self, Db, DbConn};
+use crate::domain::calendar::HolidayYear;
+use crate::domain::clock::Clock;
+use crate::error::AppError;
+use crate::telemetry;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+}
+
+/// A running server and the port it listens on.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Connects, migrates, performs first-start set-up and binds the listener.
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
+        let state = web::Data::new(prepare(config, clock).await?);
+        let listener = TcpListener::bind(&state.config.bind).map_err(|e| {
+            AppError::internal(format!("cannot listen on {}: {e}", state.config.bind))
+        })?;
+        let port = listener.local_addr().map_err(|e| AppError::internal(e.to_string()))?.port();
+        let spec = api::openapi::document();
+        let known = web::Data::new(KnownPaths::from_spec(&spec));
+        let spec_json = web::Data::new(SpecJson(api::openapi::document_json()));
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(known.clone())
+                .app_data(spec_json.clone())
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| AppError::NotFound("resource").into()),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    AppError::bad_request("invalid_query", format!("invalid query string: {e}"))
+                        .into()
+                }))
+                .wrap(Compress::default())
+                .wrap(from_fn(telemetry::request_id))
+                .into_utoipa_app()
+                .configure(api::routes)
+                .into_app()
+                .default_service(web::to(api::fallback))
+        })
+        .workers(state.config.workers.max(1))
+        .listen(listener)
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .run();
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Everything before the listener: pool, migrations, secret, first admin, calendar.
+pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let db = Db::new(pool);
+    let boot_config = config.clone();
+    let boot_clock = clock.clone();
+    let secret = db
+        .read(move |conn| {
+            db::with_startup_lock(conn, |conn| bootstrap(conn, &boot_config, boot_clock.as_ref()))
+        })
+        .await?;
+    let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
+    Ok(AppState { db, jwt, clock, config })
+}
+
+/// Runs under the start-up lock, so instances starting together do it once between them.
+fn bootstrap(conn: &mut DbConn, config: &Config, clock: &dyn Clock) -> Result<String, AppError> {
+    let applied = db::run_migrations(conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    let secret = match &config.jwt_secret {
+        Some(s) if s.len() >= 32 => s.clone(),
+        Some(_) => {
+            return Err(AppError::internal("NORMREG_JWT_SECRET must be at least 32 characters"))
+        }
+        None => db::settings::get_or_insert(conn, "jwt_secret", &random_token(48))?,
+    };
+    if db::users::count(conn)? == 0 {
+        create_first_admin(conn, config.admin_password.clone(), clock)?;
+    }
+    seed_calendar(conn)?;
+    Ok(secret)
+}
+
+/// The first `admin`: password from the environment, else a random one printed once.
+fn create_first_admin(
+    conn: &mut DbConn,
+    password: Option<String>,
+    clock: &dyn Clock,
+) -> Result<(), AppError> {
+    let (password, generated) = match password {
+        Some(p) => (p, false),
+        None => (random_token(18), true),
+    };
+    crate::auth::password::check_strength(&password)
+        .map_err(|m| AppError::internal(format!("NORMREG_ADMIN_PASSWORD {m}")))?;
+    let hash = crate::auth::password::hash(&password).map_err(AppError::internal)?;
+    db::users::insert(
+        conn,
+        &db::users::UserRow {
+            id: crate::domain::ids::UserId::new().to_string(),
+            username: "admin".into(),
+            password_hash: hash,
+            agency_id: None,
+            roles: "admin".into(),
+            created_at: clock.now().naive_utc(),
+        },
+    )?;
+    if generated {
+        // Printed once, on the only start that creates the account.
+        println!("normreg: created user `admin` with password: {password}");
+        tracing::warn!("created user `admin` with a generated password (printed above); change it");
+    } else {
+        tracing::info!("created user `admin` with the password from NORMREG_ADMIN_PASSWORD");
+    }
+    Ok(())
+}
+
+/// The official calendars shipped with the binary; years already stored are left as edited.
+const SHIPPED_CALENDARS: [&str; 7] = [
+    include_str!("../assets/holidays/2020.json"),
+    include_str!("../assets/holidays/2021.json"),
+    include_str!("../assets/holidays/2022.json"),
+    include_str!("../assets/holidays/2023.json"),
+    include_str!("../assets/holidays/2024.json"),
+    include_str!("../assets/holidays/2025.json"),
+    include_str!("../assets/holidays/2026.json"),
+];
+
+fn seed_calendar(conn: &mut DbConn) -> Result<(), AppError> {
+    let present = db::calendar::years(conn)?;
+    for text in SHIPPED_CALENDARS {
+        let year: HolidayYear = serde_json::from_str(text)
+            .map_err(|e| AppError::internal(format!("shipped calendar unreadable: {e}")))?;
+        if !present.contains(&year.year) {
+            db::calendar::replace_year(conn, &year)?;
+        }
+    }
+    Ok(())
+}
+
+/// A random URL-safe token of `bytes` random bytes, hex-encoded.
+pub fn random_token(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

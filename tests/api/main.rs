@@ -1,0 +1,7 @@
+//! Black-box tests of normreg over real HTTP, each on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod openapi;
+mod robustness;
