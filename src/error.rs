@@ -185,6 +185,13 @@ impl ResponseError for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
+        // A unique violation that slipped past the checks is a race with another request.
+        if crate::db::is_unique_violation(&e) {
+            return AppError::conflict(
+                "unique_violation",
+                "another request just wrote the same value; retry",
+            );
+        }
         AppError::Internal(format!("database: {e}"))
     }
 }

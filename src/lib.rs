@@ -9,3 +9,4 @@ pub mod domain;
 pub mod error;
 pub mod startup;
 pub mod telemetry;
+pub mod web;

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::db::{self, Db, DbConn};
 use crate::domain::calendar::HolidayYear;
 use crate::domain::clock::Clock;
+use crate::domain::screening::RuleSet;
 use crate::error::AppError;
 use crate::telemetry;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
+    /// Screening rules for submitted drafts: the shipped set or `NORMREG_SCREENING_RULES`.
+    pub screening: RuleSet,
 }
 
 /// A running server and the port it listens on.
@@ -63,6 +66,7 @@ impl Application {
                 .into_utoipa_app()
                 .configure(api::routes)
                 .into_app()
+                .configure(crate::web::routes)
                 .default_service(web::to(api::fallback))
         })
         .workers(state.config.workers.max(1))
@@ -101,7 +105,21 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         })
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
-    Ok(AppState { db, jwt, clock, config })
+    let screening = load_screening_rules(&config)?;
+    Ok(AppState { db, jwt, clock, config, screening })
+}
+
+/// The rule file named by the configuration, else the default rules shipped in the binary.
+fn load_screening_rules(config: &Config) -> Result<RuleSet, AppError> {
+    let Some(path) = &config.screening_rules else {
+        return Ok(RuleSet::default_rules());
+    };
+    let json = std::fs::read_to_string(path).map_err(|e| {
+        AppError::internal(format!("cannot read screening rules {}: {e}", path.display()))
+    })?;
+    RuleSet::from_json(&json).map_err(|e| {
+        AppError::internal(format!("screening rules {} are invalid: {e}", path.display()))
+    })
 }
 
 /// Runs under the start-up lock, so instances starting together do it once between them.

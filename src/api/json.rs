@@ -20,46 +20,83 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.config.body_limit)
-            .unwrap_or(2 * 1024 * 1024);
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                mime == "application/json" || mime.ends_with("+json")
-            })
-            .unwrap_or(false);
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read_json_body(req, payload, false);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(AppError::UnsupportedMediaType(
-                    "send the body as Content-Type: application/json".into(),
-                ));
-            }
-            if declared_len.is_some_and(|n| n > limit) {
-                return Err(AppError::PayloadTooLarge { limit });
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse(&body).map(ApiJson)
+            let bytes = body.await?;
+            parse(&bytes).map(ApiJson)
         })
     }
+}
+
+/// A JSON body that may be left out entirely (an empty body is `None`); a body that is
+/// present is held to the same rules as [`ApiJson`].
+#[derive(Debug)]
+pub struct MaybeJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json_body(req, payload, true);
+        Box::pin(async move {
+            let bytes = body.await?;
+            if bytes.is_empty() {
+                Ok(MaybeJson(None))
+            } else {
+                parse(&bytes).map(|v| MaybeJson(Some(v)))
+            }
+        })
+    }
+}
+
+/// Reads the body within the size limit, insisting on a JSON content type unless the body may
+/// be absent and is.
+fn read_json_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    may_be_empty: bool,
+) -> Pin<Box<dyn Future<Output = Result<web::BytesMut, AppError>>>> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.config.body_limit)
+        .unwrap_or(2 * 1024 * 1024);
+    let content_type_ok = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            mime == "application/json" || mime.ends_with("+json")
+        })
+        .unwrap_or(false);
+    let declared_len = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        let may_skip_type = may_be_empty && declared_len.unwrap_or(0) == 0;
+        if !content_type_ok && !may_skip_type {
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as Content-Type: application/json".into(),
+            ));
+        }
+        if declared_len.is_some_and(|n| n > limit) {
+            return Err(AppError::PayloadTooLarge { limit });
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(AppError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    })
 }
 
 /// Parses JSON, telling a syntax error (400) from a well-formed body with wrong content (422).
@@ -69,6 +106,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             "empty_body",
             "the request body is empty; send a JSON object",
         ));
+    }
+    // PostgreSQL cannot store NUL in text; refuse it here for both engines alike.
+    if body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Err(AppError::invalid("body", "text must not contain the NUL character (\\u0000)"));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {

@@ -3,19 +3,24 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod documents;
+pub mod filings;
 pub mod health;
 pub mod json;
 pub mod openapi;
 pub mod paging;
+pub mod public;
+pub mod scope;
 pub mod settings;
 pub mod users;
+pub mod workflow;
 
 use std::str::FromStr;
 
 use actix_web::{dev::ResourceDef, web, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
 
@@ -49,7 +54,7 @@ impl Modify for BearerAuth {
 /// Every route of the service, for both the real app and the OpenAPI generation.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz).service(health::readyz).service(
-        scope::scope("/api/v1")
+        utoipa_actix_web::scope::scope("/api/v1")
             .service(openapi::openapi_json)
             .service(auth::login)
             .service(auth::me)
@@ -61,7 +66,25 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(users::get_user)
             .service(settings::get_policy)
             .service(settings::put_policy)
-            .service(settings::put_calendar),
+            .service(settings::put_calendar)
+            .service(documents::create_document)
+            .service(documents::list_documents)
+            .service(documents::get_document)
+            .service(documents::edit_document)
+            .service(documents::document_history)
+            .service(workflow::submit)
+            .service(workflow::review)
+            .service(workflow::list_reviews)
+            .service(workflow::deliberation)
+            .service(workflow::register)
+            .service(workflow::publish)
+            .service(public::list_public_documents)
+            .service(public::get_public_document)
+            .service(public::lookup_number)
+            .service(filings::file_document)
+            .service(filings::list_filings)
+            .service(filings::decide_filing)
+            .service(filings::filing_stats),
     );
 }
 

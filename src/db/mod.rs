@@ -3,7 +3,13 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod documents;
+pub mod expiry;
+pub mod filings;
+pub mod numbering;
+pub mod public;
 pub mod schema;
+pub mod search;
 pub mod settings;
 pub mod users;
 

@@ -146,6 +146,7 @@ diesel::table! {
         resubmissions -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        found_unlawful -> Bool,
     }
 }
 

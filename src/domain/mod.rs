@@ -3,10 +3,14 @@
 
 pub mod agency;
 pub mod calendar;
+pub mod cjk_tokens;
 pub mod clock;
+pub mod filing;
 pub mod ids;
 pub mod lifecycle;
 pub mod numbering;
 pub mod policy;
 pub mod role;
+pub mod screening;
+pub mod text;
 pub mod validity;

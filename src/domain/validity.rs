@@ -169,7 +169,7 @@ pub fn valid_until(
 }
 
 /// Status of a document on a given day (时效性), as shown in public catalogues.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Validity {
     NotYetEffective,

@@ -15,7 +15,7 @@ db_test!(login_succeeds_with_the_right_password_only, |app| {
     assert_eq!(ok.status, 200, "{}", ok.body);
     let body = ok.json();
     assert_eq!(body["token_type"], "Bearer");
-    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(body["expires_in"], TOKEN_TTL_SECONDS);
     let token = body["access_token"].as_str().unwrap();
     let me = app.client.get("/api/v1/me", Some(token)).json();
     assert_eq!(me["username"], "admin");

@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 pub const PASSWORD: &str = "password-for-tests";
+pub const TOKEN_TTL_SECONDS: i64 = 400 * 24 * 3600;
 
 /// Which engine a test half runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +105,17 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
+/// The configuration every test server starts with.
+pub fn test_config(database_url: &str) -> Result<Config, String> {
+    let mut config = Config::for_database(DatabaseUrl::parse(database_url)?);
+    config.admin_password = Some(ADMIN_PASSWORD.into());
+    config.jwt_secret = Some(JWT_SECRET.into());
+    // Tests move the clock by months; tokens must outlive such jumps (expiry itself is
+    // tested with hand-made tokens).
+    config.token_ttl_seconds = TOKEN_TTL_SECONDS;
+    Ok(config)
+}
+
 /// A running server.
 pub struct TestServer {
     pub base: String,
@@ -114,10 +126,7 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the real application on `database_url` in its own thread and runtime.
     pub fn start(database_url: &str, clock: ManualClock) -> Result<Self, String> {
-        let mut config = Config::for_database(DatabaseUrl::parse(database_url)?);
-        config.admin_password = Some(ADMIN_PASSWORD.into());
-        config.jwt_secret = Some(JWT_SECRET.into());
-        Self::start_with(config, clock)
+        Self::start_with(test_config(database_url)?, clock)
     }
 
     pub fn start_with(config: Config, clock: ManualClock) -> Result<Self, String> {
@@ -167,9 +176,16 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh app on `engine`; `None` for PostgreSQL without `TEST_DATABASE_URL`.
     pub fn spawn(engine: Engine) -> Option<Self> {
+        Self::spawn_with(engine, |_| {})
+    }
+
+    /// A fresh app whose configuration `adjust` may change first (benches size the pools).
+    pub fn spawn_with(engine: Engine, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
         let db = TestDatabase::create(engine)?;
         let clock = ManualClock::at_date(date("2026-03-02"));
-        let server = TestServer::start(&db.url, clock.clone()).expect("server starts");
+        let mut config = test_config(&db.url).expect("config");
+        adjust(&mut config);
+        let server = TestServer::start_with(config, clock.clone()).expect("server starts");
         let client = Client::new(&server.base);
         Some(Self { engine, server, clock, client, db })
     }

@@ -3,5 +3,9 @@
 mod helpers;
 
 mod accounts;
+mod fixtures;
+mod lifecycle;
+mod numbering;
 mod openapi;
+mod public;
 mod robustness;

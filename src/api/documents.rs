@@ -1,0 +1,494 @@
+//! Drafting: create, edit, list and read documents in the caller's scope, and their history.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::json::ApiJson;
+use super::paging::{Page, Paged};
+use super::path_id;
+use super::scope::{load_document, require_own_agency, visible_agencies};
+use crate::auth::AuthUser;
+use crate::db::{self, documents::DocumentRow, documents::NewEvent};
+use crate::domain::ids::DocumentId;
+use crate::domain::lifecycle::{transition, Action, Status};
+use crate::domain::role::Role;
+use crate::domain::text;
+use crate::domain::validity::{validity_on, Validity};
+use crate::error::{AppError, FieldError, Problem};
+use crate::startup::AppState;
+
+/// A document as its agency and reviewers see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: String,
+    /// Shared by every version of the same document.
+    pub lineage_id: String,
+    pub version: i32,
+    pub agency_id: String,
+    pub status: Status,
+    /// The status in Chinese.
+    pub status_label: String,
+    pub title: String,
+    pub body: String,
+    /// Number of the current text revision.
+    pub revision: i32,
+    pub provisional: bool,
+    pub validity_years: Option<i32>,
+    pub legal_basis: Option<String>,
+    pub drafting_notes: Option<String>,
+    pub affects_rights: bool,
+    pub review_due_on: Option<NaiveDate>,
+    /// Under review past its due date.
+    pub review_overdue: bool,
+    pub meeting: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    /// 文号
+    pub issuance_number: Option<String>,
+    /// 统一登记号
+    pub registration_number: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub channel: Option<String>,
+    pub early_effect_reason: Option<String>,
+    /// For published documents: `not_yet_effective`, `in_force`, `amended`, `expired`,
+    /// `declared_invalid`, `repealed` or `revoked`, as of today.
+    pub validity: Option<Validity>,
+    pub validity_label: Option<String>,
+    pub ended_on: Option<NaiveDate>,
+    pub ended_reason: Option<String>,
+    pub ended_by_document_id: Option<String>,
+    pub supersedes_id: Option<String>,
+    pub superseded_by_id: Option<String>,
+    pub imported: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The validity of a published document on `day`; `None` before publication.
+pub fn validity_of(row: &DocumentRow, day: NaiveDate) -> Option<Validity> {
+    if row.status != Status::Published.as_str() {
+        return None;
+    }
+    let (effective, until) = (row.effective_on?, row.valid_until?);
+    let ended = row.ended_state.as_deref().and_then(Validity::parse).zip(row.ended_on);
+    Some(validity_on(day, effective, until, ended))
+}
+
+impl DocumentView {
+    pub fn new(row: DocumentRow, today: NaiveDate) -> Self {
+        let status = Status::parse(&row.status).unwrap_or(Status::Draft);
+        let validity = validity_of(&row, today);
+        Self {
+            review_overdue: status == Status::UnderReview
+                && row.review_due_on.is_some_and(|d| today > d),
+            status_label: status.chinese().to_string(),
+            status,
+            validity_label: validity.map(|v| v.chinese().to_string()),
+            validity,
+            id: row.id,
+            lineage_id: row.lineage_id,
+            version: row.version,
+            agency_id: row.agency_id,
+            title: row.title,
+            body: row.body,
+            revision: row.revision,
+            provisional: row.provisional,
+            validity_years: row.validity_years,
+            legal_basis: row.legal_basis,
+            drafting_notes: row.drafting_notes,
+            affects_rights: row.affects_rights,
+            review_due_on: row.review_due_on,
+            meeting: row.meeting,
+            decided_on: row.decided_on,
+            issuance_number: row.issuance_number,
+            registration_number: row.registration_number,
+            published_on: row.published_on,
+            effective_on: row.effective_on,
+            valid_until: row.valid_until,
+            channel: row.channel,
+            early_effect_reason: row.early_effect_reason,
+            ended_on: row.ended_on,
+            ended_reason: row.ended_reason,
+            ended_by_document_id: row.ended_by_document_id,
+            supersedes_id: row.supersedes_id,
+            superseded_by_id: row.superseded_by_id,
+            imported: row.imported,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+pub const MAX_TITLE: usize = 300;
+pub const MAX_BODY: usize = 500_000;
+pub const MAX_NOTE: usize = 50_000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDocument {
+    pub title: String,
+    pub body: String,
+    /// 暂行/试行: valid 2 years by default. Titles with 暂行 or 试行 are provisional anyway.
+    pub provisional: Option<bool>,
+    /// Stated validity in years; the policy maximum applies.
+    pub validity_years: Option<i32>,
+    /// 制定依据
+    pub legal_basis: Option<String>,
+    /// 起草说明
+    pub drafting_notes: Option<String>,
+    /// Whether the document affects the rights and obligations of the public (consultation).
+    pub affects_rights: Option<bool>,
+}
+
+/// Parses an optional note; `Some("")` clears it.
+fn note(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<Option<String>> {
+    let raw = raw?;
+    if raw.trim().is_empty() {
+        return Some(None);
+    }
+    match text::paragraph(raw, MAX_NOTE) {
+        Ok(t) => Some(Some(t)),
+        Err(e) => {
+            errors.push(FieldError::new(field, e.to_string()));
+            None
+        }
+    }
+}
+
+fn validity_years(raw: Option<i32>, errors: &mut Vec<FieldError>) -> Option<i32> {
+    let v = raw?;
+    if (1..=50).contains(&v) {
+        Some(v)
+    } else {
+        errors.push(FieldError::new("validity_years", "must be between 1 and 50"));
+        None
+    }
+}
+
+/// Creates a draft in the caller's agency (drafter).
+#[utoipa::path(tag = "documents", security(("bearer" = [])), request_body = CreateDocument, responses(
+    (status = 201, description = "The new draft", body = DocumentView),
+    (status = 403, description = "Not a drafter", body = Problem),
+    (status = 422, description = "Invalid fields", body = Problem)
+))]
+#[post("/documents")]
+pub async fn create_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<CreateDocument>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&[Role::Drafter])?;
+    let agency = user.agency()?;
+    let req = body.0;
+    let mut errors = Vec::new();
+    let title = text::line(&req.title, MAX_TITLE)
+        .map_err(|e| errors.push(FieldError::new("title", e.to_string())));
+    let text_body = text::paragraph(&req.body, MAX_BODY)
+        .map_err(|e| errors.push(FieldError::new("body", e.to_string())));
+    let legal_basis = note("legal_basis", req.legal_basis.as_deref(), &mut errors).flatten();
+    let drafting_notes =
+        note("drafting_notes", req.drafting_notes.as_deref(), &mut errors).flatten();
+    let years = validity_years(req.validity_years, &mut errors);
+    let (Ok(title), Ok(text_body)) = (title, text_body) else {
+        return Err(AppError::invalid_fields(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    let now = state.clock.now().naive_utc();
+    let id = DocumentId::new().to_string();
+    let row = DocumentRow {
+        lineage_id: id.clone(),
+        id,
+        version: 1,
+        agency_id: agency.to_string(),
+        status: Status::Draft.as_str().into(),
+        title,
+        body: text_body,
+        revision: 1,
+        provisional: req.provisional.unwrap_or(false),
+        validity_years: years,
+        legal_basis,
+        drafting_notes,
+        affects_rights: req.affects_rights.unwrap_or(false),
+        review_due_on: None,
+        meeting: None,
+        decided_on: None,
+        issuance_number: None,
+        registration_number: None,
+        published_on: None,
+        effective_on: None,
+        valid_until: None,
+        channel: None,
+        early_effect_reason: None,
+        ended_state: None,
+        ended_on: None,
+        ended_reason: None,
+        ended_by_document_id: None,
+        supersedes_id: None,
+        superseded_by_id: None,
+        imported: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = user.id.to_string();
+    let today = state.clock.today();
+    let view = state
+        .db
+        .write(move |conn| {
+            db::documents::insert(conn, &row)?;
+            db::documents::insert_revision(conn, &row, Some(&actor), now)?;
+            db::documents::insert_event(
+                conn,
+                &NewEvent {
+                    document_id: &row.id,
+                    actor_id: Some(&actor),
+                    at: now,
+                    action: "created",
+                    from_status: None,
+                    to_status: Some(Status::Draft.as_str()),
+                    reason: None,
+                    payload: Some(serde_json::json!({"revision": 1, "title": row.title})),
+                },
+            )?;
+            Ok(DocumentView::new(row, today))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// Only documents in this status.
+    pub status: Option<String>,
+    /// Words of the title.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Lists the documents of the caller's scope.
+#[utoipa::path(tag = "documents", security(("bearer" = [])), params(DocumentQuery), responses(
+    (status = 200, description = "A page of documents", body = Paged<DocumentView>),
+    (status = 422, description = "Invalid filter", body = Problem)
+))]
+#[get("/documents")]
+pub async fn list_documents(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<DocumentQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = Page::from_query(query.page, query.per_page)?;
+    let status = match query.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            Status::parse(s)
+                .ok_or_else(|| AppError::invalid("status", format!("unknown status `{s}`")))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let q = query.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string());
+    let today = state.clock.today();
+    let (rows, total) = state
+        .db
+        .read(move |conn| {
+            let tree = db::agencies::tree(conn)?;
+            let filter =
+                db::documents::ListFilter { agencies: visible_agencies(&user, &tree), status, q };
+            db::documents::list(conn, &filter, page.offset(), page.per_page)
+        })
+        .await?;
+    let items = rows.into_iter().map(|r| DocumentView::new(r, today)).collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+}
+
+/// One document of the caller's scope.
+#[utoipa::path(tag = "documents", security(("bearer" = [])), responses(
+    (status = 200, description = "The document", body = DocumentView),
+    (status = 404, description = "No such document in your scope", body = Problem)
+))]
+#[get("/documents/{id}")]
+pub async fn get_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: DocumentId = path_id(&id, "document")?;
+    let today = state.clock.today();
+    let row = state
+        .db
+        .read(move |conn| load_document(conn, &user, &id.to_string()).map(|(d, _)| d))
+        .await?;
+    Ok(HttpResponse::Ok().json(DocumentView::new(row, today)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditDocument {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub provisional: Option<bool>,
+    pub validity_years: Option<i32>,
+    /// An empty string clears it.
+    pub legal_basis: Option<String>,
+    /// An empty string clears it.
+    pub drafting_notes: Option<String>,
+    pub affects_rights: Option<bool>,
+}
+
+/// Edits a draft while it is `draft` or `revision_required` (drafter of its agency). A change of
+/// title or text makes a new revision; every revision is kept.
+#[utoipa::path(tag = "documents", security(("bearer" = [])), request_body = EditDocument, responses(
+    (status = 200, description = "The edited draft", body = DocumentView),
+    (status = 403, description = "Not a drafter of this agency", body = Problem),
+    (status = 404, description = "No such document in your scope", body = Problem),
+    (status = 409, description = "Not editable in its status", body = Problem),
+    (status = 422, description = "Invalid fields", body = Problem)
+))]
+#[patch("/documents/{id}")]
+pub async fn edit_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: ApiJson<EditDocument>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(Action::Edit.allowed_roles())?;
+    let id: DocumentId = path_id(&id, "document")?;
+    let req = body.0;
+    let mut errors = Vec::new();
+    let title = req.title.as_deref().map(|t| {
+        text::line(t, MAX_TITLE).map_err(|e| errors.push(FieldError::new("title", e.to_string())))
+    });
+    let new_body = req.body.as_deref().map(|b| {
+        text::paragraph(b, MAX_BODY)
+            .map_err(|e| errors.push(FieldError::new("body", e.to_string())))
+    });
+    let legal_basis = note("legal_basis", req.legal_basis.as_deref(), &mut errors);
+    let drafting_notes = note("drafting_notes", req.drafting_notes.as_deref(), &mut errors);
+    let years = validity_years(req.validity_years, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    let title = title.and_then(Result::ok);
+    let new_body = new_body.and_then(Result::ok);
+    let now = state.clock.now().naive_utc();
+    let today = state.clock.today();
+    let actor = user.id.to_string();
+    let view = state
+        .db
+        .write(move |conn| {
+            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            require_own_agency(&user, &doc)?;
+            let status =
+                Status::parse(&doc.status).ok_or_else(|| AppError::internal("bad status"))?;
+            transition(status, Action::Edit)
+                .map_err(|e| AppError::conflict("invalid_transition", e.to_string()))?;
+            let text_changed = title.as_ref().is_some_and(|t| *t != doc.title)
+                || new_body.as_ref().is_some_and(|b| *b != doc.body);
+            if let Some(t) = title {
+                doc.title = t;
+            }
+            if let Some(b) = new_body {
+                doc.body = b;
+            }
+            if let Some(p) = req.provisional {
+                doc.provisional = p;
+            }
+            if years.is_some() {
+                doc.validity_years = years;
+            }
+            if let Some(l) = legal_basis {
+                doc.legal_basis = l;
+            }
+            if let Some(d) = drafting_notes {
+                doc.drafting_notes = d;
+            }
+            if let Some(a) = req.affects_rights {
+                doc.affects_rights = a;
+            }
+            if text_changed {
+                doc.revision += 1;
+                db::documents::insert_revision(conn, &doc, Some(&actor), now)?;
+            }
+            doc.updated_at = now;
+            db::documents::save(conn, &doc)?;
+            db::documents::insert_event(
+                conn,
+                &NewEvent {
+                    document_id: &doc.id,
+                    actor_id: Some(&actor),
+                    at: now,
+                    action: "edited",
+                    from_status: Some(&doc.status),
+                    to_status: Some(&doc.status),
+                    reason: None,
+                    payload: Some(
+                        serde_json::json!({"revision": doc.revision, "text_changed": text_changed}),
+                    ),
+                },
+            )?;
+            Ok(DocumentView::new(doc, today))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// One entry of a document's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub document_id: String,
+    /// The user who acted; absent for the system (automatic expiry).
+    pub actor_id: Option<String>,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub reason: Option<String>,
+    pub payload: Option<serde_json::Value>,
+}
+
+impl From<db::documents::EventRow> for EventView {
+    fn from(e: db::documents::EventRow) -> Self {
+        Self {
+            id: e.id,
+            document_id: e.document_id,
+            actor_id: e.actor_id,
+            at: e.at.and_utc(),
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            reason: e.reason,
+            payload: e.payload.and_then(|p| serde_json::from_str(&p).ok()),
+        }
+    }
+}
+
+/// Every event of the document and its other versions: who, when, what, why.
+#[utoipa::path(tag = "documents", security(("bearer" = [])), responses(
+    (status = 200, description = "The events, oldest first", body = Vec<EventView>),
+    (status = 404, description = "No such document in your scope", body = Problem)
+))]
+#[get("/documents/{id}/history")]
+pub async fn document_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: DocumentId = path_id(&id, "document")?;
+    let events = state
+        .db
+        .read(move |conn| {
+            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let ids: Vec<String> =
+                db::documents::versions(conn, &doc.lineage_id)?.into_iter().map(|v| v.id).collect();
+            db::documents::events_of(conn, &ids)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(events.into_iter().map(EventView::from).collect::<Vec<_>>()))
+}

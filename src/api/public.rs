@@ -1,0 +1,526 @@
+//! The public catalogue under `/api/v1/public`: published documents only, no account, with
+//! HTTP caching. The web pages (`crate::web`) are built on the same functions.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::documents::validity_of;
+use super::paging::{Page, Paged};
+use super::path_id;
+use crate::db::{self, agencies::AgencyRow, documents::DocumentRow, search::PublicFilter, DbConn};
+use crate::domain::cjk_tokens;
+use crate::domain::ids::{AgencyId, DocumentId};
+use crate::domain::numbering::{
+    DocumentNumber, NumberError, RegistrationFormat, MAX_YEAR, MIN_YEAR,
+};
+use crate::domain::validity::Validity;
+use crate::error::{AppError, Problem};
+use crate::startup::AppState;
+
+/// How long clients and shared caches may reuse a public answer without asking again. Short,
+/// because validity changes with the date and repeals take effect on publication.
+pub const CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Characters of body text shown around the first match in a search result.
+pub const SNIPPET_CHARS: usize = 120;
+
+/// The issuing agency as the public sees it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicAgency {
+    pub id: String,
+    /// Stable code used in public URLs, e.g. `LN`.
+    pub code: String,
+    pub name: String,
+}
+
+impl From<AgencyRow> for PublicAgency {
+    fn from(a: AgencyRow) -> Self {
+        Self { id: a.id, code: a.code, name: a.name }
+    }
+}
+
+/// A published document in a list of the catalogue.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicSummary {
+    pub id: String,
+    pub title: String,
+    pub agency: Option<PublicAgency>,
+    /// 文号
+    pub issuance_number: Option<String>,
+    /// 统一登记号
+    pub registration_number: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Validity today.
+    pub validity: Option<Validity>,
+    /// Validity today in Chinese (现行有效 …).
+    pub validity_label: Option<String>,
+    /// With `q`: the title as HTML, escaped, matches in `<mark>`.
+    pub title_html: Option<String>,
+    /// With `q`: an HTML excerpt of the text around the first match, escaped, matches in
+    /// `<mark>`.
+    pub snippet: Option<String>,
+}
+
+/// One version of a document, in its history.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicVersion {
+    pub id: String,
+    pub version: i32,
+    pub title: String,
+    pub issuance_number: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub validity: Option<Validity>,
+    pub validity_label: Option<String>,
+}
+
+/// A published document with its text; never an internal note, opinion or actor.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicDocument {
+    pub id: String,
+    /// Shared by every version of the same document.
+    pub lineage_id: String,
+    pub version: i32,
+    pub title: String,
+    pub body: String,
+    pub agency: Option<PublicAgency>,
+    /// 文号
+    pub issuance_number: Option<String>,
+    /// 统一登记号
+    pub registration_number: Option<String>,
+    pub provisional: bool,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Where it was published, e.g. 辽宁省人民政府公报.
+    pub channel: Option<String>,
+    /// Validity today.
+    pub validity: Option<Validity>,
+    pub validity_label: Option<String>,
+    /// When an amendment, repeal or revocation took effect.
+    pub ended_on: Option<NaiveDate>,
+    /// Why it ended (published with a repeal).
+    pub ended_reason: Option<String>,
+    pub ended_by_document_id: Option<String>,
+    /// Every published version, oldest first, this one included.
+    pub versions: Vec<PublicVersion>,
+}
+
+fn validity_pair(row: &DocumentRow, today: NaiveDate) -> (Option<Validity>, Option<String>) {
+    let v = validity_of(row, today);
+    (v, v.map(|v| v.chinese().to_string()))
+}
+
+impl PublicSummary {
+    fn new(
+        row: DocumentRow,
+        agency: Option<PublicAgency>,
+        today: NaiveDate,
+        terms: &[String],
+    ) -> Self {
+        let (validity, validity_label) = validity_pair(&row, today);
+        let (title_html, snippet) = if terms.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(cjk_tokens::highlight(&row.title, terms, row.title.chars().count())),
+                Some(cjk_tokens::highlight(&row.body, terms, SNIPPET_CHARS)),
+            )
+        };
+        Self {
+            id: row.id,
+            title: row.title,
+            agency,
+            issuance_number: row.issuance_number,
+            registration_number: row.registration_number,
+            published_on: row.published_on,
+            effective_on: row.effective_on,
+            valid_until: row.valid_until,
+            validity,
+            validity_label,
+            title_html,
+            snippet,
+        }
+    }
+}
+
+impl PublicDocument {
+    fn new(
+        row: DocumentRow,
+        agency: Option<PublicAgency>,
+        versions: &[DocumentRow],
+        today: NaiveDate,
+    ) -> Self {
+        let (validity, validity_label) = validity_pair(&row, today);
+        let versions = versions
+            .iter()
+            .map(|v| {
+                let (validity, validity_label) = validity_pair(v, today);
+                PublicVersion {
+                    id: v.id.clone(),
+                    version: v.version,
+                    title: v.title.clone(),
+                    issuance_number: v.issuance_number.clone(),
+                    published_on: v.published_on,
+                    effective_on: v.effective_on,
+                    valid_until: v.valid_until,
+                    validity,
+                    validity_label,
+                }
+            })
+            .collect();
+        Self {
+            id: row.id,
+            lineage_id: row.lineage_id,
+            version: row.version,
+            title: row.title,
+            body: row.body,
+            agency,
+            issuance_number: row.issuance_number,
+            registration_number: row.registration_number,
+            provisional: row.provisional,
+            published_on: row.published_on,
+            effective_on: row.effective_on,
+            valid_until: row.valid_until,
+            channel: row.channel,
+            validity,
+            validity_label,
+            ended_on: row.ended_on,
+            ended_reason: row.ended_reason,
+            ended_by_document_id: row.ended_by_document_id,
+            versions,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueQuery {
+    /// Chinese full text over title, numbers and text: terms separated by spaces, all
+    /// required; any run of two or more characters matches where it occurs; "double quotes"
+    /// keep a phrase with spaces together.
+    pub q: Option<String>,
+    /// Validity on `valid_on` (default today): `not_yet_effective`, `in_force`, `amended`,
+    /// `expired`, `declared_invalid`, `repealed`, `revoked`, or the Chinese word.
+    pub validity: Option<String>,
+    /// Code of the issuing agency.
+    pub agency: Option<String>,
+    /// With `agency`: include the agencies below it.
+    pub include_sub: Option<bool>,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// What was in force on this date (`YYYY-MM-DD`); with `validity`, the date it is judged on.
+    pub valid_on: Option<NaiveDate>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page, 1–100 (default 20).
+    pub per_page: Option<i64>,
+}
+
+/// A checked catalogue request.
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    pub q: Option<String>,
+    pub validity: Option<Validity>,
+    pub agency: Option<String>,
+    pub include_sub: bool,
+    pub year: Option<i32>,
+    pub day: NaiveDate,
+    pub page: Page,
+}
+
+impl Catalogue {
+    /// Checks the query; `today` is the day validity is judged on without `valid_on`.
+    pub fn parse(query: &CatalogueQuery, today: NaiveDate) -> Result<Self, AppError> {
+        let page = Page::from_query(query.page, query.per_page)?;
+        let blank = |s: &Option<String>| {
+            s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+        };
+        let validity = match blank(&query.validity) {
+            None => None,
+            Some(v) => Some(Validity::parse(&v).ok_or_else(|| {
+                AppError::invalid(
+                    "validity",
+                    format!("unknown validity `{v}`; use in_force, expired, repealed …"),
+                )
+            })?),
+        };
+        if let Some(y) = query.year {
+            if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+                return Err(AppError::invalid(
+                    "year",
+                    format!("must be between {MIN_YEAR} and {MAX_YEAR}"),
+                ));
+            }
+        }
+        let q = blank(&query.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(AppError::invalid("q", "at most 200 characters"));
+        }
+        Ok(Self {
+            q,
+            // A date alone asks what was in force on it.
+            validity: validity.or(query.valid_on.map(|_| Validity::InForce)),
+            agency: blank(&query.agency),
+            include_sub: query.include_sub.unwrap_or(false),
+            year: query.year,
+            day: query.valid_on.unwrap_or(today),
+            page,
+        })
+    }
+}
+
+/// The agencies of `rows`, by id.
+fn agencies_of(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<Vec<AgencyRow>, AppError> {
+    let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    db::public::agencies_by_id(conn, &ids)
+}
+
+fn agency_for(agencies: &[AgencyRow], id: &str) -> Option<PublicAgency> {
+    agencies.iter().find(|a| a.id == id).cloned().map(PublicAgency::from)
+}
+
+/// A page of the catalogue.
+pub async fn catalogue(
+    state: &AppState,
+    request: Catalogue,
+) -> Result<Paged<PublicSummary>, AppError> {
+    let today = state.clock.today();
+    let terms = request.q.as_deref().map(cjk_tokens::terms_for_highlight).unwrap_or_default();
+    let page = request.page;
+    let (rows, agencies, total) = state
+        .db
+        .read(move |conn| {
+            let agencies = match &request.agency {
+                None => None,
+                Some(code) => {
+                    let agency = db::agencies::find_by_code(conn, code)?.ok_or_else(|| {
+                        AppError::invalid("agency", format!("no agency has the code `{code}`"))
+                    })?;
+                    if request.include_sub {
+                        let root: AgencyId = agency
+                            .id
+                            .parse()
+                            .map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
+                        Some(
+                            db::agencies::tree(conn)?
+                                .subtree(root)
+                                .into_iter()
+                                .map(|a| a.to_string())
+                                .collect(),
+                        )
+                    } else {
+                        Some(vec![agency.id])
+                    }
+                }
+            };
+            let filter = PublicFilter {
+                q: request.q,
+                agencies,
+                year: request.year,
+                validity: request.validity,
+                day: Some(request.day),
+            };
+            let (ids, total) =
+                db::search::public_list(conn, &filter, page.offset(), page.per_page)?;
+            let rows = db::public::published_in_order(conn, &ids)?;
+            let agencies = agencies_of(conn, &rows)?;
+            Ok((rows, agencies, total))
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let agency = agency_for(&agencies, &r.agency_id);
+            PublicSummary::new(r, agency, today, &terms)
+        })
+        .collect();
+    Ok(page.wrap(items, total))
+}
+
+/// Loads the document with its agency and published versions.
+fn full_document(
+    conn: &mut DbConn,
+    row: DocumentRow,
+    today: NaiveDate,
+) -> Result<PublicDocument, AppError> {
+    let versions = db::public::published_versions(conn, &row.lineage_id)?;
+    let agency = db::agencies::find(conn, &row.agency_id)?.map(PublicAgency::from);
+    Ok(PublicDocument::new(row, agency, &versions, today))
+}
+
+/// One published document; 404 for anything else.
+pub async fn document(state: &AppState, id: DocumentId) -> Result<PublicDocument, AppError> {
+    let today = state.clock.today();
+    state
+        .db
+        .read(move |conn| {
+            let row = db::public::find_published(conn, &id.to_string())?
+                .ok_or(AppError::NotFound("document"))?;
+            full_document(conn, row, today)
+        })
+        .await
+}
+
+/// The spellings a number may be stored under: the canonical form, and for a 登记号 also the
+/// jurisdiction's own template and padding.
+fn stored_spellings(number: &DocumentNumber, format: &RegistrationFormat) -> Vec<String> {
+    let mut out = vec![number.canonical()];
+    if let DocumentNumber::Registration(r) = number {
+        let own = r.format(format);
+        if !out.contains(&own) {
+            out.push(own);
+        }
+    }
+    out
+}
+
+/// The published document with this 文号 or 登记号, in any bracket or dash spelling.
+pub async fn lookup(state: &AppState, number: &str) -> Result<PublicDocument, AppError> {
+    let parsed = DocumentNumber::parse(number)
+        .map_err(|e: NumberError| AppError::invalid("number", e.to_string()))?;
+    let today = state.clock.today();
+    state
+        .db
+        .read(move |conn| {
+            let policy = db::settings::policy(conn)?;
+            let format = RegistrationFormat {
+                template: policy.registration_format,
+                serial_width: policy.registration_serial_width,
+            };
+            let spellings = stored_spellings(&parsed, &format);
+            let row = db::public::find_published_by_number(conn, &spellings)?
+                .ok_or(AppError::NotFound("document"))?;
+            full_document(conn, row, today)
+        })
+        .await
+}
+
+/// A strong validator of the exact bytes sent.
+pub fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether the client's `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for
+/// this header).
+fn not_modified(req: &HttpRequest, etag: &str) -> bool {
+    let strip = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|t| t.trim() == "*" || strip(t) == strip(etag)))
+}
+
+/// Answers `body` with its ETag and cache lifetime, or 304 when the client has it already.
+pub fn cached(req: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {
+    let etag = etag_of(&body);
+    let mut resp =
+        if not_modified(req, &etag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    resp.insert_header((header::ETAG, etag.clone()))
+        .insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
+    if not_modified(req, &etag) {
+        resp.finish()
+    } else {
+        resp.content_type(content_type).body(body)
+    }
+}
+
+fn cached_json<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, AppError> {
+    let body = serde_json::to_vec(value).map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(cached(req, "application/json", body))
+}
+
+/// The catalogue of published documents, searchable in Chinese.
+#[utoipa::path(tag = "public", params(CatalogueQuery), responses(
+    (status = 200, description = "A page of published documents, best match first when searching, else newest first; with ETag and Cache-Control", body = Paged<PublicSummary>),
+    (status = 304, description = "Not modified since the ETag in If-None-Match"),
+    (status = 400, description = "Unreadable query string", body = Problem),
+    (status = 422, description = "Invalid filter", body = Problem)
+))]
+#[get("/public/documents")]
+pub async fn list_public_documents(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<CatalogueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = Catalogue::parse(&query, state.clock.today())?;
+    let page = catalogue(&state, request).await?;
+    cached_json(&req, &page)
+}
+
+/// One published document: text, numbers, dates, validity and versions.
+#[utoipa::path(tag = "public", responses(
+    (status = 200, description = "The document, with ETag and Cache-Control", body = PublicDocument),
+    (status = 304, description = "Not modified since the ETag in If-None-Match"),
+    (status = 404, description = "No published document with this id", body = Problem)
+))]
+#[get("/public/documents/{id}")]
+pub async fn get_public_document(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: DocumentId = path_id(&id, "document")?;
+    let doc = document(&state, id).await?;
+    cached_json(&req, &doc)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// A 文号 (辽政规〔2026〕3号, with 〔〕 ﹝﹞ [] 【】 （） …) or 统一登记号 (LNFS—2026—3).
+    pub number: String,
+}
+
+/// The published document with a 文号 or 登记号, in any bracket spelling.
+#[utoipa::path(tag = "public", params(LookupQuery), responses(
+    (status = 200, description = "The document, with ETag and Cache-Control", body = PublicDocument),
+    (status = 304, description = "Not modified since the ETag in If-None-Match"),
+    (status = 400, description = "No number given", body = Problem),
+    (status = 404, description = "No published document has this number", body = Problem),
+    (status = 422, description = "Not a document number; the message says how to write one", body = Problem)
+))]
+#[get("/public/lookup")]
+pub async fn lookup_number(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LookupQuery>,
+) -> Result<HttpResponse, AppError> {
+    let doc = lookup(&state, &query.number).await?;
+    cached_json(&req, &doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registration_number_is_also_looked_up_in_the_jurisdictions_own_spelling() {
+        let n = DocumentNumber::parse("lnfs-2026-3").expect("parses");
+        let padded = RegistrationFormat { template: "{prefix}-{year}-{n}".into(), serial_width: 4 };
+        assert_eq!(
+            stored_spellings(&n, &padded),
+            vec!["LNFS—2026—3".to_string(), "LNFS-2026-0003".to_string()]
+        );
+        let issuance = DocumentNumber::parse("辽政规[2026]3号").expect("parses");
+        assert_eq!(stored_spellings(&issuance, &padded), vec!["辽政规〔2026〕3号".to_string()]);
+    }
+
+    #[test]
+    fn etags_are_quoted_and_change_with_the_body() {
+        let a = etag_of(b"a");
+        assert!(a.starts_with('"') && a.ends_with('"'));
+        assert_ne!(a, etag_of(b"b"));
+    }
+}

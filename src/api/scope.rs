@@ -1,0 +1,67 @@
+//! Which agencies' documents a caller may see: every query of documents goes through here.
+
+use crate::auth::AuthUser;
+use crate::db::{self, documents::DocumentRow, DbConn};
+use crate::domain::agency::AgencyTree;
+use crate::domain::ids::AgencyId;
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+/// The agencies whose documents the caller may read; `None` means all (admin).
+///
+/// Drafters and registrars see their own agency. Legal reviewers and filing reviewers also
+/// see the agencies below theirs, whose documents they review or receive for filing.
+pub fn visible_agencies(user: &AuthUser, tree: &AgencyTree) -> Option<Vec<String>> {
+    if user.has(Role::Admin) {
+        return None;
+    }
+    let Some(own) = user.agency_id else {
+        return Some(Vec::new());
+    };
+    let ids = if user.has(Role::LegalReviewer) || user.has(Role::FilingReviewer) {
+        tree.subtree(own)
+    } else {
+        vec![own]
+    };
+    Some(ids.into_iter().map(|a| a.to_string()).collect())
+}
+
+/// Loads a document the caller may see, or 404 without revealing that it exists.
+pub fn load_document(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: &str,
+) -> Result<(DocumentRow, AgencyTree), AppError> {
+    let tree = db::agencies::tree(conn)?;
+    let doc = db::documents::find(conn, id)?.ok_or(AppError::NotFound("document"))?;
+    match visible_agencies(user, &tree) {
+        Some(ids) if !ids.contains(&doc.agency_id) => Err(AppError::NotFound("document")),
+        _ => Ok((doc, tree)),
+    }
+}
+
+/// 403 unless the caller belongs to the document's own agency (drafting, numbering).
+pub fn require_own_agency(user: &AuthUser, doc: &DocumentRow) -> Result<(), AppError> {
+    if user.agency_id.map(|a| a.to_string()).as_deref() == Some(doc.agency_id.as_str()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only the document's own agency may do this".into()))
+    }
+}
+
+/// 403 unless the document's agency lies within the caller's agency (legality review by the
+/// issuing government's legal office).
+pub fn require_within_agency(
+    user: &AuthUser,
+    doc: &DocumentRow,
+    tree: &AgencyTree,
+) -> Result<(), AppError> {
+    let own = user.agency()?;
+    let doc_agency: AgencyId =
+        doc.agency_id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
+    if tree.is_within(doc_agency, own) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("this document is outside your agency".into()))
+    }
+}

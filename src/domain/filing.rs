@@ -1,0 +1,149 @@
+//! Filing with the filing authority (报送备案) and its review: statuses, decisions, materials
+//! and the figures authorities report (domain.md §3, §6).
+
+use serde::{Deserialize, Serialize};
+
+/// Where a filing stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingStatus {
+    /// Received, waiting for the authority's decision.
+    Submitted,
+    Accepted,
+    /// Materials missing: the agency files again.
+    SupplementRequired,
+    /// The agency must correct the document by a deadline.
+    CorrectionRequired,
+    /// The authority revoked the document.
+    Revoked,
+}
+
+impl FilingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilingStatus::Submitted => "submitted",
+            FilingStatus::Accepted => "accepted",
+            FilingStatus::SupplementRequired => "supplement_required",
+            FilingStatus::CorrectionRequired => "correction_required",
+            FilingStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Submitted,
+            Self::Accepted,
+            Self::SupplementRequired,
+            Self::CorrectionRequired,
+            Self::Revoked,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+}
+
+/// The authority's decision on a filing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Accepted,
+    SupplementRequired,
+    CorrectionRequired,
+    Revoked,
+}
+
+impl Outcome {
+    pub fn status(self) -> FilingStatus {
+        match self {
+            Outcome::Accepted => FilingStatus::Accepted,
+            Outcome::SupplementRequired => FilingStatus::SupplementRequired,
+            Outcome::CorrectionRequired => FilingStatus::CorrectionRequired,
+            Outcome::Revoked => FilingStatus::Revoked,
+        }
+    }
+}
+
+/// Whether the authority may decide `outcome` on a filing that is `from`.
+///
+/// A received filing can get any decision. After a correction order the authority either
+/// accepts the corrected document or revokes it. Other states wait for the agency.
+pub fn decide(from: FilingStatus, outcome: Outcome) -> Result<FilingStatus, String> {
+    use FilingStatus::*;
+    match (from, outcome) {
+        (Submitted, o) => Ok(o.status()),
+        (CorrectionRequired, Outcome::Accepted | Outcome::Revoked) => Ok(outcome.status()),
+        (CorrectionRequired, _) => {
+            Err("after a correction order the filing can only be accepted or revoked".into())
+        }
+        (SupplementRequired, _) => {
+            Err("the agency has not yet supplied the missing materials".into())
+        }
+        (Accepted | Revoked, _) => {
+            Err(format!("the filing was already decided: `{}`", from.as_str()))
+        }
+    }
+}
+
+/// A kind of filing material (备案材料).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKind {
+    /// 正式文本
+    OfficialText,
+    /// 起草说明
+    DraftingNotes,
+    /// 制定依据
+    LegalBasis,
+    /// 合法性审核意见 and other supporting documents
+    Other,
+}
+
+/// The materials every filing needs besides the filing report (备案报告).
+pub const REQUIRED_MATERIALS: [MaterialKind; 3] =
+    [MaterialKind::OfficialText, MaterialKind::DraftingNotes, MaterialKind::LegalBasis];
+
+/// The required materials that are missing.
+pub fn missing_materials(kinds: &[MaterialKind]) -> Vec<MaterialKind> {
+    REQUIRED_MATERIALS.into_iter().filter(|k| !kinds.contains(k)).collect()
+}
+
+/// A ratio for a report: `None` when nothing was counted, so that 0/0 is not shown as 100%.
+pub fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
+    (denominator > 0).then(|| (numerator as f64 / denominator as f64 * 10_000.0).round() / 10_000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_received_filing_takes_any_decision_and_a_decided_one_none() {
+        assert_eq!(decide(FilingStatus::Submitted, Outcome::Revoked), Ok(FilingStatus::Revoked));
+        assert!(decide(FilingStatus::Accepted, Outcome::Revoked).is_err());
+        assert!(decide(FilingStatus::SupplementRequired, Outcome::Accepted).is_err());
+    }
+
+    #[test]
+    fn a_correction_order_ends_in_acceptance_or_revocation() {
+        assert_eq!(
+            decide(FilingStatus::CorrectionRequired, Outcome::Accepted),
+            Ok(FilingStatus::Accepted)
+        );
+        assert!(decide(FilingStatus::CorrectionRequired, Outcome::SupplementRequired).is_err());
+    }
+
+    #[test]
+    fn missing_materials_are_named() {
+        assert_eq!(
+            missing_materials(&[MaterialKind::OfficialText]),
+            vec![MaterialKind::DraftingNotes, MaterialKind::LegalBasis]
+        );
+        assert!(missing_materials(&REQUIRED_MATERIALS).is_empty());
+    }
+
+    #[test]
+    fn ratios_are_rounded_and_empty_denominators_give_none() {
+        assert_eq!(ratio(2, 3), Some(0.6667));
+        assert_eq!(ratio(0, 0), None);
+    }
+}

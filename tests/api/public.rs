@@ -1,0 +1,320 @@
+//! The public catalogue: published documents only, Chinese full-text search, lookup by
+//! number, validity on a date, HTTP caching and the web pages.
+
+use normreg::domain::clock::Clock;
+use serde_json::{json, Value};
+
+use crate::db_test;
+use crate::fixtures::Province;
+use crate::helpers::*;
+
+/// Percent-encodes a query value.
+fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|d| d["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+fn search(app: &TestApp, query: &str) -> Value {
+    let r = app.client.get(&format!("/api/v1/public/documents?{query}"), None);
+    assert_eq!(r.status, 200, "{query}: {}", r.body);
+    r.json()
+}
+
+fn publish(app: &TestApp, p: &Province, id: &str) -> Value {
+    let today = app.clock.today().to_string();
+    let r = app.client.post(
+        &format!("/api/v1/documents/{id}/publish"),
+        Some(&p.registrar),
+        &json!({"published_on": today, "channel": "沈阳市人民政府公报"}),
+    );
+    assert_eq!(r.status, 200, "publish: {}", r.body);
+    r.json()
+}
+
+db_test!(nothing_unpublished_appears_in_any_public_answer_or_page, |app| {
+    let p = Province::new(app);
+    let published = p.published(app, "关于规范公开事项的通知", "第一条 公开事项应当依法办理。");
+    let published_id = published["id"].as_str().unwrap().to_string();
+
+    // A draft with an internal note, under the same words and a word of its own.
+    let r = app.client.post(
+        "/api/v1/documents",
+        Some(&p.drafter),
+        &json!({"title": "关于规范草拟事项的通知", "body": "公开事项 草拟专用词汇", "drafting_notes": "内部起草说明不得公开"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let draft_id = r.json()["id"].as_str().unwrap().to_string();
+
+    // A numbered but unpublished document, reviewed with an opinion.
+    let registered_id = p.adopted(app, "关于已登记未公布事项的通知");
+    let registered = p.register(app, &registered_id);
+    let registered_number = registered["issuance_number"].as_str().unwrap().to_string();
+    let registration_number = registered["registration_number"].as_str().unwrap().to_string();
+
+    // The catalogue lists the published document only.
+    let all = search(app, "");
+    assert_eq!(ids(&all), vec![published_id.clone()]);
+    assert_eq!(all["total"], 1);
+    for q in ["公开事项", "草拟专用", "已登记", "草拟", "规范"] {
+        let found = search(app, &format!("q={}", enc(q)));
+        assert!(ids(&found).iter().all(|id| *id == published_id), "{q}: {found}");
+    }
+    assert_eq!(search(app, &format!("q={}", enc("草拟专用")))["total"], 0);
+
+    // Not by id, nor by number.
+    for id in [&draft_id, &registered_id] {
+        app.client.get(&format!("/api/v1/public/documents/{id}"), None).problem(404);
+        let page = app.client.get(&format!("/documents/{id}"), None);
+        assert_eq!(page.status, 404, "{}", page.body);
+    }
+    for number in [&registered_number, &registration_number] {
+        app.client.get(&format!("/api/v1/public/lookup?number={}", enc(number)), None).problem(404);
+    }
+
+    // The published document carries no internal note, opinion, screening or actor.
+    let doc = app.client.get(&format!("/api/v1/public/documents/{published_id}"), None);
+    assert_eq!(doc.status, 200, "{}", doc.body);
+    for secret in [
+        "drafting_notes",
+        "经审核",
+        "opinion",
+        "screening",
+        "actor",
+        "reviewer",
+        "meeting",
+        "内部起草说明",
+    ] {
+        assert!(!doc.body.contains(secret), "{secret} leaked: {}", doc.body);
+    }
+    let answers = [
+        app.client.get("/", None),
+        app.client.get(&format!("/search?q={}", enc("事项")), None),
+        app.client.get(&format!("/documents/{published_id}"), None),
+    ];
+    for page in answers {
+        assert_eq!(page.status, 200, "{}", page.body);
+        for secret in ["草拟", "已登记未公布", "经审核", "内部起草说明", "常务会议"]
+        {
+            assert!(!page.body.contains(secret), "{secret} leaked: {}", page.body);
+        }
+    }
+});
+
+/// A body of six sentences, `hits` of them with the phrase, so that lengths are equal and
+/// only the number of occurrences differs.
+fn body_with(hits: usize, sentence: &str) -> String {
+    let filler = "办理相关事项应当依法进行。";
+    (0..6).map(|i| if i < hits { sentence } else { filler }).collect::<Vec<_>>().join("\n")
+}
+
+db_test!(a_two_and_a_four_character_term_find_the_right_documents_in_rank_order, |app| {
+    let p = Province::new(app);
+    let licence = "申请行政许可应当提交材料。";
+    let many = p.published(app, "关于规范甲类事项的通知", &body_with(4, licence))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let few = p.published(app, "关于规范乙类事项的通知", &body_with(2, licence))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // 许可 without 行政 before it.
+    let once =
+        p.published(app, "关于规范丙类事项的通知", &body_with(1, "申请办理许可证书的材料。"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    // 许 and 可 both present but never side by side.
+    let apart = p.published(app, "关于规范丁类事项的通知", &body_with(1, "许多群众认可这项做法。"))
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let two = search(app, &format!("q={}", enc("许可")));
+    assert_eq!(ids(&two), vec![many.clone(), few.clone(), once.clone()], "{two}");
+    assert_eq!(two["total"], 3);
+    let snippet = two["items"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>许可</mark>"), "{snippet}");
+
+    let four = search(app, &format!("q={}", enc("行政许可")));
+    assert_eq!(ids(&four), vec![many.clone(), few.clone()], "{four}");
+    assert!(four["items"][0]["snippet"].as_str().unwrap().contains("<mark>行政许可</mark>"));
+
+    // Terms combine: every one is required.
+    let both = search(app, &format!("q={}", enc("许可证书 材料")));
+    assert_eq!(ids(&both), vec![once.clone()]);
+    assert!(!ids(&search(app, &format!("q={}", enc("认可")))).is_empty());
+    assert_eq!(ids(&search(app, &format!("q={}", enc("认可")))), vec![apart]);
+    // Punctuation alone matches nothing rather than everything.
+    assert_eq!(search(app, &format!("q={}", enc("，。")))["total"], 0);
+    // Paging keeps the order.
+    let second = search(app, &format!("q={}&per_page=1&page=2", enc("许可")));
+    assert_eq!(ids(&second), vec![few]);
+    assert_eq!(second["total"], 3);
+});
+
+db_test!(lookup_accepts_every_bracket_spelling_of_the_same_number, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "关于编号查询的通知", "第一条 编号查询。");
+    let id = doc["id"].as_str().unwrap();
+    let number = doc["issuance_number"].as_str().unwrap().to_string();
+    assert!(number.contains('〔'), "{number}");
+    let registration = doc["registration_number"].as_str().unwrap().to_string();
+    let mut spellings =
+        vec![number.clone(), registration.clone(), registration.replace('—', "-").to_lowercase()];
+    for (open, close) in [("﹝", "﹞"), ("[", "]"), ("【", "】"), ("（", "）"), ("(", ")")] {
+        spellings.push(number.replace('〔', open).replace('〕', close));
+    }
+    spellings.push(number.replace('号', "號").replace('〔', " [ ").replace('〕', " ] "));
+    for spelling in &spellings {
+        let r = app.client.get(&format!("/api/v1/public/lookup?number={}", enc(spelling)), None);
+        assert_eq!(r.status, 200, "{spelling}: {}", r.body);
+        assert_eq!(r.json()["id"], id, "{spelling}");
+    }
+    app.client
+        .get(&format!("/api/v1/public/lookup?number={}", enc("沈政规〔2026〕99号")), None)
+        .problem(404);
+    app.client.get(&format!("/api/v1/public/lookup?number={}", enc("没有编号")), None).problem(422);
+});
+
+db_test!(valid_on_returns_what_was_in_force_on_that_date, |app| {
+    let p = Province::new(app);
+    // Published 2026-03-02: in force 2026-04-01 to 2031-03-31.
+    let first = p.published(app, "关于第一件文件的通知", "第一条 第一件。")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.clock.set_date(date("2026-06-01"));
+    // Published 2026-06-01: in force 2026-07-01 to 2031-06-30.
+    let second = p.published(app, "关于第二件文件的通知", "第一条 第二件。")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let on = |day: &str| ids(&search(app, &format!("valid_on={day}")));
+    assert!(on("2026-03-15").is_empty());
+    assert_eq!(on("2026-04-15"), vec![first.clone()]);
+    let mut both = on("2026-07-15");
+    both.sort();
+    let mut expected = vec![first.clone(), second.clone()];
+    expected.sort();
+    assert_eq!(both, expected);
+    assert_eq!(on("2031-05-01"), vec![second.clone()]);
+    assert!(on("2031-07-01").is_empty());
+
+    // Validity judged today (2026-06-01), and on a date.
+    assert_eq!(ids(&search(app, "validity=not_yet_effective")), vec![second.clone()]);
+    assert_eq!(ids(&search(app, "validity=in_force")), vec![first.clone()]);
+    assert_eq!(ids(&search(app, &format!("validity={}", enc("现行有效")))), vec![first.clone()]);
+    assert_eq!(ids(&search(app, "validity=expired&valid_on=2031-05-01")), vec![first.clone()]);
+    let listed = search(app, "valid_on=2026-07-15");
+    assert_eq!(listed["items"][0]["agency"]["name"], "沈阳市人民政府");
+
+    // Year and agency, with and without the agencies below it.
+    assert_eq!(search(app, "year=2026")["total"], 2);
+    assert_eq!(search(app, "year=2025")["total"], 0);
+    assert_eq!(search(app, "agency=SY")["total"], 2);
+    assert_eq!(search(app, "agency=LN")["total"], 0);
+    assert_eq!(search(app, "agency=LN&include_sub=true")["total"], 2);
+    app.client.get("/api/v1/public/documents?agency=NOPE", None).problem(422);
+    app.client.get("/api/v1/public/documents?validity=forever", None).problem(422);
+});
+
+db_test!(public_reads_carry_an_etag_and_answer_304_when_it_matches, |app| {
+    let p = Province::new(app);
+    let id =
+        p.published(app, "关于缓存的通知", "第一条 缓存。")["id"].as_str().unwrap().to_string();
+    for path in [
+        format!("/api/v1/public/documents/{id}"),
+        "/api/v1/public/documents".to_string(),
+        format!("/documents/{id}"),
+    ] {
+        let first = app.client.get(&path, None);
+        assert_eq!(first.status, 200, "{path}: {}", first.body);
+        let etag = first.header("etag").expect("etag");
+        assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+        assert_eq!(first.header("cache-control").as_deref(), Some("public, max-age=60"));
+
+        let again =
+            app.client.raw("GET", &path, None, None, Vec::new(), &[("If-None-Match", &etag)]);
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag").as_deref(), Some(etag.as_str()));
+
+        let other = app.client.raw(
+            "GET",
+            &path,
+            None,
+            None,
+            Vec::new(),
+            &[("If-None-Match", "\"something-else\"")],
+        );
+        assert_eq!(other.status, 200, "{path}");
+        assert_eq!(other.body, first.body);
+    }
+    // A change to the catalogue changes the validator.
+    let before = app.client.get("/api/v1/public/documents", None).header("etag");
+    p.published(app, "关于第二次缓存的通知", "第一条 缓存。");
+    let after = app.client.get("/api/v1/public/documents", None).header("etag");
+    assert_ne!(before, after);
+});
+
+db_test!(the_pages_render_in_chinese_and_escape_html, |app| {
+    let p = Province::new(app);
+    let id = p.adopted(app, "关于<script>alert(1)</script>的通知");
+    p.register(app, &id);
+    let doc = publish(app, &p, &id);
+    let number = doc["issuance_number"].as_str().unwrap().to_string();
+
+    let home = app.client.get("/", None);
+    assert_eq!(home.status, 200);
+    assert!(home.header("content-type").unwrap().starts_with("text/html"));
+    assert!(home.body.contains("<html lang=\"zh-CN\">"));
+    assert!(home.body.contains("<label for=\"q\">"));
+    assert!(home.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", home.body);
+    assert!(!home.body.contains("<script>"), "{}", home.body);
+
+    let results = app.client.get(&format!("/search?q={}", enc("规范管理")), None);
+    assert_eq!(results.status, 200, "{}", results.body);
+    assert!(results.body.contains("<mark>规范管理</mark>"), "{}", results.body);
+    assert!(results.body.contains("共找到 1 件文件"), "{}", results.body);
+    assert!(!results.body.contains("<script>"));
+    let escaped_query = app.client.get(&format!("/search?q={}", enc("<img src=x>")), None);
+    assert_eq!(escaped_query.status, 200);
+    assert!(!escaped_query.body.contains("<img src=x>"));
+    assert!(escaped_query.body.contains("&lt;img src=x&gt;"));
+
+    let page = app.client.get(&format!("/documents/{id}"), None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    for expected in
+        ["文号", &number, "登记号", "沈阳市人民政府", "尚未生效", "第一条 为了规范管理", "历次版本"]
+    {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    assert!(!page.body.contains("<script>"));
+
+    let filtered = app.client.get("/search?validity=in_force&agency=SY&page=1", None);
+    assert_eq!(filtered.status, 200);
+    assert!(filtered.body.contains("共找到 0 件文件"), "{}", filtered.body);
+    let missing = app.client.get("/documents/not-an-id", None);
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("未找到"));
+});
