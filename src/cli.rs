@@ -35,6 +35,12 @@ pub enum Command {
         #[arg(long, env = "NORMREG_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Record the expiry of every document whose validity ran out (automatic expiry).
+    Expire {
+        /// Expire as of this date instead of today (Beijing).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 /// Runs one command and turns its outcome into an exit code.
@@ -53,6 +59,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::CreateAdmin { username, password } => {
                 create_admin(config, username, password).await
             }
+            Command::Expire { as_of } => expire(config, as_of).await,
         }
     });
     match result {
@@ -110,5 +117,16 @@ async fn create_admin(config: Config, username: String, password: String) -> Res
     })
     .map_err(|e| e.to_string())?;
     println!("created admin `{username}`");
+    Ok(())
+}
+
+async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    let day = as_of.unwrap_or_else(|| SystemClock.today());
+    let n = db::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
+        .map_err(|e| e.to_string())?;
+    println!("{n} document(s) expired as of {day}");
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod scheduler;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

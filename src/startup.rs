@@ -73,6 +73,9 @@ impl Application {
         .listen(listener)
         .map_err(|e| AppError::internal(e.to_string()))?
         .run();
+        if state.config.run_scheduler {
+            crate::scheduler::spawn(state.clone());
+        }
         Ok(Self { port, server, state })
     }
 

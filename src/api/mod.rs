@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod auth;
 pub mod documents;
+pub mod evolution;
 pub mod filings;
 pub mod health;
 pub mod json;
@@ -69,6 +70,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(settings::put_calendar)
             .service(documents::create_document)
             .service(documents::list_documents)
+            .service(evolution::expiring)
             .service(documents::get_document)
             .service(documents::edit_document)
             .service(documents::document_history)
@@ -81,6 +83,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::list_public_documents)
             .service(public::get_public_document)
             .service(public::lookup_number)
+            .service(public::create_review_suggestion)
+            .service(public::get_review_suggestion)
+            .service(public::list_review_suggestions)
+            .service(public::reply_review_suggestion)
+            .service(evolution::continue_document)
+            .service(evolution::repeal)
+            .service(evolution::declare_invalid)
+            .service(evolution::amend)
+            .service(evolution::as_of)
             .service(filings::file_document)
             .service(filings::list_filings)
             .service(filings::decide_filing)

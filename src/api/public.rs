@@ -1,24 +1,28 @@
-//! The public catalogue under `/api/v1/public`: published documents only, no account, with
-//! HTTP caching. The web pages (`crate::web`) are built on the same functions.
+//! The public catalogue under `/api/v1/public` (published documents only, no account, with
+//! HTTP caching) and citizens' review suggestions with their filing authority's inbox. The web
+//! pages (`crate::web`) are built on the same functions.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::documents::validity_of;
+use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
+use crate::auth::AuthUser;
 use crate::db::{self, agencies::AgencyRow, documents::DocumentRow, search::PublicFilter, DbConn};
 use crate::domain::cjk_tokens;
 use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::numbering::{
     DocumentNumber, NumberError, RegistrationFormat, MAX_YEAR, MIN_YEAR,
 };
+use crate::domain::role::Role;
 use crate::domain::validity::Validity;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, FieldError, Problem};
 use crate::startup::AppState;
 
 /// How long clients and shared caches may reuse a public answer without asking again. Short,
@@ -425,15 +429,17 @@ fn not_modified(req: &HttpRequest, etag: &str) -> bool {
 /// Answers `body` with its ETag and cache lifetime, or 304 when the client has it already.
 pub fn cached(req: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {
     let etag = etag_of(&body);
-    let mut resp =
-        if not_modified(req, &etag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    resp.insert_header((header::ETAG, etag.clone()))
-        .insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
     if not_modified(req, &etag) {
-        resp.finish()
-    } else {
-        resp.content_type(content_type).body(body)
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+            .finish();
     }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+        .content_type(content_type)
+        .body(body)
 }
 
 fn cached_json<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, AppError> {
@@ -499,6 +505,375 @@ pub async fn lookup_number(
 ) -> Result<HttpResponse, AppError> {
     let doc = lookup(&state, &query.number).await?;
     cached_json(&req, &doc)
+}
+
+// ---- Citizens' review suggestions (审查建议) ----
+
+/// Longest suggestion accepted, in characters.
+pub const MAX_SUGGESTION: usize = 10_000;
+
+/// Suggestions one client address may send per hour: enough for a person, not for a flood.
+/// An abuse limit rather than a rule of the jurisdiction, so not a policy setting.
+pub const SUGGESTIONS_PER_HOUR: i64 = 5;
+
+/// Letters and digits that cannot be misread for one another (no 0/O, 1/I).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A fresh tracking code, `JY-XXXX-XXXX-XXXX`: 60 random bits, so codes cannot be guessed.
+fn new_tracking_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let chars: String = (0..12)
+        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
+        .collect();
+    format!("JY-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
+}
+
+/// The stored form of a tracking code as a person may type it: any case, with or without
+/// dashes and spaces. `None` when it cannot be one.
+pub fn canonical_tracking_code(raw: &str) -> Option<String> {
+    let chars: String =
+        raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    let rest = chars.strip_prefix("JY")?;
+    if rest.len() != 12 || !rest.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
+        return None;
+    }
+    Some(format!("JY-{}-{}-{}", &rest[0..4], &rest[4..8], &rest[8..12]))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSuggestion {
+    /// The published document the suggestion is about.
+    pub document_id: String,
+    /// At most 10,000 characters.
+    pub content: String,
+    /// How the filing authority may reach you; never shown publicly.
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionReceipt {
+    /// Keep it to follow the suggestion.
+    pub tracking_code: String,
+    /// The filing authority answers by this date.
+    pub due_on: NaiveDate,
+}
+
+/// Status of a suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionStatus {
+    Received,
+    Replied,
+}
+
+impl SuggestionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Replied => "replied",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Self::Received => "已受理，办理中",
+            Self::Replied => "已答复",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        if s == "replied" {
+            Self::Replied
+        } else {
+            Self::Received
+        }
+    }
+}
+
+/// What anyone holding the tracking code sees: never the contact.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SuggestionTracking {
+    pub tracking_code: String,
+    pub document_id: String,
+    pub document_title: String,
+    pub status: SuggestionStatus,
+    /// The status in Chinese.
+    pub status_label: String,
+    pub received_on: NaiveDate,
+    /// The reply is due by this date (policy `suggestion_reply_days`).
+    pub due_on: NaiveDate,
+    /// Not replied and past the due date.
+    pub overdue: bool,
+    pub reply: Option<String>,
+    pub outcome: Option<String>,
+    pub replied_on: Option<NaiveDate>,
+}
+
+fn tracking_view(
+    s: db::public::SuggestionRow,
+    title: String,
+    today: NaiveDate,
+) -> SuggestionTracking {
+    let status = SuggestionStatus::parse(&s.status);
+    SuggestionTracking {
+        tracking_code: s.tracking_code,
+        document_id: s.document_id,
+        document_title: title,
+        status,
+        status_label: status.chinese().to_string(),
+        received_on: s.received_on,
+        due_on: s.due_on,
+        overdue: status == SuggestionStatus::Received && today > s.due_on,
+        reply: s.reply,
+        outcome: s.outcome,
+        replied_on: s.replied_on,
+    }
+}
+
+/// The rate-limit key of a client: a hash, so addresses are not stored.
+fn client_key(req: &HttpRequest) -> String {
+    let addr = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    Sha256::digest(addr.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records a suggestion about a published document for its filing authority; shared by the
+/// API and the web form.
+pub async fn submit_suggestion(
+    state: &AppState,
+    req: &HttpRequest,
+    body: NewSuggestion,
+) -> Result<SuggestionReceipt, AppError> {
+    let mut errors = Vec::new();
+    let document_id = body.document_id.trim().parse::<DocumentId>().map_err(|_| {
+        errors.push(FieldError::new("document_id", "must be the id of a published document"));
+    });
+    let content = crate::domain::text::paragraph(&body.content, MAX_SUGGESTION)
+        .map_err(|e| errors.push(FieldError::new("content", e.to_string())));
+    let contact = match body.contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => crate::domain::text::line(c, 200)
+            .map_err(|e| errors.push(FieldError::new("contact", e.to_string())))
+            .ok(),
+    };
+    let (Ok(document_id), Ok(content), true) = (document_id, content, errors.is_empty()) else {
+        return Err(AppError::invalid_fields(errors));
+    };
+    let key = client_key(req);
+    let now = state.clock.now().naive_utc();
+    let today = state.clock.today();
+    state
+        .db
+        .write(move |conn| {
+            let since = now - chrono::Duration::hours(1);
+            if db::public::suggestions_from_client_since(conn, &key, since)? >= SUGGESTIONS_PER_HOUR {
+                return Err(AppError::TooManyRequests(format!(
+                    "at most {SUGGESTIONS_PER_HOUR} suggestions an hour from one address; try again later"
+                )));
+            }
+            let doc = db::public::find_published(conn, &document_id.to_string())?
+                .ok_or_else(|| AppError::invalid("document_id", "no published document has this id"))?;
+            let agency: AgencyId = doc.agency_id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
+            // A document of the top of the tree has no filing authority inside the service;
+            // its own agency then answers rather than nobody.
+            let authority = db::agencies::tree(conn)?.filing_authority(agency).unwrap_or(agency);
+            let policy = db::settings::policy(conn)?;
+            let due_on = db::calendar::load(conn)?.add_calendar_days(today, policy.suggestion_reply_days);
+            let row = db::public::SuggestionRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                tracking_code: new_tracking_code(),
+                document_id: doc.id,
+                authority_id: authority.to_string(),
+                content,
+                contact,
+                client_key: key,
+                status: SuggestionStatus::Received.as_str().into(),
+                received_on: today,
+                due_on,
+                reply: None,
+                outcome: None,
+                replied_on: None,
+                replied_by: None,
+                created_at: now,
+            };
+            db::public::insert_suggestion(conn, &row)?;
+            Ok(SuggestionReceipt { tracking_code: row.tracking_code, due_on })
+        })
+        .await
+}
+
+/// A suggestion by its tracking code; 404 for a code that does not exist.
+pub async fn track_suggestion(
+    state: &AppState,
+    code: &str,
+) -> Result<SuggestionTracking, AppError> {
+    let code = canonical_tracking_code(code).ok_or(AppError::NotFound("review suggestion"))?;
+    let today = state.clock.today();
+    state
+        .db
+        .read(move |conn| {
+            let s = db::public::find_suggestion_by_code(conn, &code)?
+                .ok_or(AppError::NotFound("review suggestion"))?;
+            let title = db::public::find_published(conn, &s.document_id)?
+                .map(|d| d.title)
+                .unwrap_or_default();
+            Ok(tracking_view(s, title, today))
+        })
+        .await
+}
+
+/// Asks the filing authority to review a published document (审查建议).
+#[utoipa::path(tag = "public", request_body = NewSuggestion, responses(
+    (status = 201, description = "Received; keep the tracking code", body = SuggestionReceipt),
+    (status = 422, description = "Invalid fields, or no published document with this id", body = Problem),
+    (status = 429, description = "Too many suggestions from this address; try again later", body = Problem)
+))]
+#[post("/public/review-suggestions")]
+pub async fn create_review_suggestion(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ApiJson<NewSuggestion>,
+) -> Result<HttpResponse, AppError> {
+    let receipt = submit_suggestion(&state, &req, body.0).await?;
+    Ok(HttpResponse::Created().json(receipt))
+}
+
+/// The status, deadline and public reply of a suggestion; never the contact.
+#[utoipa::path(tag = "public", responses(
+    (status = 200, description = "The suggestion's status", body = SuggestionTracking),
+    (status = 404, description = "No suggestion has this tracking code", body = Problem)
+))]
+#[get("/public/review-suggestions/{tracking_code}")]
+pub async fn get_review_suggestion(
+    state: web::Data<AppState>,
+    tracking_code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let view = track_suggestion(&state, &tracking_code).await?;
+    // Not cached by shared caches: the code is the only key to it.
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
+}
+
+/// A suggestion as its filing authority sees it, with the contact.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SuggestionInboxItem {
+    pub id: String,
+    #[serde(flatten)]
+    pub tracking: SuggestionTracking,
+    pub content: String,
+    pub contact: Option<String>,
+}
+
+/// The filing authority's inbox of review suggestions, earliest deadline first (filing reviewer).
+#[utoipa::path(tag = "filings", security(("bearer" = [])), params(super::paging::PageQuery), responses(
+    (status = 200, description = "A page of suggestions addressed to your agency", body = Paged<SuggestionInboxItem>),
+    (status = 401, description = "No or bad token", body = Problem),
+    (status = 403, description = "Not a filing reviewer", body = Problem),
+    (status = 422, description = "Invalid paging", body = Problem)
+))]
+#[get("/review-suggestions")]
+pub async fn list_review_suggestions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<super::paging::PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&[Role::FilingReviewer])?;
+    let agency = user.agency()?.to_string();
+    let page = Page::from_query(query.page, query.per_page)?;
+    let today = state.clock.today();
+    let (items, total) = state
+        .db
+        .read(move |conn| {
+            let (rows, total) =
+                db::public::suggestions_for(conn, &agency, page.offset(), page.per_page)?;
+            let mut items = Vec::new();
+            for s in rows {
+                let title = db::public::find_published(conn, &s.document_id)?
+                    .map(|d| d.title)
+                    .unwrap_or_default();
+                let (id, content, contact) = (s.id.clone(), s.content.clone(), s.contact.clone());
+                items.push(SuggestionInboxItem {
+                    id,
+                    tracking: tracking_view(s, title, today),
+                    content,
+                    contact,
+                });
+            }
+            Ok((items, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestionReply {
+    /// The public reply.
+    pub reply: String,
+    /// e.g. `no_problem_found`, `correction_ordered`, `revoked`: free text, shown publicly.
+    pub outcome: String,
+}
+
+/// Answers a review suggestion (filing reviewer of the authority it is addressed to).
+#[utoipa::path(tag = "filings", security(("bearer" = [])), request_body = SuggestionReply, responses(
+    (status = 200, description = "Replied", body = SuggestionInboxItem),
+    (status = 401, description = "No or bad token", body = Problem),
+    (status = 403, description = "Not a filing reviewer", body = Problem),
+    (status = 404, description = "No such suggestion for your agency", body = Problem),
+    (status = 409, description = "Already replied", body = Problem),
+    (status = 422, description = "Invalid fields", body = Problem)
+))]
+#[post("/review-suggestions/{id}/reply")]
+pub async fn reply_review_suggestion(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: ApiJson<SuggestionReply>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&[Role::FilingReviewer])?;
+    let agency = user.agency()?.to_string();
+    let id: uuid::Uuid = path_id(&id, "review suggestion")?;
+    let mut errors = Vec::new();
+    let reply = crate::domain::text::paragraph(&body.0.reply, MAX_SUGGESTION)
+        .map_err(|e| errors.push(FieldError::new("reply", e.to_string())));
+    let outcome = crate::domain::text::line(&body.0.outcome, 100)
+        .map_err(|e| errors.push(FieldError::new("outcome", e.to_string())));
+    let (Ok(reply), Ok(outcome)) = (reply, outcome) else {
+        return Err(AppError::invalid_fields(errors));
+    };
+    let today = state.clock.today();
+    let actor = user.id.to_string();
+    let item = state
+        .db
+        .write(move |conn| {
+            let mut s = db::public::find_suggestion(conn, &id.to_string())?
+                .filter(|s| s.authority_id == agency)
+                .ok_or(AppError::NotFound("review suggestion"))?;
+            if s.status == SuggestionStatus::Replied.as_str() {
+                return Err(AppError::conflict(
+                    "already_replied",
+                    "this suggestion has been answered already",
+                ));
+            }
+            s.status = SuggestionStatus::Replied.as_str().into();
+            s.reply = Some(reply);
+            s.outcome = Some(outcome);
+            s.replied_on = Some(today);
+            s.replied_by = Some(actor);
+            db::public::reply_to_suggestion(conn, &s)?;
+            let title = db::public::find_published(conn, &s.document_id)?
+                .map(|d| d.title)
+                .unwrap_or_default();
+            let (id, content, contact) = (s.id.clone(), s.content.clone(), s.contact.clone());
+            Ok(SuggestionInboxItem {
+                id,
+                tracking: tracking_view(s, title, today),
+                content,
+                contact,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(item))
 }
 
 #[cfg(test)]

@@ -236,3 +236,32 @@ pub fn events_of(conn: &mut DbConn, document_ids: &[String]) -> Result<Vec<Event
         .order(document_events::id.asc())
         .load(conn)?)
 }
+
+/// Published documents of `agencies` still running whose validity ends in `[from, until]`.
+pub fn expiring(
+    conn: &mut DbConn,
+    agencies: Option<Vec<String>>,
+    from: NaiveDate,
+    until: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<DocumentRow>, i64), AppError> {
+    let build = || {
+        let mut q = documents::table
+            .filter(documents::status.eq("published"))
+            .filter(documents::ended_state.is_null())
+            .filter(documents::valid_until.between(from, until))
+            .into_boxed();
+        if let Some(a) = &agencies {
+            q = q.filter(documents::agency_id.eq_any(a.clone()));
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let rows = build()
+        .order((documents::valid_until.asc(), documents::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}

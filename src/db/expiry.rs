@@ -36,26 +36,28 @@ pub fn expire_due(
         .execute(conn)?),
         // BEGIN IMMEDIATE already serialises writers; SQLite has no writable CTEs, so the
         // events are written first from the same condition, then the documents.
+        // SQLite numbers `$n` parameters by first appearance, so its statements use `?` and
+        // bind in textual order.
         DbConn::Sqlite(_) => {
             let n = diesel::sql_query(
                 "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                 SELECT id, NULL, $2, 'expired', 'published', 'published', $3, \
+                 SELECT id, NULL, ?, 'expired', 'published', 'published', ?, \
                         '{\"valid_until\":\"' || valid_until || '\"}' \
-                 FROM documents WHERE status = 'published' AND ended_state IS NULL AND valid_until < $1",
+                 FROM documents WHERE status = 'published' AND ended_state IS NULL AND valid_until < ?",
             )
-            .bind::<Date, _>(as_of)
             .bind::<Timestamp, _>(at)
             .bind::<diesel::sql_types::Text, _>(REASON)
+            .bind::<Date, _>(as_of)
             .execute(conn)?;
             diesel::sql_query(
-                "UPDATE documents SET ended_state = 'expired', ended_on = date(valid_until, '+1 day'), updated_at = $2 \
-                 WHERE status = 'published' AND ended_state IS NULL AND valid_until < $1",
+                "UPDATE documents SET ended_state = 'expired', ended_on = date(valid_until, '+1 day'), updated_at = ? \
+                 WHERE status = 'published' AND ended_state IS NULL AND valid_until < ?",
             )
-            .bind::<Date, _>(as_of)
             .bind::<Timestamp, _>(at)
+            .bind::<Date, _>(as_of)
             .execute(conn)?;
             Ok(n)
         }
-    }
+        }
     })
 }

@@ -46,15 +46,15 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
 const STYLE: &str = "\
 *{box-sizing:border-box}\
 body{margin:0;font-family:system-ui,-apple-system,\"PingFang SC\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;line-height:1.7;color:#1b1b1b;background:#fafafa}\
-a{color:#0b57a4}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f5a623;outline-offset:2px}\
+a{color:#0b57a4}a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f5a623;outline-offset:2px}\
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px}\
 header{background:#9e1b1b;color:#fff;padding:12px 16px}header a{color:#fff;text-decoration:none;font-weight:600;font-size:1.15rem}\
 main{max-width:960px;margin:0 auto;padding:16px}\
 footer{max-width:960px;margin:0 auto;padding:16px;color:#555;font-size:.875rem}\
 form.search{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:12px 0}\
 form.search div{display:flex;flex-direction:column}\
-input,select,button{font:inherit;padding:6px 8px;border:1px solid #767676;border-radius:4px;background:#fff}\
-input[type=search]{min-width:16rem}button{background:#9e1b1b;color:#fff;border-color:#9e1b1b;cursor:pointer}\
+input,select,button,textarea{font:inherit;padding:6px 8px;border:1px solid #767676;border-radius:4px;background:#fff}\
+input[type=search]{min-width:16rem}textarea{width:100%}button{background:#9e1b1b;color:#fff;border-color:#9e1b1b;cursor:pointer}\
 ol.results{list-style:none;padding:0}ol.results li{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px;margin:0 0 12px}\
 ol.results h2{font-size:1.1rem;margin:0 0 4px}.meta{color:#555;font-size:.9rem}\
 mark{background:#ffe58a;color:inherit}\
@@ -73,9 +73,12 @@ pub fn page(title: &str, main: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title} - 行政规范性文件库</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <title>{title} - 行政规范性文件库</title>\n\
+         <link rel=\"alternate\" type=\"application/atom+xml\" title=\"新公布、废止和失效的文件\" href=\"/feed.atom\">\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">跳到正文</a>\n\
-         <header role=\"banner\"><a href=\"/\">行政规范性文件库</a></header>\n\
+         <header role=\"banner\"><a href=\"/\">行政规范性文件库</a> \
+         <nav aria-label=\"站点\" style=\"display:inline\"><a href=\"/suggestions\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">审查建议查询</a> \
+         <a href=\"/feed.atom\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">订阅</a></nav></header>\n\
          <main id=\"main\" role=\"main\">\n{main}\n</main>\n\
          <footer role=\"contentinfo\">未经公布的规范性文件不得作为行政管理依据。本库只收录已公布的文件。</footer>\n\
          </body>\n</html>\n",

@@ -1,6 +1,8 @@
 //! Public web pages in Chinese, rendered on the server from the same functions as the public
-//! API: home with search, search results with filters and paging, a document.
+//! API: home with search, search results with filters and paging, a document, the review
+//! suggestion form and its tracking page, and the Atom feed.
 
+pub mod feed;
 pub mod html;
 
 use actix_web::http::StatusCode;
@@ -20,13 +22,16 @@ use html::{badge, esc, page, query_string};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/search", web::get().to(search))
-        .route("/documents/{id}", web::get().to(document));
+        .route("/documents/{id}", web::get().to(document))
+        .route("/documents/{id}/suggestions", web::post().to(suggest))
+        .route("/suggestions", web::get().to(track))
+        .route("/feed.atom", web::get().to(feed::feed));
 }
 
 const HTML: &str = "text/html; charset=utf-8";
 
 /// An error as a page: the status of the API error, a Chinese explanation, causes logged.
-fn error_page(e: AppError) -> HttpResponse {
+pub(crate) fn error_page(e: AppError) -> HttpResponse {
     let status = e.status_code();
     let message = match &e {
         AppError::NotFound(_) => "未找到该文件。它可能尚未公布，或者链接有误。".to_string(),
@@ -324,10 +329,11 @@ fn document_page(doc: &PublicDocument) -> String {
     }
     let main = format!(
         "<article aria-labelledby=\"title\"><h1 id=\"title\">{title}</h1>\n<dl class=\"facts\">{facts}</dl>\n\
-         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{versions}",
+         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{versions}\n{suggest}",
         title = esc(&doc.title),
         facts = facts.join(""),
         body = esc(&doc.body),
+        suggest = suggestion_form(&doc.id),
     );
     page(&doc.title, &main)
 }
@@ -345,4 +351,135 @@ async fn document(
         Ok(doc) => cached(&req, HTML, document_page(&doc).into_bytes()),
         Err(e) => error_page(e),
     }
+}
+
+/// The form to ask the filing authority to review the document.
+fn suggestion_form(document_id: &str) -> String {
+    format!(
+        "<section aria-labelledby=\"suggest\"><h2 id=\"suggest\">提出审查建议</h2>\n\
+         <p>认为本文件违法或者不当的，可以向备案审查机关提出审查建议。提交后请保存查询码。</p>\n\
+         <form class=\"search\" action=\"/documents/{id}/suggestions\" method=\"post\">\n\
+         <div style=\"width:100%\"><label for=\"content\">建议内容（不超过10000字）</label>\
+         <textarea id=\"content\" name=\"content\" rows=\"6\" maxlength=\"{max}\" required></textarea></div>\n\
+         <div><label for=\"contact\">联系方式（选填，不会公开）</label><input id=\"contact\" name=\"contact\" maxlength=\"200\" autocomplete=\"email\"></div>\n\
+         <div><button type=\"submit\">提交建议</button></div>\n</form></section>",
+        id = esc(document_id),
+        max = public::MAX_SUGGESTION,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuggestionForm {
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub contact: String,
+}
+
+/// `POST /documents/{id}/suggestions`: records the suggestion, then sends the browser to its
+/// tracking page (post/redirect/get, so a reload does not send it twice).
+async fn suggest(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<SuggestionForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let body = public::NewSuggestion {
+        document_id: id.into_inner(),
+        content: form.content,
+        contact: Some(form.contact),
+    };
+    match public::submit_suggestion(&state, &req, body).await {
+        Ok(receipt) => HttpResponse::SeeOther()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!(
+                    "/suggestions?{}",
+                    query_string(&[("code", &receipt.tracking_code), ("new", "1")])
+                ),
+            ))
+            .finish(),
+        Err(AppError::TooManyRequests(_)) => {
+            let body = page(
+                "请稍后再试",
+                "<h1>请稍后再试</h1>\n<p role=\"alert\">同一地址一小时内提交的建议过多，请稍后再试。</p>",
+            );
+            HttpResponse::TooManyRequests().content_type(HTML).body(body)
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub new: String,
+}
+
+/// `GET /suggestions?code=`: the status, deadline and reply of a suggestion; without a code,
+/// the form to enter one.
+async fn track(state: web::Data<AppState>, form: web::Query<TrackForm>) -> HttpResponse {
+    let code_form = format!(
+        "<form class=\"search\" action=\"/suggestions\" method=\"get\">\
+         <div><label for=\"code\">查询码</label><input id=\"code\" name=\"code\" value=\"{}\" placeholder=\"JY-XXXX-XXXX-XXXX\" required></div>\
+         <div><button type=\"submit\">查询</button></div></form>",
+        esc(&form.code)
+    );
+    if form.code.trim().is_empty() {
+        let main = format!("<h1>审查建议办理查询</h1>\n{code_form}");
+        return HttpResponse::Ok().content_type(HTML).body(page("审查建议办理查询", &main));
+    }
+    let t = match public::track_suggestion(&state, &form.code).await {
+        Ok(t) => t,
+        Err(AppError::NotFound(_)) => {
+            let main = format!("<h1>审查建议办理查询</h1>\n<p role=\"alert\">没有找到该查询码对应的建议，请核对后重试。</p>\n{code_form}");
+            return HttpResponse::NotFound()
+                .content_type(HTML)
+                .body(page("审查建议办理查询", &main));
+        }
+        Err(e) => return error_page(e),
+    };
+    let notice = if form.new.is_empty() {
+        String::new()
+    } else {
+        format!("<p role=\"status\">已收到您的审查建议。请保存查询码 <strong>{}</strong>，凭它查询办理情况。</p>", esc(&t.tracking_code))
+    };
+    let mut facts = vec![
+        format!("<dt>查询码</dt><dd>{}</dd>", esc(&t.tracking_code)),
+        format!(
+            "<dt>所涉文件</dt><dd><a href=\"/documents/{}\">{}</a></dd>",
+            esc(&t.document_id),
+            esc(&t.document_title)
+        ),
+        format!("<dt>办理状态</dt><dd>{}</dd>", esc(&t.status_label)),
+        format!("<dt>收到日期</dt><dd>{}</dd>", t.received_on),
+        format!(
+            "<dt>答复期限</dt><dd>{}{}</dd>",
+            t.due_on,
+            if t.overdue { "（已逾期）" } else { "" }
+        ),
+    ];
+    if let Some(d) = t.replied_on {
+        facts.push(format!("<dt>答复日期</dt><dd>{d}</dd>"));
+    }
+    if let Some(o) = &t.outcome {
+        facts.push(format!("<dt>处理结果</dt><dd>{}</dd>", esc(o)));
+    }
+    let reply = t
+        .reply
+        .as_ref()
+        .map(|r| format!("<h2>答复</h2>\n<div class=\"text\">{}</div>", esc(r)))
+        .unwrap_or_default();
+    let main = format!(
+        "<h1>审查建议办理情况</h1>\n{notice}\n<dl class=\"facts\">{}</dl>\n{reply}",
+        facts.join("")
+    );
+    // The code is the only key to this page: keep it out of shared caches.
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .content_type(HTML)
+        .body(page("审查建议办理情况", &main))
 }

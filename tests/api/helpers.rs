@@ -130,6 +130,11 @@ impl TestServer {
     }
 
     pub fn start_with(config: Config, clock: ManualClock) -> Result<Self, String> {
+        // Logs of a failing test show up with its output (RUST_LOG=warn by default here).
+        if std::env::var("RUST_LOG").is_err() {
+            std::env::set_var("RUST_LOG", "warn");
+        }
+        normreg::telemetry::init();
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

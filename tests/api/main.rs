@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod evolution;
 mod fixtures;
 mod lifecycle;
 mod numbering;

@@ -104,6 +104,9 @@ db_test!(nothing_unpublished_appears_in_any_public_answer_or_page, |app| {
         assert!(!doc.body.contains(secret), "{secret} leaked: {}", doc.body);
     }
     let answers = [
+        app.client.get("/api/v1/public/documents", None),
+        app.client.get(&format!("/api/v1/public/documents?q={}", enc("事项")), None),
+        app.client.get("/feed.atom", None),
         app.client.get("/", None),
         app.client.get(&format!("/search?q={}", enc("事项")), None),
         app.client.get(&format!("/documents/{published_id}"), None),
@@ -317,4 +320,136 @@ db_test!(the_pages_render_in_chinese_and_escape_html, |app| {
     let missing = app.client.get("/documents/not-an-id", None);
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("未找到"));
+});
+
+db_test!(
+    a_review_suggestion_gets_a_tracking_code_a_deadline_and_a_reply_but_never_shows_its_contact,
+    |app| {
+        let p = Province::new(app);
+        let id = p.published(app, "关于审查建议的通知", "第一条 审查建议。")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = app.client.post(
+        "/api/v1/public/review-suggestions",
+        None,
+        &json!({"document_id": id, "content": "第一条设定了行政许可，建议审查。", "contact": "13800000000"}),
+    );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let code = r.json()["tracking_code"].as_str().unwrap().to_string();
+        // 15 calendar days (policy default) from 2026-03-02.
+        assert_eq!(r.json()["due_on"], "2026-03-17");
+
+        let tracked = app.client.get(&format!("/api/v1/public/review-suggestions/{code}"), None);
+        assert_eq!(tracked.status, 200, "{}", tracked.body);
+        let t = tracked.json();
+        assert_eq!(t["status"], "received");
+        assert_eq!(t["due_on"], "2026-03-17");
+        assert_eq!(t["document_id"], id);
+        assert!(
+            !tracked.body.contains("13800000000") && !tracked.body.contains("contact"),
+            "{}",
+            tracked.body
+        );
+        // Typed loosely, the code still works.
+        let loose = code.replace('-', "").to_lowercase();
+        assert_eq!(
+            app.client.get(&format!("/api/v1/public/review-suggestions/{loose}"), None).status,
+            200
+        );
+        app.client.get("/api/v1/public/review-suggestions/JY-AAAA-AAAA-AAAA", None).problem(404);
+
+        // The filing authority of the city (the province) sees it with the contact and replies.
+        let inbox = app.client.get("/api/v1/review-suggestions", Some(&p.filing_reviewer));
+        assert_eq!(inbox.status, 200, "{}", inbox.body);
+        let item = &inbox.json()["items"][0];
+        assert_eq!(item["contact"], "13800000000");
+        assert_eq!(item["tracking_code"], code.as_str());
+        let suggestion_id = item["id"].as_str().unwrap().to_string();
+        // Not the drafter's business, and not anonymous.
+        app.client.get("/api/v1/review-suggestions", Some(&p.drafter)).problem(403);
+        app.client.get("/api/v1/review-suggestions", None).problem(401);
+        let reply = app.client.post(
+            &format!("/api/v1/review-suggestions/{suggestion_id}/reply"),
+            Some(&p.filing_reviewer),
+            &json!({"reply": "经审查，已责令制定机关自行纠正。", "outcome": "correction_ordered"}),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        app.client
+            .post(
+                &format!("/api/v1/review-suggestions/{suggestion_id}/reply"),
+                Some(&p.filing_reviewer),
+                &json!({"reply": "再次答复", "outcome": "x"}),
+            )
+            .problem(409);
+
+        let replied = app.client.get(&format!("/api/v1/public/review-suggestions/{code}"), None);
+        assert_eq!(replied.json()["status"], "replied");
+        assert_eq!(replied.json()["reply"], "经审查，已责令制定机关自行纠正。");
+        assert!(!replied.body.contains("13800000000"));
+        let page = app.client.get(&format!("/suggestions?code={}", enc(&code)), None);
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("已答复") && page.body.contains("经审查，已责令制定机关自行纠正。"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("13800000000"));
+    }
+);
+
+db_test!(
+    review_suggestions_are_refused_for_unpublished_documents_overlong_texts_and_floods,
+    |app| {
+        let p = Province::new(app);
+        let published =
+            p.published(app, "关于限流的通知", "第一条 限流。")["id"].as_str().unwrap().to_string();
+        let draft = p.draft(app, "关于草稿的通知", "草稿");
+        let post = |body: Value| app.client.post("/api/v1/public/review-suggestions", None, &body);
+        post(json!({"document_id": draft, "content": "建议审查"})).problem(422);
+        post(json!({"document_id": published, "content": "长".repeat(10_001)})).problem(422);
+        post(json!({"document_id": published, "content": "  "})).problem(422);
+        assert_eq!(
+            post(json!({"document_id": published, "content": "长".repeat(10_000)})).status,
+            201
+        );
+        // The web form posts the same thing and lands on the tracking page.
+        let form = format!("content={}&contact=", enc("网页提交的建议"));
+        let r = app.client.raw(
+            "POST",
+            &format!("/documents/{published}/suggestions"),
+            None,
+            Some("application/x-www-form-urlencoded"),
+            form.into_bytes(),
+            &[],
+        );
+        if r.status == 303 {
+            assert!(r.header("location").unwrap().starts_with("/suggestions?code=JY-"));
+        } else {
+            assert_eq!(r.status, 200, "{}", r.body);
+            assert!(r.body.contains("已收到您的审查建议"), "{}", r.body);
+        }
+        for _ in 0..3 {
+            assert_eq!(post(json!({"document_id": published, "content": "建议审查"})).status, 201);
+        }
+        // The sixth within the hour from one address.
+        post(json!({"document_id": published, "content": "建议审查"})).problem(429);
+        app.clock.set(app.clock.now() + chrono::Duration::minutes(61));
+        assert_eq!(post(json!({"document_id": published, "content": "建议审查"})).status, 201);
+    }
+);
+
+db_test!(the_atom_feed_lists_publications_and_nothing_unpublished, |app| {
+    let p = Province::new(app);
+    let published = p.published(app, "关于订阅<测试>的通知", "第一条 订阅。");
+    let _draft = p.draft(app, "关于未公布订阅的通知", "草稿");
+    let feed = app.client.get("/feed.atom", None);
+    assert_eq!(feed.status, 200, "{}", feed.body);
+    assert!(feed.header("content-type").unwrap().starts_with("application/atom+xml"));
+    assert!(feed.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(feed.body.contains("<title>公布：关于订阅&lt;测试&gt;的通知</title>"), "{}", feed.body);
+    assert!(feed.body.contains(&format!("/documents/{}", published["id"].as_str().unwrap())));
+    assert!(feed.body.contains(published["issuance_number"].as_str().unwrap()));
+    assert!(!feed.body.contains("未公布订阅"));
+    assert!(feed.header("etag").is_some());
 });

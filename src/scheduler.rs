@@ -1,0 +1,65 @@
+//! The daily automatic expiry run inside `serve`: once at start, then every day at the
+//! configured Beijing time. Several instances may run it at once; the run is idempotent.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{Days, NaiveTime};
+
+use crate::db;
+use crate::domain::clock::{beijing, Clock};
+use crate::error::AppError;
+use crate::startup::AppState;
+
+/// Runs one expiry as of the clock's today; answers how many documents expired.
+pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
+    let today = state.clock.today();
+    let at = state.clock.now().naive_utc();
+    let n = state.db.read(move |conn| db::expiry::expire_due(conn, today, at)).await?;
+    if n > 0 {
+        tracing::info!(expired = n, %today, "automatic expiry");
+    }
+    Ok(n)
+}
+
+/// Starts the daily loop on the current actix runtime.
+pub fn spawn(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        loop {
+            if let Err(e) = run_expiry(&state).await {
+                tracing::error!(error = %e, "automatic expiry failed; retrying at the next run");
+            }
+            let wait = until_next(state.clock.as_ref(), state.config.expiry_time);
+            actix_web::rt::time::sleep(wait).await;
+        }
+    });
+}
+
+/// Time from now to the next `at` in Beijing.
+fn until_next(clock: &dyn Clock, at: NaiveTime) -> Duration {
+    let now = clock.now().with_timezone(&beijing());
+    let today_at = now.date_naive().and_time(at);
+    let next = if now.naive_local() < today_at {
+        today_at
+    } else {
+        (now.date_naive() + Days::new(1)).and_time(at)
+    };
+    (next - now.naive_local())
+        .to_std()
+        .unwrap_or(Duration::from_secs(60))
+        .max(Duration::from_secs(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::clock::ManualClock;
+
+    #[test]
+    fn the_next_run_is_at_five_past_midnight_beijing() {
+        // 2026-03-02 23:00 Beijing is 15:00 UTC: next run 00:05, 65 minutes later.
+        let clock = ManualClock::new("2026-03-02T15:00:00Z".parse().unwrap());
+        let at = NaiveTime::from_hms_opt(0, 5, 0).unwrap();
+        assert_eq!(until_next(&clock, at), Duration::from_secs(65 * 60));
+    }
+}
