@@ -131,6 +131,11 @@ fn bootstrap(conn: &mut DbConn, config: &Config, clock: &dyn Clock) -> Result<St
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
+    // Documents published before the search index existed, or written by other means.
+    let indexed = db::search::index_missing(conn)?;
+    if indexed > 0 {
+        tracing::info!(indexed, "documents added to the search index");
+    }
     let secret = match &config.jwt_secret {
         Some(s) if s.len() >= 32 => s.clone(),
         Some(_) => {
