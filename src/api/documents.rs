@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
-use super::path_id;
 use super::scope::{load_document, require_own_agency, visible_agencies};
+use super::{path_id, status_filter};
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent};
 use crate::domain::ids::DocumentId;
@@ -283,15 +283,7 @@ pub async fn list_documents(
     query: web::Query<DocumentQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = Page::from_query(query.page, query.per_page)?;
-    let status = match query.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(
-            Status::parse(s)
-                .ok_or_else(|| AppError::invalid("status", format!("unknown status `{s}`")))?
-                .as_str()
-                .to_string(),
-        ),
-    };
+    let status = status_filter(query.status.as_deref(), "status", Status::parse)?;
     let q = query.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string());
     let today = state.clock.today();
     let (rows, total) = state
@@ -417,20 +409,14 @@ pub async fn edit_document(
             }
             doc.updated_at = now;
             db::documents::save(conn, &doc)?;
-            db::documents::insert_event(
+            db::documents::note_event(
                 conn,
-                &NewEvent {
-                    document_id: &doc.id,
-                    actor_id: Some(&actor),
-                    at: now,
-                    action: "edited",
-                    from_status: Some(&doc.status),
-                    to_status: Some(&doc.status),
-                    reason: None,
-                    payload: Some(
-                        serde_json::json!({"revision": doc.revision, "text_changed": text_changed}),
-                    ),
-                },
+                &doc,
+                &actor,
+                now,
+                "edited",
+                None,
+                serde_json::json!({"revision": doc.revision, "text_changed": text_changed}),
             )?;
             Ok(DocumentView::new(doc, today))
         })

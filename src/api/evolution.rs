@@ -12,7 +12,7 @@ use super::paging::{Page, Paged};
 use super::path_id;
 use super::scope::{load_document, require_own_agency, visible_agencies};
 use crate::auth::AuthUser;
-use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
+use crate::db::{self, documents::DocumentRow, documents::NewEvent};
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::domain::role::Role;
@@ -36,30 +36,6 @@ fn require_living(doc: &DocumentRow, action: &str) -> Result<(), AppError> {
         ));
     }
     Ok(())
-}
-
-fn event(
-    conn: &mut DbConn,
-    doc: &DocumentRow,
-    actor: &str,
-    at: chrono::NaiveDateTime,
-    action: &str,
-    reason: &str,
-    payload: serde_json::Value,
-) -> Result<(), AppError> {
-    db::documents::insert_event(
-        conn,
-        &NewEvent {
-            document_id: &doc.id,
-            actor_id: Some(actor),
-            at,
-            action,
-            from_status: Some(&doc.status),
-            to_status: Some(&doc.status),
-            reason: Some(reason),
-            payload: Some(payload),
-        },
-    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -171,7 +147,7 @@ pub async fn continue_document(
             doc.valid_until = Some(req.valid_until);
             doc.updated_at = now;
             db::documents::save(conn, &doc)?;
-            event(conn, &doc, &actor, now, "continued", &reason, serde_json::json!({"decided_on": req.decided_on, "previous_valid_until": current, "valid_until": req.valid_until}))?;
+            db::documents::note_event(conn, &doc, &actor, now, "continued", Some(&reason), serde_json::json!({"decided_on": req.decided_on, "previous_valid_until": current, "valid_until": req.valid_until}))?;
             Ok(doc)
         })
         .await?;
@@ -298,13 +274,13 @@ async fn end_document(
             doc.ended_reason = Some(reason.clone());
             doc.updated_at = now;
             db::documents::save(conn, &doc)?;
-            event(
+            db::documents::note_event(
                 conn,
                 &doc,
                 &actor,
                 now,
                 action,
-                &reason,
+                Some(&reason),
                 serde_json::json!({"on": on, "by_document_id": doc.ended_by_document_id}),
             )?;
             Ok(doc)

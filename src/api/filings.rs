@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::documents::MAX_NOTE;
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
-use super::path_id;
 use super::scope::{load_document, require_own_agency};
+use super::{path_id, status_filter};
 use crate::auth::AuthUser;
-use crate::db::{self, documents::NewEvent, filings::FilingRow};
+use crate::db::{self, filings::FilingRow};
 use crate::domain::filing::{
     decide, missing_materials, ratio, FilingStatus, MaterialKind, Outcome,
 };
@@ -205,18 +205,14 @@ pub async fn file_document(
                     (row, true)
                 }
             };
-            db::documents::insert_event(
+            db::documents::note_event(
                 conn,
-                &NewEvent {
-                    document_id: &doc.id,
-                    actor_id: Some(&actor),
-                    at: now,
-                    action: if created { "filed" } else { "filed_again" },
-                    from_status: Some(&doc.status),
-                    to_status: Some(&doc.status),
-                    reason: None,
-                    payload: Some(serde_json::json!({"filing_id": row.id, "due_on": row.due_on, "on_time": row.on_time, "complete": row.complete})),
-                },
+                &doc,
+                &actor,
+                now,
+                if created { "filed" } else { "filed_again" },
+                None,
+                serde_json::json!({"filing_id": row.id, "due_on": row.due_on, "on_time": row.on_time, "complete": row.complete}),
             )?;
             Ok((row, created))
         })
@@ -249,15 +245,7 @@ pub async fn list_filings(
     query: web::Query<FilingQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = Page::from_query(query.page, query.per_page)?;
-    let status = match query.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(
-            FilingStatus::parse(s)
-                .ok_or_else(|| AppError::invalid("status", format!("unknown filing status `{s}`")))?
-                .as_str()
-                .to_string(),
-        ),
-    };
+    let status = status_filter(query.status.as_deref(), "filing status", FilingStatus::parse)?;
     let today = state.clock.today();
     let own = user.agency_id.map(|a| a.to_string()).unwrap_or_default();
     let mut filter = db::filings::FilingFilter {
@@ -343,18 +331,14 @@ pub async fn decide_filing(
                 doc.updated_at = now;
                 db::documents::save(conn, &doc)?;
             }
-            db::documents::insert_event(
+            db::documents::note_event(
                 conn,
-                &NewEvent {
-                    document_id: &doc.id,
-                    actor_id: Some(&actor),
-                    at: now,
-                    action: if req.outcome == Outcome::Revoked { "revoked" } else { "filing_decision" },
-                    from_status: Some(&doc.status),
-                    to_status: Some(&doc.status),
-                    reason: Some(&reason),
-                    payload: Some(serde_json::json!({"filing_id": filing.id, "outcome": req.outcome, "correction_due_on": filing.correction_due_on})),
-                },
+                &doc,
+                &actor,
+                now,
+                if req.outcome == Outcome::Revoked { "revoked" } else { "filing_decision" },
+                Some(&reason),
+                serde_json::json!({"filing_id": filing.id, "outcome": req.outcome, "correction_due_on": filing.correction_due_on}),
             )?;
             Ok(filing)
         })

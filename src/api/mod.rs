@@ -99,6 +99,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
+/// A `status` query filter: blank means none, a word `parse` does not know is 422 naming it
+/// as `what` (e.g. "status", "filing status").
+pub fn status_filter<T>(
+    raw: Option<&str>,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<String>, AppError> {
+    match raw {
+        None | Some("") => Ok(None),
+        Some(s) if parse(s).is_some() => Ok(Some(s.to_string())),
+        Some(s) => Err(AppError::invalid("status", format!("unknown {what} `{s}`"))),
+    }
+}
+
 /// Parses an id from the path; a malformed id is simply not found.
 pub fn path_id<T: FromStr>(raw: &str, what: &'static str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound(what))

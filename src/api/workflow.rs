@@ -583,19 +583,13 @@ fn supersede(
     older.ended_by_document_id = Some(newer.id.clone());
     older.updated_at = at;
     db::documents::save(conn, &older)?;
-    db::documents::insert_event(
+    db::documents::note_event(
         conn,
-        &NewEvent {
-            document_id: &older.id,
-            actor_id: Some(actor),
-            at,
-            action: "amended",
-            from_status: Some(&older.status),
-            to_status: Some(&older.status),
-            reason: None,
-            payload: Some(
-                serde_json::json!({"superseded_by": newer.id, "from": newer.effective_on}),
-            ),
-        },
+        &older,
+        actor,
+        at,
+        "amended",
+        None,
+        serde_json::json!({"superseded_by": newer.id, "from": newer.effective_on}),
     )
 }

@@ -61,21 +61,6 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, AppError
     Ok(documents::table.find(id).first(conn).optional()?)
 }
 
-/// Finds a document by its canonical 文号 or one of the spellings of its 登记号.
-pub fn find_by_number(
-    conn: &mut DbConn,
-    numbers: &[String],
-) -> Result<Option<DocumentRow>, AppError> {
-    Ok(documents::table
-        .filter(
-            documents::issuance_number
-                .eq_any(numbers.to_vec())
-                .or(documents::registration_number.eq_any(numbers.to_vec())),
-        )
-        .first(conn)
-        .optional()?)
-}
-
 /// Every version of a document, oldest first.
 pub fn versions(conn: &mut DbConn, lineage_id: &str) -> Result<Vec<DocumentRow>, AppError> {
     Ok(documents::table
@@ -227,6 +212,32 @@ pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), AppError>
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Writes an event that leaves the document's status as it is (an edit, a filing, the end of
+/// its validity), in the caller's transaction.
+pub fn note_event(
+    conn: &mut DbConn,
+    doc: &DocumentRow,
+    actor: &str,
+    at: NaiveDateTime,
+    action: &str,
+    reason: Option<&str>,
+    payload: serde_json::Value,
+) -> Result<(), AppError> {
+    insert_event(
+        conn,
+        &NewEvent {
+            document_id: &doc.id,
+            actor_id: Some(actor),
+            at,
+            action,
+            from_status: Some(&doc.status),
+            to_status: Some(&doc.status),
+            reason,
+            payload: Some(payload),
+        },
+    )
 }
 
 /// The events of every version of a document, in order.

@@ -67,37 +67,3 @@ fn bump(
     .optional()?;
     Ok(n.map(|v| v.max(0) as u32))
 }
-
-/// Raises the series so that it continues after `serial` (imported documents).
-pub fn continue_after(
-    conn: &mut DbConn,
-    kind: SeriesKind,
-    prefix: &str,
-    year: i32,
-    serial: u32,
-) -> Result<(), AppError> {
-    ensure(conn, kind, prefix, year)?;
-    let serial = i32::try_from(serial).unwrap_or(i32::MAX);
-    diesel::update(
-        number_series::table
-            .filter(number_series::kind.eq(kind.as_str()))
-            .filter(number_series::prefix.eq(prefix))
-            .filter(number_series::year.eq(year))
-            .filter(number_series::last_value.lt(serial)),
-    )
-    .set(number_series::last_value.eq(serial))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// The last number given in the series, 0 if none.
-pub fn last(conn: &mut DbConn, kind: SeriesKind, prefix: &str, year: i32) -> Result<u32, AppError> {
-    let v: Option<i32> = number_series::table
-        .filter(number_series::kind.eq(kind.as_str()))
-        .filter(number_series::prefix.eq(prefix))
-        .filter(number_series::year.eq(year))
-        .select(number_series::last_value)
-        .first(conn)
-        .optional()?;
-    Ok(v.unwrap_or(0).max(0) as u32)
-}
