@@ -41,6 +41,11 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Import documents issued before the service from a JSON Lines file: all or nothing.
+    Import {
+        /// One JSON object per line (CONTRACT.md's import line).
+        file: std::path::PathBuf,
+    },
 }
 
 /// Runs one command and turns its outcome into an exit code.
@@ -60,6 +65,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 create_admin(config, username, password).await
             }
             Command::Expire { as_of } => expire(config, as_of).await,
+            Command::Import { file } => import(config, file).await,
         }
     });
     match result {
@@ -129,4 +135,49 @@ async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), 
         .map_err(|e| e.to_string())?;
     println!("{n} document(s) expired as of {day}");
     Ok(())
+}
+
+async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> {
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut reading = crate::progress::Progress::new("checking");
+    let total_bytes = text.len();
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for (n, line) in crate::domain::import::numbered_lines(&text) {
+        lines.push((n, crate::domain::import::parse_line(n, line)));
+        offset += line.len() + 1;
+        reading.update(offset.min(total_bytes), total_bytes);
+    }
+    reading.update(total_bytes, total_bytes);
+    drop(text);
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    let mut writing = crate::progress::Progress::new("importing");
+    let outcome = crate::importer::run(
+        &mut conn,
+        lines,
+        &crate::importer::ImportScope::Any,
+        None,
+        SystemClock.today(),
+        SystemClock.now().naive_utc(),
+        &mut |done, total| writing.update(done, total),
+    );
+    match outcome {
+        Ok(items) => {
+            println!("imported {} document(s) from {}", items.len(), file.display());
+            Ok(())
+        }
+        Err(crate::importer::ImportFailure::Lines { errors, total }) => {
+            for e in &errors {
+                eprintln!("{}: {e}", file.display());
+            }
+            if total > errors.len() {
+                eprintln!("… and {} more", total - errors.len());
+            }
+            Err(format!("nothing was imported: {total} line(s) at fault"))
+        }
+        Err(crate::importer::ImportFailure::Other(e)) => Err(e.to_string()),
+    }
 }

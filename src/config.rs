@@ -15,6 +15,9 @@ pub struct Config {
     pub admin_password: Option<String>,
     pub token_ttl_seconds: i64,
     pub body_limit: usize,
+    /// `NORMREG_IMPORT_BODY_LIMIT`: the larger limit of `POST /api/v1/imports`, whose body
+    /// carries whole texts by the thousand.
+    pub import_body_limit: usize,
     pub pool_size: u32,
     pub workers: usize,
     /// A screening rule file replacing the shipped default.
@@ -57,6 +60,7 @@ impl Config {
             admin_password: var("NORMREG_ADMIN_PASSWORD"),
             token_ttl_seconds: number("NORMREG_TOKEN_TTL_SECONDS", 3600)? as i64,
             body_limit: number("NORMREG_BODY_LIMIT", 2 * 1024 * 1024)? as usize,
+            import_body_limit: number("NORMREG_IMPORT_BODY_LIMIT", 64 * 1024 * 1024)? as usize,
             pool_size: number("NORMREG_DB_POOL_SIZE", 16)? as u32,
             workers: number("NORMREG_WORKERS", workers as u64)? as usize,
             screening_rules: var("NORMREG_SCREENING_RULES").map(PathBuf::from),
@@ -74,6 +78,7 @@ impl Config {
             admin_password: None,
             token_ttl_seconds: 3600,
             body_limit: 2 * 1024 * 1024,
+            import_body_limit: 64 * 1024 * 1024,
             pool_size: 8,
             workers: 2,
             screening_rules: None,

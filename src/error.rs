@@ -11,11 +11,19 @@ use serde::Serialize;
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// The line of an imported file (or position in an imported array, from 1) at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), line: None }
+    }
+
+    /// A field of one line of an import.
+    pub fn at_line(line: usize, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into(), line: Some(line) }
     }
 }
 
@@ -71,7 +79,10 @@ impl AppError {
     pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
         let detail = errors
             .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
+            .map(|e| match e.line {
+                Some(line) => format!("line {line}: {}: {}", e.field, e.message),
+                None => format!("{}: {}", e.field, e.message),
+            })
             .collect::<Vec<_>>()
             .join("; ");
         Self::Invalid { detail, errors }

@@ -7,6 +7,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod importer;
+pub mod progress;
 pub mod scheduler;
 pub mod startup;
 pub mod telemetry;

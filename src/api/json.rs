@@ -20,7 +20,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read_json_body(req, payload, false);
+        let body = read_json_body(req, payload, false, |c| c.body_limit);
         Box::pin(async move {
             let bytes = body.await?;
             parse(&bytes).map(ApiJson)
@@ -38,7 +38,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read_json_body(req, payload, true);
+        let body = read_json_body(req, payload, true, |c| c.body_limit);
         Box::pin(async move {
             let bytes = body.await?;
             if bytes.is_empty() {
@@ -50,16 +50,35 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
     }
 }
 
+/// A large JSON body (an import of whole texts), read under `NORMREG_IMPORT_BODY_LIMIT`
+/// instead of the ordinary limit; otherwise held to the same rules as [`ApiJson`].
+#[derive(Debug)]
+pub struct BulkJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for BulkJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json_body(req, payload, false, |c| c.import_body_limit);
+        Box::pin(async move {
+            let bytes = body.await?;
+            parse(&bytes).map(BulkJson)
+        })
+    }
+}
+
 /// Reads the body within the size limit, insisting on a JSON content type unless the body may
 /// be absent and is.
 fn read_json_body(
     req: &HttpRequest,
     payload: &mut Payload,
     may_be_empty: bool,
+    limit_of: fn(&crate::config::Config) -> usize,
 ) -> Pin<Box<dyn Future<Output = Result<web::BytesMut, AppError>>>> {
     let limit = req
         .app_data::<web::Data<AppState>>()
-        .map(|s| s.config.body_limit)
+        .map(|s| limit_of(&s.config))
         .unwrap_or(2 * 1024 * 1024);
     let content_type_ok = req
         .headers()

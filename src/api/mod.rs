@@ -7,6 +7,7 @@ pub mod documents;
 pub mod evolution;
 pub mod filings;
 pub mod health;
+pub mod imports;
 pub mod json;
 pub mod openapi;
 pub mod paging;
@@ -92,6 +93,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(evolution::declare_invalid)
             .service(evolution::amend)
             .service(evolution::as_of)
+            .service(imports::import_documents)
             .service(filings::file_document)
             .service(filings::list_filings)
             .service(filings::decide_filing)

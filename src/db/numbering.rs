@@ -67,3 +67,26 @@ fn bump(
     .optional()?;
     Ok(n.map(|v| v.max(0) as u32))
 }
+
+/// Moves the series on to at least `serial`, so that the next number drawn follows the highest
+/// one already used (imported documents); never moves it back.
+pub fn raise_to(
+    conn: &mut DbConn,
+    kind: SeriesKind,
+    prefix: &str,
+    year: i32,
+    serial: u32,
+) -> Result<(), AppError> {
+    ensure(conn, kind, prefix, year)?;
+    let serial = i32::try_from(serial).map_err(|_| AppError::internal("serial out of range"))?;
+    diesel::update(
+        number_series::table
+            .filter(number_series::kind.eq(kind.as_str()))
+            .filter(number_series::prefix.eq(prefix))
+            .filter(number_series::year.eq(year))
+            .filter(number_series::last_value.lt(serial)),
+    )
+    .set(number_series::last_value.eq(serial))
+    .execute(conn)?;
+    Ok(())
+}

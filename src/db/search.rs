@@ -23,7 +23,7 @@ type Multi = <DbConn as Connection>::Backend;
 
 /// The text the index holds for a document: title, both numbers and the body. Newlines keep
 /// the parts apart for nothing but readability; tokens never join across separators anyway.
-fn indexed_text(row: &DocumentRow) -> String {
+pub(crate) fn indexed_text(row: &DocumentRow) -> String {
     [
         Some(row.title.as_str()),
         row.issuance_number.as_deref(),

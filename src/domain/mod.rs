@@ -7,6 +7,7 @@ pub mod cjk_tokens;
 pub mod clock;
 pub mod filing;
 pub mod ids;
+pub mod import;
 pub mod lifecycle;
 pub mod numbering;
 pub mod policy;

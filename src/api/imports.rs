@@ -1,0 +1,64 @@
+//! `POST /api/v1/imports`: documents issued before the service, with their real numbers and
+//! dates, imported whole or not at all.
+
+use actix_web::{post, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::json::BulkJson;
+use crate::auth::AuthUser;
+use crate::domain::import::{self, ImportLine};
+use crate::domain::role::Role;
+use crate::error::{AppError, Problem};
+use crate::importer::{self, ImportScope, ImportedItem};
+use crate::startup::AppState;
+
+/// What an import wrote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportAnswer {
+    pub imported: usize,
+    /// One per line, in the order sent; `line` counts from 1.
+    pub documents: Vec<ImportedItem>,
+}
+
+/// Imports published documents of the past (admin for any agency, a registrar for its own).
+/// Every line is checked first; one bad line, a number used twice or a number already in the
+/// registry imports nothing and is named with its line (position in the array, from 1).
+#[utoipa::path(tag = "evolution", security(("bearer" = [])), request_body = Vec<ImportLine>, responses(
+    (status = 201, description = "Every document imported", body = ImportAnswer),
+    (status = 400, description = "Not a JSON array, or empty", body = Problem),
+    (status = 403, description = "Neither admin nor registrar", body = Problem),
+    (status = 413, description = "Larger than NORMREG_IMPORT_BODY_LIMIT", body = Problem),
+    (status = 422, description = "Lines at fault, each with its line number; nothing imported", body = Problem)
+))]
+#[post("/imports")]
+pub async fn import_documents(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: BulkJson<Vec<serde_json::Value>>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&[Role::Admin, Role::Registrar])?;
+    let scope = if user.has(Role::Admin) {
+        ImportScope::Any
+    } else {
+        ImportScope::Agency(user.agency()?.to_string())
+    };
+    let lines: Vec<_> = body
+        .0
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| (i + 1, import::parse_value(i + 1, value)))
+        .collect();
+    let actor = user.id.to_string();
+    let today = state.clock.today();
+    let at = state.clock.now().naive_utc();
+    // `importer::run` opens its own write transaction, so the connection is taken bare.
+    let items = state
+        .db
+        .read(move |conn| {
+            importer::run(conn, lines, &scope, Some(&actor), today, at, &mut |_, _| {})
+                .map_err(AppError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ImportAnswer { imported: items.len(), documents: items }))
+}

@@ -1,0 +1,200 @@
+//! Writing a checked legacy import: every document with its first text revision, its
+//! `imported` event and its search entry, then the number series moved on past the highest
+//! imported serial. The caller runs it in one write transaction: the whole file or nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::agencies::AgencyRow;
+use super::documents::DocumentRow;
+use super::numbering::{self, SeriesKind};
+use super::schema::{agencies, document_events, document_revisions, documents};
+use super::DbConn;
+use crate::domain::cjk_tokens;
+use crate::domain::import::highest_serials;
+use crate::domain::numbering::{IssuanceNumber, RegistrationNumber};
+use crate::error::AppError;
+
+type Multi = <DbConn as Connection>::Backend;
+
+/// Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound
+/// parameters for the widest table (32 columns).
+const CHUNK: usize = 400;
+
+/// Multi-row INSERT, which diesel cannot compile through the `MultiConnection` enum: the same
+/// statement is built once per backend.
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            DbConn::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
+            DbConn::Postgres(c) => diesel::insert_into($table).values($values).execute(c),
+        }
+    };
+}
+
+/// The agencies with these codes, by code.
+pub fn agencies_by_code(
+    conn: &mut DbConn,
+    codes: &HashSet<String>,
+) -> Result<HashMap<String, AgencyRow>, AppError> {
+    let codes: Vec<String> = codes.iter().cloned().collect();
+    let mut found = HashMap::new();
+    for chunk in codes.chunks(CHUNK) {
+        let rows: Vec<AgencyRow> =
+            agencies::table.filter(agencies::code.eq_any(chunk.to_vec())).load(conn)?;
+        found.extend(rows.into_iter().map(|a| (a.code.clone(), a)));
+    }
+    Ok(found)
+}
+
+/// Which of these 文号 or 登记号 some document already carries.
+pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<String>, AppError> {
+    let mut used = HashSet::new();
+    for chunk in numbers.chunks(CHUNK) {
+        let rows: Vec<(Option<String>, Option<String>)> = documents::table
+            .filter(
+                documents::issuance_number
+                    .eq_any(chunk.to_vec())
+                    .or(documents::registration_number.eq_any(chunk.to_vec())),
+            )
+            .select((documents::issuance_number, documents::registration_number))
+            .load(conn)?;
+        used.extend(rows.into_iter().flat_map(|(a, b)| [a, b]).flatten());
+    }
+    Ok(used.into_iter().filter(|n| numbers.contains(n)).collect())
+}
+
+/// Inserts the documents (already `published`, `imported`) and everything that goes with them.
+pub fn insert_all(
+    conn: &mut DbConn,
+    rows: &[DocumentRow],
+    actor: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    for chunk in rows.chunks(CHUNK) {
+        insert_many!(conn, documents::table, chunk)?;
+        let revisions: Vec<_> = chunk
+            .iter()
+            .map(|d| {
+                (
+                    document_revisions::document_id.eq(&d.id),
+                    document_revisions::revision.eq(d.revision),
+                    document_revisions::title.eq(&d.title),
+                    document_revisions::body.eq(&d.body),
+                    document_revisions::created_by.eq(actor),
+                    document_revisions::created_at.eq(at),
+                )
+            })
+            .collect();
+        insert_many!(conn, document_revisions::table, &revisions)?;
+        let payloads: Vec<String> = chunk
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "issuance_number": d.issuance_number,
+                    "registration_number": d.registration_number,
+                    "published_on": d.published_on,
+                    "effective_on": d.effective_on,
+                    "valid_until": d.valid_until,
+                })
+                .to_string()
+            })
+            .collect();
+        let events: Vec<_> = chunk
+            .iter()
+            .zip(&payloads)
+            .map(|(d, payload)| {
+                (
+                    document_events::document_id.eq(&d.id),
+                    document_events::actor_id.eq(actor),
+                    document_events::at.eq(at),
+                    document_events::action.eq("imported"),
+                    document_events::from_status.eq(None::<&str>),
+                    document_events::to_status.eq("published"),
+                    document_events::reason.eq("issued before the registry; imported"),
+                    document_events::payload.eq(Some(payload)),
+                )
+            })
+            .collect();
+        insert_many!(conn, document_events::table, &events)?;
+        index_new(conn, chunk)?;
+    }
+    Ok(())
+}
+
+/// Search entries for documents that have none yet, many per statement.
+fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tokens_sql = match conn {
+        DbConn::Sqlite(_) => "?",
+        DbConn::Postgres(_) => "to_tsvector('simple', ?)",
+    };
+    let mut sql = String::from("INSERT INTO document_search (document_id, tokens) VALUES ");
+    for (i, _) in rows.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(?, {tokens_sql})"));
+    }
+    // PostgreSQL wants numbered parameters; they appear in order, so numbering `?` in turn
+    // gives the same binding on both engines.
+    let sql = match conn {
+        DbConn::Sqlite(_) => sql,
+        DbConn::Postgres(_) => number_placeholders(&sql),
+    };
+    let mut query = diesel::sql_query(sql).into_boxed::<Multi>();
+    for row in rows {
+        query = query
+            .bind::<Text, _>(row.id.clone())
+            .bind::<Text, _>(cjk_tokens::index_tokens(&super::search::indexed_text(row)));
+    }
+    query.execute(conn)?;
+    Ok(())
+}
+
+/// `?, ?` → `$1, $2`.
+fn number_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Moves each series touched by the import on to its highest imported serial.
+pub fn continue_series(
+    conn: &mut DbConn,
+    issuance: &[IssuanceNumber],
+    registration: &[RegistrationNumber],
+) -> Result<(), AppError> {
+    let top = highest_serials(issuance.iter().map(|n| (n.prefix(), n.year(), n.serial())));
+    for (prefix, year, serial) in top {
+        numbering::raise_to(conn, SeriesKind::Issuance, &prefix, year, serial)?;
+    }
+    let top = highest_serials(registration.iter().map(|n| (n.prefix(), n.year(), n.serial())));
+    for (prefix, year, serial) in top {
+        numbering::raise_to(conn, SeriesKind::Registration, &prefix, year, serial)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        assert_eq!(number_placeholders("(?, f(?)), (?, f(?))"), "($1, f($2)), ($3, f($4))");
+    }
+}
