@@ -48,6 +48,16 @@ fn public_total(app: &TestApp) -> u64 {
     r.json()["total"].as_u64().expect("total")
 }
 
+/// (line, field) of each fault a refused import names.
+fn faults(problem: &Value) -> Vec<(u64, String)> {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| (e["line"].as_u64().expect("line"), e["field"].as_str().expect("field").into()))
+        .collect()
+}
+
 fn run_cli(url: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_normreg"))
         .args(args)
@@ -128,12 +138,7 @@ db_test!(an_import_with_one_bad_line_imports_nothing_and_names_the_line, |app| {
     lines[3]["issuance_number"] = json!("沈政规（2025）02号");
     lines[4]["published_on"] = json!(20250115);
     let problem = import(app, &p.admin, &lines).problem(422);
-    let at: Vec<_> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_string()))
-        .collect();
+    let at = faults(&problem);
     assert_eq!(at, [(4, "issuance_number".to_string()), (5, "published_on".to_string())]);
     assert!(problem["errors"][0]["message"].as_str().unwrap().contains("line 2"), "{problem}");
     assert_eq!(public_total(app), 0);
@@ -143,12 +148,7 @@ db_test!(an_import_with_one_bad_line_imports_nothing_and_names_the_line, |app| {
     let mut again = vec![line(2025, 2), line(2025, 1), line(2025, 3)];
     again[2]["agency_code"] = json!("NOWHERE");
     let problem = import(app, &p.admin, &again).problem(422);
-    let at: Vec<_> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_string()))
-        .collect();
+    let at = faults(&problem);
     let expected = [(2, "issuance_number"), (2, "registration_number"), (3, "agency_code")];
     assert_eq!(at, expected.map(|(l, f)| (l, f.to_string())), "{problem}");
     assert_eq!(public_total(app), 1, "only the first import landed");
