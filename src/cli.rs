@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `create-admin`.
+//! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `import`,
+//! `catalogue`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -46,6 +47,14 @@ pub enum Command {
         /// One JSON object per line (CONTRACT.md's import line).
         file: std::path::PathBuf,
     },
+    /// Freeze an agency's annual catalogue: its documents valid on 31 December of the year.
+    Catalogue {
+        /// The agency's code.
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 /// Runs one command and turns its outcome into an exit code.
@@ -66,6 +75,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Command::Expire { as_of } => expire(config, as_of).await,
             Command::Import { file } => import(config, file).await,
+            Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
         }
     });
     match result {
@@ -180,4 +190,26 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
         }
         Err(crate::importer::ImportFailure::Other(e)) => Err(e.to_string()),
     }
+}
+
+async fn freeze_catalogue(config: Config, agency: String, year: i32) -> Result<(), String> {
+    use crate::api::catalogues::{freeze_or_find, Frozen};
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    let row = db::agencies::find_by_code(&mut conn, &agency)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no agency has the code `{agency}`"))?;
+    let now = SystemClock.now();
+    let frozen = freeze_or_find(&mut conn, &row, year, SystemClock.today(), now.naive_utc(), None)
+        .map_err(|e| e.to_string())?;
+    let (verb, c) = match &frozen {
+        Frozen::New(c) => ("froze", c),
+        Frozen::Existing(c) => ("already frozen:", c),
+    };
+    println!(
+        "{verb} the {year} catalogue of {} ({}): {} document(s), {}",
+        row.name, row.code, c.entry_count, c.content_hash
+    );
+    Ok(())
 }

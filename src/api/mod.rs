@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod catalogues;
 pub mod documents;
 pub mod evolution;
 pub mod filings;
@@ -94,6 +95,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(evolution::amend)
             .service(evolution::as_of)
             .service(imports::import_documents)
+            .service(catalogues::freeze_catalogue)
+            .service(catalogues::list_public_catalogues)
+            .service(catalogues::get_public_catalogue)
             .service(filings::file_document)
             .service(filings::list_filings)
             .service(filings::decide_filing)

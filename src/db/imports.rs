@@ -12,7 +12,7 @@ use super::agencies::AgencyRow;
 use super::documents::DocumentRow;
 use super::numbering::{self, SeriesKind};
 use super::schema::{agencies, document_events, document_revisions, documents};
-use super::DbConn;
+use super::{insert_many, DbConn};
 use crate::domain::cjk_tokens;
 use crate::domain::import::highest_serials;
 use crate::domain::numbering::{IssuanceNumber, RegistrationNumber};
@@ -23,17 +23,6 @@ type Multi = <DbConn as Connection>::Backend;
 /// Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound
 /// parameters for the widest table (32 columns).
 const CHUNK: usize = 400;
-
-/// Multi-row INSERT, which diesel cannot compile through the `MultiConnection` enum: the same
-/// statement is built once per backend.
-macro_rules! insert_many {
-    ($conn:expr, $table:expr, $values:expr) => {
-        match $conn {
-            DbConn::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
-            DbConn::Postgres(c) => diesel::insert_into($table).values($values).execute(c),
-        }
-    };
-}
 
 /// The agencies with these codes, by code.
 pub fn agencies_by_code(
@@ -141,13 +130,7 @@ fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
         }
         sql.push_str(&format!("(?, {tokens_sql})"));
     }
-    // PostgreSQL wants numbered parameters; they appear in order, so numbering `?` in turn
-    // gives the same binding on both engines.
-    let sql = match conn {
-        DbConn::Sqlite(_) => sql,
-        DbConn::Postgres(_) => number_placeholders(&sql),
-    };
-    let mut query = diesel::sql_query(sql).into_boxed::<Multi>();
+    let mut query = diesel::sql_query(super::placeholders(conn, &sql)).into_boxed::<Multi>();
     for row in rows {
         query = query
             .bind::<Text, _>(row.id.clone())
@@ -155,21 +138,6 @@ fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
     }
     query.execute(conn)?;
     Ok(())
-}
-
-/// `?, ?` → `$1, $2`.
-fn number_placeholders(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut n = 0;
-    for c in sql.chars() {
-        if c == '?' {
-            n += 1;
-            out.push_str(&format!("${n}"));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Moves each series touched by the import on to its highest imported serial.
@@ -187,14 +155,4 @@ pub fn continue_series(
         numbering::raise_to(conn, SeriesKind::Registration, &prefix, year, serial)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::number_placeholders;
-
-    #[test]
-    fn placeholders_are_numbered_in_order() {
-        assert_eq!(number_placeholders("(?, f(?)), (?, f(?))"), "($1, f($2)), ($3, f($4))");
-    }
 }

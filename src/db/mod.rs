@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod catalogues;
 pub mod documents;
 pub mod expiry;
 pub mod filings;
@@ -32,6 +33,42 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// Any key works as long as every instance uses the same one: it serialises migrations of
 /// instances that start together on one PostgreSQL database.
 const STARTUP_LOCK_KEY: i64 = 0x006e_6f72_6d72_6567;
+
+/// Multi-row INSERT, which diesel cannot compile through the `MultiConnection` enum: the same
+/// statement is built once per backend.
+macro_rules! insert_many_rows {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            DbConn::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
+            DbConn::Postgres(c) => diesel::insert_into($table).values($values).execute(c),
+        }
+    };
+}
+
+pub(crate) use insert_many_rows as insert_many;
+
+/// A statement written with `?` placeholders, bound in textual order, for this engine: SQLite
+/// takes `?` as it is; PostgreSQL wants `$1, $2, …`. (SQLite numbers `$n` by first appearance,
+/// so a statement that repeats or reorders `$n` binds wrongly there: write `?` and bind each
+/// occurrence.) The statement must hold no `?` inside a string literal.
+pub fn placeholders(conn: &DbConn, sql: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => sql.to_string(),
+        DbConn::Postgres(_) => {
+            let mut out = String::with_capacity(sql.len() + 16);
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    out.push_str(&format!("${n}"));
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    }
+}
 
 /// One connection to whichever engine `DATABASE_URL` names.
 #[derive(diesel::MultiConnection)]

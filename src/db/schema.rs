@@ -150,6 +150,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    catalogues (id) {
+        id -> Text,
+        agency_id -> Text,
+        year -> Integer,
+        as_of -> Date,
+        frozen_at -> Timestamp,
+        frozen_by -> Nullable<Text>,
+        entry_count -> Integer,
+        content_hash -> Text,
+        previous_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    catalogue_entries (catalogue_id, position) {
+        catalogue_id -> Text,
+        position -> Integer,
+        document_id -> Text,
+        lineage_id -> Text,
+        title -> Text,
+        issuance_number -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        published_on -> Date,
+        effective_on -> Date,
+        valid_until -> Date,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_changes (catalogue_id, change, document_id) {
+        catalogue_id -> Text,
+        change -> Text,
+        document_id -> Text,
+        title -> Text,
+        issuance_number -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        on_date -> Nullable<Date>,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
@@ -161,4 +204,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     document_events,
     filings,
+    catalogues,
+    catalogue_entries,
+    catalogue_changes,
 );

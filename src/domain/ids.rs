@@ -61,3 +61,7 @@ typed_id!(
     /// A legality review opinion.
     ReviewId
 );
+typed_id!(
+    /// A frozen annual catalogue.
+    CatalogueId
+);

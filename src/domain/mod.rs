@@ -3,6 +3,7 @@
 
 pub mod agency;
 pub mod calendar;
+pub mod catalogue;
 pub mod cjk_tokens;
 pub mod clock;
 pub mod filing;

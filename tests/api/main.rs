@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod catalogues;
 mod evolution;
 mod fixtures;
 mod imports;

@@ -1,0 +1,396 @@
+//! Annual catalogues: freezing one (`POST /api/v1/catalogues`, also `normreg catalogue`) and
+//! reading the frozen ones in public, as JSON or CSV, with the changes since the year before.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::json::ApiJson;
+use super::public::cached;
+use crate::auth::AuthUser;
+use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, DbConn};
+use crate::domain::catalogue::{self, csv_record, Change, ChangeEntry, Entry, CSV_HEADER};
+use crate::domain::ids::AgencyId;
+use crate::domain::role::Role;
+use crate::error::{AppError, Problem};
+use crate::startup::AppState;
+
+/// What a frozen catalogue is, without its list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogueSummary {
+    pub agency_code: String,
+    pub agency_name: String,
+    pub year: i32,
+    /// The day the list speaks of: 31 December of `year`.
+    pub as_of: NaiveDate,
+    pub frozen_at: DateTime<Utc>,
+    pub entry_count: i32,
+    /// `sha256:` over the canonical content (see README), for anyone to check a copy.
+    pub content_hash: String,
+    /// `catalogue` when counted against last year's frozen catalogue, `documents` when last
+    /// year had none and the documents valid on its last day were taken.
+    pub compared_with: String,
+    /// How many documents each kind of change concerns.
+    pub change_counts: BTreeMap<String, usize>,
+}
+
+/// One listed document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogueEntry {
+    pub position: i32,
+    pub document_id: String,
+    pub title: String,
+    pub issuance_number: Option<String>,
+    pub registration_number: Option<String>,
+    pub published_on: NaiveDate,
+    pub effective_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    /// The text as frozen; present with `texts=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// One change since the previous year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogueChange {
+    pub change: Change,
+    /// 新增, 修改, 废止, 失效, 宣布失效, 撤销, 移出.
+    pub change_label: String,
+    pub document_id: String,
+    pub title: String,
+    pub issuance_number: Option<String>,
+    pub registration_number: Option<String>,
+    /// When it took effect, was repealed, expired…
+    pub on_date: Option<NaiveDate>,
+    pub reason: Option<String>,
+}
+
+/// A frozen catalogue: its summary, every change, and a page of its list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicCatalogue {
+    #[serde(flatten)]
+    pub summary: CatalogueSummary,
+    pub changes: Vec<CatalogueChange>,
+    pub entries: Vec<CatalogueEntry>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn summary(row: &CatalogueRow, agency: &AgencyRow, changes: &[ChangeEntry]) -> CatalogueSummary {
+    let mut change_counts = BTreeMap::new();
+    for c in changes {
+        *change_counts.entry(c.change.as_str().to_string()).or_insert(0) += 1;
+    }
+    CatalogueSummary {
+        agency_code: agency.code.clone(),
+        agency_name: agency.name.clone(),
+        year: row.year,
+        as_of: row.as_of,
+        frozen_at: row.frozen_at.and_utc(),
+        entry_count: row.entry_count,
+        content_hash: row.content_hash.clone(),
+        compared_with: if row.previous_id.is_some() { "catalogue" } else { "documents" }.into(),
+        change_counts,
+    }
+}
+
+impl From<ChangeEntry> for CatalogueChange {
+    fn from(c: ChangeEntry) -> Self {
+        Self {
+            change: c.change,
+            change_label: c.change.chinese().to_string(),
+            document_id: c.document_id,
+            title: c.title,
+            issuance_number: c.issuance_number,
+            registration_number: c.registration_number,
+            on_date: c.on_date,
+            reason: c.reason,
+        }
+    }
+}
+
+impl From<Entry> for CatalogueEntry {
+    fn from(e: Entry) -> Self {
+        Self {
+            position: e.position,
+            document_id: e.document_id,
+            title: e.title,
+            issuance_number: e.issuance_number,
+            registration_number: e.registration_number,
+            published_on: e.published_on,
+            effective_on: e.effective_on,
+            valid_until: e.valid_until,
+            text: None,
+        }
+    }
+}
+
+/// Whether a new catalogue was made or the one frozen before was found.
+pub enum Frozen {
+    New(CatalogueRow),
+    Existing(CatalogueRow),
+}
+
+/// Freezes the agency's catalogue for `year`, or finds the one frozen before: a catalogue is
+/// made once, and asking again answers the same one. Used by the API and the command line.
+pub fn freeze_or_find(
+    conn: &mut DbConn,
+    agency: &AgencyRow,
+    year: i32,
+    today: NaiveDate,
+    at: NaiveDateTime,
+    actor: Option<&str>,
+) -> Result<Frozen, AppError> {
+    let as_of = catalogue::freezable(year, today)
+        .map_err(|e| AppError::conflict("year_not_over", e.to_string()))?;
+    if let Some(existing) = db::catalogues::find(conn, &agency.id, year)? {
+        return Ok(Frozen::Existing(existing));
+    }
+    let made =
+        db::write_tx(conn, |conn| db::catalogues::freeze(conn, agency, year, as_of, at, actor));
+    match made {
+        Ok(row) => Ok(Frozen::New(row)),
+        // Another request froze it between our look and our write: answer that one.
+        Err(AppError::Conflict { code: "unique_violation", .. }) => {
+            db::catalogues::find(conn, &agency.id, year)?
+                .map(Frozen::Existing)
+                .ok_or_else(|| AppError::internal("catalogue vanished after a unique violation"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeRequest {
+    pub agency_id: String,
+    pub year: i32,
+}
+
+/// Freezes the catalogue of an agency's documents valid on 31 December of `year` (admin, or
+/// the agency's own registrar), with their texts and the changes since the year before. Once
+/// frozen, nothing alters it; asking again answers the same catalogue (200).
+#[utoipa::path(tag = "catalogues", security(("bearer" = [])), request_body = FreezeRequest, responses(
+    (status = 201, description = "Frozen now", body = CatalogueSummary),
+    (status = 200, description = "Frozen before; the same catalogue", body = CatalogueSummary),
+    (status = 403, description = "Not admin nor the agency's registrar", body = Problem),
+    (status = 404, description = "No such agency", body = Problem),
+    (status = 409, description = "The year is not over", body = Problem),
+    (status = 422, description = "Invalid fields", body = Problem)
+))]
+#[post("/catalogues")]
+pub async fn freeze_catalogue(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<FreezeRequest>,
+) -> Result<HttpResponse, AppError> {
+    user.require_any(&[Role::Admin, Role::Registrar])?;
+    let req = body.0;
+    let agency_id: AgencyId =
+        req.agency_id.parse().map_err(|_| AppError::invalid("agency_id", "not an agency id"))?;
+    if !user.has(Role::Admin) && user.agency()? != agency_id {
+        return Err(AppError::Forbidden(
+            "a registrar freezes only its own agency's catalogue".into(),
+        ));
+    }
+    catalogue::year_end(req.year).map_err(|e| AppError::invalid("year", e.to_string()))?;
+    let today = state.clock.today();
+    let at = state.clock.now().naive_utc();
+    let actor = user.id.to_string();
+    let (frozen, agency, changes) = state
+        .db
+        .read(move |conn| {
+            let agency = db::agencies::find(conn, &agency_id.to_string())?
+                .ok_or(AppError::NotFound("agency"))?;
+            let frozen = freeze_or_find(conn, &agency, req.year, today, at, Some(&actor))?;
+            let row = match &frozen {
+                Frozen::New(r) | Frozen::Existing(r) => r,
+            };
+            let changes = db::catalogues::changes(conn, &row.id)?;
+            Ok((frozen, agency, changes))
+        })
+        .await?;
+    let (mut answer, row) = match frozen {
+        Frozen::New(row) => (HttpResponse::Created(), row),
+        Frozen::Existing(row) => (HttpResponse::Ok(), row),
+    };
+    Ok(answer.json(summary(&row, &agency, &changes)))
+}
+
+/// The frozen catalogues of an agency, latest year first.
+#[utoipa::path(tag = "public", responses(
+    (status = 200, description = "Every frozen catalogue of the agency", body = Vec<CatalogueSummary>),
+    (status = 404, description = "No such agency", body = Problem)
+))]
+#[get("/public/catalogues/{agency_code}")]
+pub async fn list_public_catalogues(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    agency_code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let code = agency_code.into_inner();
+    let list = state
+        .db
+        .read(move |conn| {
+            let agency =
+                db::agencies::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
+            let mut out = Vec::new();
+            for row in db::catalogues::of_agency(conn, &agency.id)? {
+                let changes = db::catalogues::changes(conn, &row.id)?;
+                out.push(summary(&row, &agency, &changes));
+            }
+            Ok(out)
+        })
+        .await?;
+    let body = serde_json::to_vec(&list).map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(cached(&req, "application/json", body))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueQuery {
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+    /// With `format=csv`: `entries` (default, the list) or `changes`.
+    pub list: Option<String>,
+    /// Include each document's frozen text in the JSON entries.
+    pub texts: Option<bool>,
+    /// Page of the JSON entries, from 1.
+    pub page: Option<i64>,
+    /// Entries per JSON page, 1–1000 (default 100). The CSV holds every entry.
+    pub per_page: Option<i64>,
+}
+
+/// A frozen annual catalogue: the list of the agency's documents valid on 31 December, with
+/// the changes since the previous year (added, amended, repealed, expired, declared invalid,
+/// revoked). Never altered once frozen; `?format=csv` gives it as a spreadsheet.
+#[utoipa::path(tag = "public", params(CatalogueQuery), responses(
+    (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", body = PublicCatalogue),
+    (status = 304, description = "Not modified since the ETag in If-None-Match"),
+    (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
+    (status = 422, description = "Invalid query", body = Problem)
+))]
+#[get("/public/catalogues/{agency_code}/{year}")]
+pub async fn get_public_catalogue(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<CatalogueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (code, year) = path.into_inner();
+    let year: i32 = year.parse().map_err(|_| AppError::NotFound("catalogue"))?;
+    let q = query.into_inner();
+    let csv = match q.format.as_deref() {
+        None | Some("") | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(AppError::invalid("format", format!("`{other}`: use json or csv")))
+        }
+    };
+    let changes_only = match q.list.as_deref() {
+        None | Some("") | Some("entries") => false,
+        Some("changes") => true,
+        Some(other) => {
+            return Err(AppError::invalid("list", format!("`{other}`: use entries or changes")))
+        }
+    };
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(100);
+    if !(1..=1_000_000).contains(&page) {
+        return Err(AppError::invalid("page", "must be a whole number from 1"));
+    }
+    if !(1..=1000).contains(&per_page) {
+        return Err(AppError::invalid("per_page", "must be between 1 and 1000"));
+    }
+    let texts = q.texts.unwrap_or(false);
+    let (row, agency, changes, entries) = state
+        .db
+        .read(move |conn| {
+            let agency =
+                db::agencies::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
+            let row = db::catalogues::find(conn, &agency.id, year)?
+                .ok_or(AppError::NotFound("catalogue"))?;
+            let changes = db::catalogues::changes(conn, &row.id)?;
+            let entries = if csv && changes_only {
+                Vec::new()
+            } else if csv {
+                db::catalogues::entries(conn, &row.id, 0, row.entry_count, false)?
+            } else {
+                let (after, limit) = db::catalogues::position_range(page, per_page);
+                db::catalogues::entries(conn, &row.id, after, limit, texts)?
+            };
+            Ok((row, agency, changes, entries))
+        })
+        .await?;
+    if csv {
+        let body =
+            if changes_only { changes_csv(&changes) } else { entries_csv(&entries, &changes) };
+        let mut resp = cached(&req, "text/csv; charset=utf-8", body.into_bytes());
+        let suffix = if changes_only { "-changes" } else { "" };
+        let filename = format!("{}-{}{suffix}.csv", agency.code, row.year);
+        resp.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            header::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+                .unwrap_or_else(|_| header::HeaderValue::from_static("attachment")),
+        );
+        return Ok(resp);
+    }
+    let answer = PublicCatalogue {
+        summary: summary(&row, &agency, &changes),
+        changes: changes.into_iter().map(CatalogueChange::from).collect(),
+        entries: entries
+            .into_iter()
+            .map(|e| {
+                let text = texts.then(|| e.body.clone());
+                CatalogueEntry { text, ..CatalogueEntry::from(e) }
+            })
+            .collect(),
+        page,
+        per_page,
+    };
+    let body = serde_json::to_vec(&answer).map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(cached(&req, "application/json", body))
+}
+
+/// A byte-order mark first, so that spreadsheets open the Chinese text as UTF-8.
+const BOM: &str = "\u{feff}";
+
+fn entries_csv(entries: &[Entry], changes: &[ChangeEntry]) -> String {
+    let arrived: HashMap<&str, Change> =
+        changes.iter().map(|c| (c.document_id.as_str(), c.change)).collect();
+    let mut out = String::from(BOM);
+    out.push_str(&csv_record(&CSV_HEADER));
+    for e in entries {
+        let change = arrived.get(e.document_id.as_str()).map(|c| c.chinese()).unwrap_or("");
+        out.push_str(&csv_record(&[
+            e.position.to_string().as_str(),
+            &e.title,
+            e.issuance_number.as_deref().unwrap_or(""),
+            e.registration_number.as_deref().unwrap_or(""),
+            &e.published_on.to_string(),
+            &e.effective_on.to_string(),
+            &e.valid_until.to_string(),
+            change,
+        ]));
+    }
+    out
+}
+
+fn changes_csv(changes: &[ChangeEntry]) -> String {
+    let mut out = String::from(BOM);
+    out.push_str(&csv_record(&["变化", "文件名称", "文号", "登记号", "日期", "理由"]));
+    for c in changes {
+        out.push_str(&csv_record(&[
+            c.change.chinese(),
+            &c.title,
+            c.issuance_number.as_deref().unwrap_or(""),
+            c.registration_number.as_deref().unwrap_or(""),
+            &c.on_date.map(|d| d.to_string()).unwrap_or_default(),
+            c.reason.as_deref().unwrap_or(""),
+        ]));
+    }
+    out
+}
