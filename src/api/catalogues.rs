@@ -306,25 +306,12 @@ pub async fn get_public_catalogue(
         return Err(AppError::invalid("per_page", "must be between 1 and 1000"));
     }
     let texts = q.texts.unwrap_or(false);
-    let (row, agency, changes, entries) = state
-        .db
-        .read(move |conn| {
-            let agency =
-                db::agencies::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
-            let row = db::catalogues::find(conn, &agency.id, year)?
-                .ok_or(AppError::NotFound("catalogue"))?;
-            let changes = db::catalogues::changes(conn, &row.id)?;
-            let entries = if csv && changes_only {
-                Vec::new()
-            } else if csv {
-                db::catalogues::entries(conn, &row.id, 0, row.entry_count, false)?
-            } else {
-                let (after, limit) = db::catalogues::position_range(page, per_page);
-                db::catalogues::entries(conn, &row.id, after, limit, texts)?
-            };
-            Ok((row, agency, changes, entries))
-        })
-        .await?;
+    let wanted = match (csv, changes_only) {
+        (true, true) => Entries::None,
+        (true, false) => Entries::All,
+        (false, _) => Entries::Page { page, per_page, texts },
+    };
+    let Loaded { row, agency, changes, entries } = load(&state, code, year, wanted).await?;
     if csv {
         let body =
             if changes_only { changes_csv(&changes) } else { entries_csv(&entries, &changes) };
@@ -353,6 +340,72 @@ pub async fn get_public_catalogue(
     };
     let body = serde_json::to_vec(&answer).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(cached(&req, "application/json", body))
+}
+
+/// Which entries of a catalogue to read.
+#[derive(Clone, Copy, Debug)]
+pub enum Entries {
+    None,
+    /// Every entry, without texts.
+    All,
+    Page {
+        page: i64,
+        per_page: i64,
+        texts: bool,
+    },
+}
+
+/// A frozen catalogue as read for the public.
+pub struct Loaded {
+    pub row: CatalogueRow,
+    pub agency: AgencyRow,
+    pub changes: Vec<ChangeEntry>,
+    pub entries: Vec<Entry>,
+}
+
+/// Reads a frozen catalogue by agency code and year; 404 when either is unknown.
+pub async fn load(
+    state: &AppState,
+    code: String,
+    year: i32,
+    wanted: Entries,
+) -> Result<Loaded, AppError> {
+    state
+        .db
+        .read(move |conn| {
+            let agency =
+                db::agencies::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
+            let row = db::catalogues::find(conn, &agency.id, year)?
+                .ok_or(AppError::NotFound("catalogue"))?;
+            let changes = db::catalogues::changes(conn, &row.id)?;
+            let entries = match wanted {
+                Entries::None => Vec::new(),
+                Entries::All => db::catalogues::entries(conn, &row.id, 0, row.entry_count, false)?,
+                Entries::Page { page, per_page, texts } => {
+                    let (after, limit) = db::catalogues::position_range(page, per_page);
+                    db::catalogues::entries(conn, &row.id, after, limit, texts)?
+                }
+            };
+            Ok(Loaded { row, agency, changes, entries })
+        })
+        .await
+}
+
+/// Every frozen catalogue, with its agency, agencies in code order and latest year first.
+pub async fn all_frozen(state: &AppState) -> Result<Vec<(AgencyRow, CatalogueRow)>, AppError> {
+    state
+        .db
+        .read(|conn| {
+            let agencies: HashMap<String, AgencyRow> =
+                db::public::all_agencies(conn)?.into_iter().map(|a| (a.id.clone(), a)).collect();
+            let mut out: Vec<_> = db::catalogues::all(conn)?
+                .into_iter()
+                .filter_map(|c| Some((agencies.get(&c.agency_id)?.clone(), c)))
+                .collect();
+            out.sort_by(|(a, x), (b, y)| (&a.code, -x.year).cmp(&(&b.code, -y.year)));
+            Ok(out)
+        })
+        .await
 }
 
 /// A byte-order mark first, so that spreadsheets open the Chinese text as UTF-8.

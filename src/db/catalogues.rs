@@ -52,6 +52,13 @@ pub fn of_agency(conn: &mut DbConn, agency_id: &str) -> Result<Vec<CatalogueRow>
         .load(conn)?)
 }
 
+/// Every frozen catalogue (their summaries are small: no list, no texts).
+pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, AppError> {
+    Ok(catalogues::table
+        .order((catalogues::agency_id.asc(), catalogues::year.desc()))
+        .load(conn)?)
+}
+
 /// The documents of an agency valid on a day, as a derived table `(document_id, lineage_id)`
 /// with three `?` for the day, after one for the agency.
 const VALID_ON: &str = "SELECT id AS document_id, lineage_id FROM documents \

@@ -1,7 +1,8 @@
 //! Public web pages in Chinese, rendered on the server from the same functions as the public
 //! API: home with search, search results with filters and paging, a document, the review
-//! suggestion form and its tracking page, and the Atom feed.
+//! suggestion form and its tracking page, the annual catalogues, and the Atom feed.
 
+pub mod catalogues;
 pub mod feed;
 pub mod html;
 
@@ -25,7 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/documents/{id}", web::get().to(document))
         .route("/documents/{id}/suggestions", web::post().to(suggest))
         .route("/suggestions", web::get().to(track))
-        .route("/feed.atom", web::get().to(feed::feed));
+        .route("/feed.atom", web::get().to(feed::feed))
+        .route("/catalogues", web::get().to(catalogues::index))
+        .route("/catalogues/{code}", web::get().to(catalogues::of_agency))
+        .route("/catalogues/{code}/{year}", web::get().to(catalogues::catalogue));
 }
 
 const HTML: &str = "text/html; charset=utf-8";

@@ -265,3 +265,29 @@ db_test!(the_command_line_freezes_a_catalogue_once, |app| {
         "第一条 沈阳市甲办法的正文。\n第二条 本办法自发布之日起施行。"
     );
 });
+
+db_test!(the_annual_catalogue_pages_show_the_frozen_list_and_its_changes, |app| {
+    let p = Province::new(app);
+    let sy = city_id(app, &p);
+    let ids = import(app, &p, &[("沈阳市<甲>办法", 1, "2025-03-01", None)]);
+    app.clock.set_date(date("2027-01-04"));
+    assert_eq!(freeze(app, &p.admin, &sy, 2026).status, 201);
+
+    let index = app.client.get("/catalogues", None);
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("href=\"/catalogues/SY/2026\""), "{}", index.body);
+    let agency = app.client.get("/catalogues/SY", None);
+    assert!(agency.body.contains("沈阳市人民政府年度规范性文件目录"), "{}", agency.body);
+    let page = app.client.get("/catalogues/SY/2026", None);
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(page.body.contains(&format!("href=\"/documents/{}\"", ids[0])), "{}", page.body);
+    assert!(page.body.contains("沈阳市&lt;甲&gt;办法"), "titles are escaped");
+    assert!(!page.body.contains("沈阳市<甲>办法"));
+    assert!(page.body.contains("format=csv"));
+    assert!(page.body.contains("sha256:"));
+    assert_eq!(app.client.get("/catalogues/SY/2019", None).status, 404);
+    assert_eq!(app.client.get("/catalogues/SY/abc", None).status, 404);
+    assert_eq!(app.client.get("/catalogues/NOWHERE", None).status, 404);
+    assert_eq!(app.client.get("/catalogues/SY/2026?page=0", None).status, 422);
+});
