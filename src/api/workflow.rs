@@ -12,7 +12,7 @@ use super::json::{ApiJson, MaybeJson};
 use super::path_id;
 use super::scope::{load_document, require_own_agency, require_within_agency};
 use crate::auth::AuthUser;
-use crate::db::{self, documents::DocumentRow, documents::NewEvent, numbering::SeriesKind, DbConn};
+use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::{DocumentId, ReviewId};
 use crate::domain::lifecycle::{transition, Action, Conclusion, ReviewPoint, Status};
 use crate::domain::numbering::{format_issuance, RegistrationFormat};
@@ -443,9 +443,12 @@ pub async fn register(
     let now = state.clock.now().naive_utc();
     let today = state.clock.today();
     let actor = user.id.to_string();
+    // Reads first, outside the write transaction, so that the counters' locks (and SQLite's
+    // write lock) are held only for the two statements that number the document. The write
+    // re-checks the state, so a registration that raced us is refused, not doubled.
     let doc = state
         .db
-        .write(move |conn| {
+        .read(move |conn| {
             let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             let to = next_status(&doc, Action::Register)?;
@@ -459,18 +462,27 @@ pub async fn register(
             let policy = db::settings::policy(conn)?;
             let format = RegistrationFormat { template: policy.registration_format.clone(), serial_width: policy.registration_serial_width };
             let year = today.year();
-            // The counters are taken last, so their row locks are held for as short as possible.
-            let n = db::numbering::next(conn, SeriesKind::Issuance, &issuance_prefix, year)?;
-            let r = db::numbering::next(conn, SeriesKind::Registration, &registration_prefix, year)?;
-            doc.issuance_number = Some(format_issuance(&issuance_prefix, year, n));
-            doc.registration_number = Some(format.render(&registration_prefix, year, r));
-            let payload = serde_json::json!({"issuance_number": doc.issuance_number, "registration_number": doc.registration_number});
-            record(conn, &mut doc, to, &actor, now, "registered", None, payload).map_err(|e| match e {
+            let plan = db::numbering::Registration {
+                document_id: doc.id.clone(),
+                issuance_prefix: issuance_prefix.clone(),
+                registration_prefix: registration_prefix.clone(),
+                year,
+                actor: actor.clone(),
+                at: now,
+            };
+            let render = |s: &db::numbering::Serials| {
+                (format_issuance(&issuance_prefix, year, s.issuance), format.render(&registration_prefix, year, s.registration))
+            };
+            let (_, issuance, registration) = db::numbering::register(conn, &plan, render).map_err(|e| match e {
                 AppError::Conflict { code: "unique_violation", .. } => {
                     AppError::conflict("number_taken", "the next number of the series is already used by another document; nothing was numbered")
                 }
                 other => other,
             })?;
+            doc.status = to.as_str().to_string();
+            doc.issuance_number = Some(issuance);
+            doc.registration_number = Some(registration);
+            doc.updated_at = now;
             Ok(doc)
         })
         .await?;

@@ -2,7 +2,9 @@
 //! `UPDATE … RETURNING` inside the registering transaction. The row lock serialises
 //! concurrent registrations of one series; a rollback returns the number.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::schema::number_series;
 use super::DbConn;
@@ -89,4 +91,128 @@ pub fn raise_to(
     .set(number_series::last_value.eq(serial))
     .execute(conn)?;
     Ok(())
+}
+
+/// What a registration writes, settled before the write transaction starts.
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub document_id: String,
+    pub issuance_prefix: String,
+    pub registration_prefix: String,
+    pub year: i32,
+    pub actor: String,
+    pub at: NaiveDateTime,
+}
+
+/// The numbers a registration was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Serials {
+    pub issuance: u32,
+    pub registration: u32,
+}
+
+#[derive(QueryableByName)]
+struct SeriesValue {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Integer)]
+    last_value: i32,
+}
+
+/// Numbers an adopted document in one short write transaction: both counters advance in one
+/// statement (so their row locks are taken together and held only until commit), then the
+/// document moves to `registered` with its numbers and its event, still only if it is
+/// `adopted` at that instant. `render` turns the serials into the printed numbers.
+/// When the document is no longer `adopted`, nothing is written and the answer is 409.
+pub fn register(
+    conn: &mut DbConn,
+    r: &Registration,
+    render: impl Fn(&Serials) -> (String, String),
+) -> Result<(Serials, String, String), AppError> {
+    // Creating a series row is the rare case; doing it before the transaction keeps the hot
+    // path to two statements. An empty row left behind by a failed registration is harmless.
+    ensure(conn, SeriesKind::Issuance, &r.issuance_prefix, r.year)?;
+    ensure(conn, SeriesKind::Registration, &r.registration_prefix, r.year)?;
+    super::write_tx(conn, |conn| {
+        let bump = super::placeholders(
+            conn,
+            "UPDATE number_series SET last_value = last_value + 1 \
+             WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
+                                 OR (kind = 'registration' AND prefix = ?)) \
+             RETURNING kind, last_value",
+        );
+        let rows: Vec<SeriesValue> = diesel::sql_query(bump)
+            .bind::<Integer, _>(r.year)
+            .bind::<Text, _>(&r.issuance_prefix)
+            .bind::<Text, _>(&r.registration_prefix)
+            .load(conn)?;
+        let value = |kind: SeriesKind| {
+            rows.iter()
+                .find(|s| s.kind == kind.as_str())
+                .map(|s| s.last_value.max(0) as u32)
+                .ok_or_else(|| AppError::internal("number series row missing"))
+        };
+        let serials = Serials {
+            issuance: value(SeriesKind::Issuance)?,
+            registration: value(SeriesKind::Registration)?,
+        };
+        let (issuance, registration) = render(&serials);
+        let payload = serde_json::json!({
+            "issuance_number": issuance,
+            "registration_number": registration,
+        })
+        .to_string();
+        let moved = match conn {
+            // One round trip: the document and its event together.
+            DbConn::Postgres(_) => diesel::sql_query(
+                "WITH doc AS ( \
+                     UPDATE documents SET status = 'registered', issuance_number = $1, \
+                            registration_number = $2, updated_at = $3 \
+                     WHERE id = $4 AND status = 'adopted' RETURNING id) \
+                 INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
+                 SELECT id, $5, $3, 'registered', 'adopted', 'registered', NULL, $6 FROM doc",
+            )
+            .bind::<Text, _>(&issuance)
+            .bind::<Text, _>(&registration)
+            .bind::<Timestamp, _>(r.at)
+            .bind::<Text, _>(&r.document_id)
+            .bind::<Text, _>(&r.actor)
+            .bind::<Text, _>(&payload)
+            .execute(conn)?,
+            // SQLite has no writable CTEs; the write lock is held anyway, so two statements.
+            DbConn::Sqlite(_) => {
+                let n = diesel::sql_query(
+                    "UPDATE documents SET status = 'registered', issuance_number = ?, \
+                            registration_number = ?, updated_at = ? \
+                     WHERE id = ? AND status = 'adopted'",
+                )
+                .bind::<Text, _>(&issuance)
+                .bind::<Text, _>(&registration)
+                .bind::<Timestamp, _>(r.at)
+                .bind::<Text, _>(&r.document_id)
+                .execute(conn)?;
+                if n == 1 {
+                    diesel::sql_query(
+                        "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
+                         VALUES (?, ?, ?, 'registered', 'adopted', 'registered', NULL, ?)",
+                    )
+                    .bind::<Text, _>(&r.document_id)
+                    .bind::<Text, _>(&r.actor)
+                    .bind::<Timestamp, _>(r.at)
+                    .bind::<Text, _>(&payload)
+                    .execute(conn)?;
+                }
+                n
+            }
+        };
+        if moved == 1 {
+            Ok((serials, issuance, registration))
+        } else {
+            // Someone else moved the document first: give the numbers back.
+            Err(AppError::conflict(
+                "invalid_transition",
+                "the document is no longer `adopted`; it was registered or changed meanwhile",
+            ))
+        }
+    })
 }

@@ -177,3 +177,33 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+db_test!(one_document_registered_by_eight_clients_at_once_takes_one_number, |app| {
+    let p = Province::new(app);
+    let id = p.adopted(app, "沈阳市争抢办法");
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let client = Client::new(&app.server.base);
+            let (token, id) = (p.registrar.clone(), id.clone());
+            std::thread::spawn(move || {
+                let path = format!("/api/v1/documents/{id}/register");
+                let r = client.raw("POST", &path, Some(&token), None, Vec::new(), &[]);
+                (r.status, r.body)
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, String)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let ok = answers.iter().filter(|(s, _)| *s == 200).count();
+    let refused = answers.iter().filter(|(s, _)| *s == 409).count();
+    assert_eq!((ok, refused), (1, 7), "{answers:?}");
+    let history = app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter));
+    let registered =
+        history.json().as_array().unwrap().iter().filter(|e| e["action"] == "registered").count();
+    assert_eq!(registered, 1, "one event");
+    let next = p.adopted(app, "沈阳市下一个办法");
+    assert_eq!(
+        p.register(app, &next)["issuance_number"],
+        "沈政规〔2026〕2号",
+        "refusals used no number"
+    );
+});
