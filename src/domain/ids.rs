@@ -61,3 +61,11 @@ typed_id!(
     /// A legality review opinion.
     ReviewId
 );
+typed_id!(
+    /// An interpretation (解释) attached to a published document.
+    InterpretationId
+);
+typed_id!(
+    /// A periodic cleanup campaign (清理) of one agency's documents.
+    CampaignId
+);

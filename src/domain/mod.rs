@@ -4,9 +4,12 @@
 pub mod agency;
 pub mod calendar;
 pub mod cjk_tokens;
+pub mod cleanup;
 pub mod clock;
+pub mod deadline;
 pub mod filing;
 pub mod ids;
+pub mod interpretation;
 pub mod lifecycle;
 pub mod numbering;
 pub mod policy;
