@@ -7,6 +7,7 @@ pub mod documents;
 pub mod evolution;
 pub mod filings;
 pub mod health;
+pub mod interpretations;
 pub mod json;
 pub mod openapi;
 pub mod paging;
@@ -92,6 +93,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(evolution::declare_invalid)
             .service(evolution::amend)
             .service(evolution::as_of)
+            .service(interpretations::create_interpretation)
+            .service(interpretations::list_interpretations)
             .service(filings::file_document)
             .service(filings::list_filings)
             .service(filings::decide_filing)

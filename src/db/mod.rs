@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod documents;
 pub mod expiry;
 pub mod filings;
+pub mod interpretations;
 pub mod numbering;
 pub mod public;
 pub mod schema;

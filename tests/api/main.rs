@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod evolution;
 mod fixtures;
+mod interpretations;
 mod lifecycle;
 mod numbering;
 mod openapi;
