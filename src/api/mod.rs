@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod campaigns;
 pub mod documents;
 pub mod evolution;
 pub mod filings;
@@ -98,7 +99,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(filings::file_document)
             .service(filings::list_filings)
             .service(filings::decide_filing)
-            .service(filings::filing_stats),
+            .service(filings::filing_stats)
+            .service(campaigns::open_campaign)
+            .service(campaigns::list_campaigns)
+            .service(campaigns::get_campaign)
+            .service(campaigns::decide_item)
+            .service(campaigns::close_campaign)
+            .service(campaigns::get_public_campaign),
     );
 }
 

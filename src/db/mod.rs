@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod campaigns;
 pub mod documents;
 pub mod expiry;
 pub mod filings;

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod cleanup;
 mod evolution;
 mod fixtures;
 mod interpretations;
