@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod auth;
 pub mod campaigns;
+pub mod deadlines;
 pub mod documents;
 pub mod evolution;
 pub mod filings;
@@ -105,7 +106,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(campaigns::get_campaign)
             .service(campaigns::decide_item)
             .service(campaigns::close_campaign)
-            .service(campaigns::get_public_campaign),
+            .service(campaigns::get_public_campaign)
+            .service(deadlines::list_deadlines),
     );
 }
 

@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod calendar;
 pub mod campaigns;
+pub mod deadlines;
 pub mod documents;
 pub mod expiry;
 pub mod filings;

@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod cleanup;
+mod deadlines;
 mod evolution;
 mod fixtures;
 mod interpretations;
