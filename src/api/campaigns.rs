@@ -656,3 +656,76 @@ pub async fn get_public_campaign(
     let body = serde_json::to_vec(&view).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(cached(&req, "application/json", body))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicCampaignQuery {
+    /// Code of the agency whose campaigns to list.
+    pub agency: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// A closed campaign in the public index.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicCampaignSummary {
+    pub id: String,
+    pub agency: Option<PublicAgency>,
+    pub name: String,
+    pub year: i32,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// The closed cleanup campaigns, newest first; open ones are never listed.
+#[utoipa::path(tag = "public", params(PublicCampaignQuery), responses(
+    (status = 200, description = "A page of closed campaigns, with ETag and Cache-Control", body = Paged<PublicCampaignSummary>),
+    (status = 304, description = "Not modified since the ETag in If-None-Match"),
+    (status = 422, description = "Unknown agency code or invalid paging", body = Problem)
+))]
+#[get("/public/cleanup-campaigns")]
+pub async fn list_public_campaigns(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<PublicCampaignQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = Page::from_query(query.page, query.per_page)?;
+    let code = query.agency.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
+    let paged = state
+        .db
+        .read(move |conn| {
+            let agencies = match code {
+                None => None,
+                Some(code) => {
+                    let a = db::agencies::find_by_code(conn, &code)?.ok_or_else(|| {
+                        AppError::invalid("agency", format!("no agency has the code `{code}`"))
+                    })?;
+                    Some(vec![a.id])
+                }
+            };
+            let filter =
+                CampaignFilter { agencies, status: Some(CampaignStatus::Closed.as_str().into()) };
+            let (rows, total) = db::campaigns::list(conn, &filter, page.offset(), page.per_page)?;
+            let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            let agencies = db::public::agencies_by_id(conn, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|r| PublicCampaignSummary {
+                    agency: agencies
+                        .iter()
+                        .find(|a| a.id == r.agency_id)
+                        .cloned()
+                        .map(PublicAgency::from),
+                    id: r.id,
+                    name: r.name,
+                    year: r.year,
+                    closed_on: r.closed_on,
+                })
+                .collect();
+            Ok(page.wrap(items, total))
+        })
+        .await?;
+    let body = serde_json::to_vec(&paged).map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(cached(&req, "application/json", body))
+}

@@ -106,6 +106,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(campaigns::get_campaign)
             .service(campaigns::decide_item)
             .service(campaigns::close_campaign)
+            .service(campaigns::list_public_campaigns)
             .service(campaigns::get_public_campaign)
             .service(deadlines::list_deadlines),
     );

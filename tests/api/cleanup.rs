@@ -88,6 +88,11 @@ db_test!(
         );
         assert_eq!(open(app, &p.registrar).problem(409)["code"], "campaign_open");
         app.client.get(&format!("/api/v1/public/cleanup-campaigns/{cid}"), None).problem(404);
+        assert_eq!(
+            app.client.get("/api/v1/public/cleanup-campaigns", None).json()["total"],
+            0,
+            "an open campaign is not listed"
+        );
 
         let reason = |o: &str, r: &str| json!({"outcome": o, "reason": r});
         assert_eq!(
@@ -189,6 +194,16 @@ db_test!(
             (Some(4), Some(1), Some(1))
         );
         assert_eq!(public["agency"]["code"], "SY");
+        let index = app.client.get("/api/v1/public/cleanup-campaigns?agency=SY", None).json();
+        assert_eq!(
+            (index["total"].as_i64(), index["items"][0]["id"].as_str()),
+            (Some(1), Some(cid.as_str()))
+        );
+        assert_eq!(
+            app.client.get("/api/v1/public/cleanup-campaigns?agency=LN", None).json()["total"],
+            0
+        );
+        app.client.get("/api/v1/public/cleanup-campaigns?agency=NOPE", None).problem(422);
         let entry = &public["repealed"][0];
         assert_eq!(entry["title"], "沈阳市丙办法");
         assert_eq!(entry["issuance_number"], repeal["issuance_number"]);
