@@ -2,7 +2,7 @@
 //! amendment, repeal, declaration of invalidity, and its text on any date.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,7 +12,7 @@ use super::paging::{Page, Paged};
 use super::path_id;
 use super::scope::{load_document, require_own_agency, visible_agencies};
 use crate::auth::AuthUser;
-use crate::db::{self, documents::DocumentRow, documents::NewEvent};
+use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::domain::role::Role;
@@ -22,7 +22,7 @@ use crate::error::{AppError, Problem};
 use crate::startup::AppState;
 
 /// A published document that has not ended, or 409 saying why the action is impossible.
-fn require_living(doc: &DocumentRow, action: &str) -> Result<(), AppError> {
+pub(crate) fn require_living(doc: &DocumentRow, action: &str) -> Result<(), AppError> {
     if doc.status != Status::Published.as_str() {
         return Err(AppError::conflict(
             "not_published",
@@ -183,8 +183,8 @@ pub async fn repeal(
         state,
         user,
         id,
-        "repealed",
         Validity::Repealed,
+        "repealed_on",
         req.repealed_on,
         req.reason,
         req.by_document_id,
@@ -219,8 +219,8 @@ pub async fn declare_invalid(
         state,
         user,
         id,
-        "declared_invalid",
         Validity::DeclaredInvalid,
+        "declared_on",
         req.declared_on,
         req.reason,
         None,
@@ -233,8 +233,8 @@ async fn end_document(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
-    action: &'static str,
     end: Validity,
+    date_field: &'static str,
     on: NaiveDate,
     reason: String,
     by: Option<uuid::Uuid>,
@@ -251,42 +251,73 @@ async fn end_document(
         .write(move |conn| {
             let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
-            require_living(&doc, "ended")?;
-            if doc.published_on.is_some_and(|p| on < p) {
-                return Err(AppError::invalid(
-                    "repealed_on",
-                    "cannot end before the document was published",
-                ));
-            }
-            if let Some(by) = by {
-                let by_doc = db::documents::find(conn, &by.to_string())?
-                    .filter(|d| d.status == Status::Published.as_str());
-                if by_doc.is_none() {
-                    return Err(AppError::invalid(
-                        "by_document_id",
-                        "no published document has this id",
-                    ));
-                }
-                doc.ended_by_document_id = Some(by.to_string());
-            }
-            doc.ended_state = Some(end.as_str().into());
-            doc.ended_on = Some(on);
-            doc.ended_reason = Some(reason.clone());
-            doc.updated_at = now;
-            db::documents::save(conn, &doc)?;
-            db::documents::note_event(
-                conn,
-                &doc,
-                &actor,
-                now,
-                action,
-                Some(&reason),
-                serde_json::json!({"on": on, "by_document_id": doc.ended_by_document_id}),
-            )?;
+            let ending =
+                Ending { end, date_field, on, reason: &reason, by: by.map(|b| b.to_string()) };
+            end_living(conn, &mut doc, &ending, &actor, now, serde_json::json!({}))?;
             Ok(doc)
         })
         .await?;
     Ok(HttpResponse::Ok().json(DocumentView::new(doc, today)))
+}
+
+/// How a living document ends by decision: repealed (废止) or declared invalid (宣布失效).
+pub(crate) struct Ending<'a> {
+    pub end: Validity,
+    /// The request field that carries `on`, named in a refusal.
+    pub date_field: &'static str,
+    pub on: NaiveDate,
+    pub reason: &'a str,
+    /// The document that repeals it.
+    pub by: Option<String>,
+}
+
+/// The event each ending writes.
+fn ending_action(end: Validity) -> Result<&'static str, AppError> {
+    match end {
+        Validity::Repealed => Ok("repealed"),
+        Validity::DeclaredInvalid => Ok("declared_invalid"),
+        other => Err(AppError::internal(format!("`{other}` is not an ending by decision"))),
+    }
+}
+
+/// Ends a living document from a date with its one event, in the caller's transaction: the
+/// single code path of `repeal`, `declare-invalid` and a closing cleanup campaign. `extra`
+/// is merged into the event's payload (e.g. the campaign that decided it).
+pub(crate) fn end_living(
+    conn: &mut DbConn,
+    doc: &mut DocumentRow,
+    ending: &Ending<'_>,
+    actor: &str,
+    now: NaiveDateTime,
+    extra: serde_json::Value,
+) -> Result<(), AppError> {
+    let action = ending_action(ending.end)?;
+    require_living(doc, "ended")?;
+    if doc.published_on.is_some_and(|p| ending.on < p) {
+        return Err(AppError::invalid(
+            ending.date_field,
+            "cannot end before the document was published",
+        ));
+    }
+    if let Some(by) = &ending.by {
+        let by_doc =
+            db::documents::find(conn, by)?.filter(|d| d.status == Status::Published.as_str());
+        if by_doc.is_none() {
+            return Err(AppError::invalid("by_document_id", "no published document has this id"));
+        }
+        doc.ended_by_document_id = Some(by.clone());
+    }
+    doc.ended_state = Some(ending.end.as_str().into());
+    doc.ended_on = Some(ending.on);
+    doc.ended_reason = Some(ending.reason.to_string());
+    doc.updated_at = now;
+    db::documents::save(conn, doc)?;
+    let mut payload =
+        serde_json::json!({"on": ending.on, "by_document_id": doc.ended_by_document_id});
+    if let (Some(p), serde_json::Value::Object(extra)) = (payload.as_object_mut(), extra) {
+        p.extend(extra);
+    }
+    db::documents::note_event(conn, doc, actor, now, action, Some(ending.reason), payload)
 }
 
 /// Starts an amendment: a new draft version of the same document, which goes through its own
@@ -313,63 +344,88 @@ pub async fn amend(
         .write(move |conn| {
             let (doc, _) = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
-            require_living(&doc, "amended")?;
-            let versions = db::documents::versions(conn, &doc.lineage_id)?;
-            if versions.iter().any(|v| {
-                v.supersedes_id.as_deref() == Some(doc.id.as_str())
-                    && v.status != Status::Published.as_str()
-            }) {
-                return Err(AppError::conflict(
-                    "amendment_open",
-                    "an amendment of this document is already in progress",
-                ));
-            }
-            let version = versions.iter().map(|v| v.version).max().unwrap_or(doc.version) + 1;
-            let draft = DocumentRow {
-                id: DocumentId::new().to_string(),
-                version,
-                status: Status::Draft.as_str().into(),
-                revision: 1,
-                review_due_on: None,
-                meeting: None,
-                decided_on: None,
-                issuance_number: None,
-                registration_number: None,
-                published_on: None,
-                effective_on: None,
-                valid_until: None,
-                channel: None,
-                early_effect_reason: None,
-                ended_state: None,
-                ended_on: None,
-                ended_reason: None,
-                ended_by_document_id: None,
-                supersedes_id: Some(doc.id.clone()),
-                superseded_by_id: None,
-                imported: false,
-                created_at: now,
-                updated_at: now,
-                ..doc.clone()
-            };
-            db::documents::insert(conn, &draft)?;
-            db::documents::insert_revision(conn, &draft, Some(&actor), now)?;
-            db::documents::insert_event(
-                conn,
-                &NewEvent {
-                    document_id: &draft.id,
-                    actor_id: Some(&actor),
-                    at: now,
-                    action: "amendment_started",
-                    from_status: None,
-                    to_status: Some(Status::Draft.as_str()),
-                    reason: None,
-                    payload: Some(serde_json::json!({"amends": doc.id, "version": version})),
-                },
-            )?;
-            Ok(draft)
+            start_amendment(conn, &doc, &actor, now, serde_json::json!({}))
         })
         .await?;
     Ok(HttpResponse::Created().json(DocumentView::new(draft, today)))
+}
+
+/// The amendment of `doc` still on its way to publication, if one was started.
+pub(crate) fn open_amendment(
+    conn: &mut DbConn,
+    doc: &DocumentRow,
+) -> Result<Option<DocumentRow>, AppError> {
+    Ok(db::documents::versions(conn, &doc.lineage_id)?.into_iter().find(|v| {
+        v.supersedes_id.as_deref() == Some(doc.id.as_str())
+            && v.status != Status::Published.as_str()
+    }))
+}
+
+/// Starts the amendment of a living document in the caller's transaction: a new draft version
+/// with its own `amendment_started` event; the single code path of `amend` and of a cleanup
+/// that decided `amend`. `extra` is merged into the event's payload.
+pub(crate) fn start_amendment(
+    conn: &mut DbConn,
+    doc: &DocumentRow,
+    actor: &str,
+    now: NaiveDateTime,
+    extra: serde_json::Value,
+) -> Result<DocumentRow, AppError> {
+    require_living(doc, "amended")?;
+    if open_amendment(conn, doc)?.is_some() {
+        return Err(AppError::conflict(
+            "amendment_open",
+            "an amendment of this document is already in progress",
+        ));
+    }
+    let versions = db::documents::versions(conn, &doc.lineage_id)?;
+    let version = versions.iter().map(|v| v.version).max().unwrap_or(doc.version) + 1;
+    let draft = DocumentRow {
+        id: DocumentId::new().to_string(),
+        version,
+        status: Status::Draft.as_str().into(),
+        revision: 1,
+        review_due_on: None,
+        meeting: None,
+        decided_on: None,
+        issuance_number: None,
+        registration_number: None,
+        published_on: None,
+        effective_on: None,
+        valid_until: None,
+        channel: None,
+        early_effect_reason: None,
+        ended_state: None,
+        ended_on: None,
+        ended_reason: None,
+        ended_by_document_id: None,
+        supersedes_id: Some(doc.id.clone()),
+        superseded_by_id: None,
+        imported: false,
+        created_at: now,
+        updated_at: now,
+        ..doc.clone()
+    };
+    db::documents::insert(conn, &draft)?;
+    db::documents::insert_revision(conn, &draft, Some(actor), now)?;
+    let mut payload = serde_json::json!({"amends": doc.id, "version": version});
+    if let (Some(p), serde_json::Value::Object(extra)) = (payload.as_object_mut(), extra) {
+        p.extend(extra);
+    }
+    db::documents::insert_event(
+        conn,
+        &NewEvent {
+            document_id: &draft.id,
+            actor_id: Some(actor),
+            at: now,
+            action: "amendment_started",
+            from_status: None,
+            to_status: Some(Status::Draft.as_str()),
+            reason: None,
+            payload: Some(payload),
+        },
+    )?;
+    Ok(draft)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,12 +3,15 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod campaigns;
 pub mod catalogues;
+pub mod deadlines;
 pub mod documents;
 pub mod evolution;
 pub mod filings;
 pub mod health;
 pub mod imports;
+pub mod interpretations;
 pub mod json;
 pub mod openapi;
 pub mod paging;
@@ -98,10 +101,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(catalogues::freeze_catalogue)
             .service(catalogues::list_public_catalogues)
             .service(catalogues::get_public_catalogue)
+            .service(interpretations::create_interpretation)
+            .service(interpretations::list_interpretations)
             .service(filings::file_document)
             .service(filings::list_filings)
             .service(filings::decide_filing)
-            .service(filings::filing_stats),
+            .service(filings::filing_stats)
+            .service(campaigns::open_campaign)
+            .service(campaigns::list_campaigns)
+            .service(campaigns::get_campaign)
+            .service(campaigns::decide_item)
+            .service(campaigns::close_campaign)
+            .service(campaigns::list_public_campaigns)
+            .service(campaigns::get_public_campaign)
+            .service(deadlines::list_deadlines),
     );
 }
 

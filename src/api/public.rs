@@ -85,6 +85,29 @@ pub struct PublicVersion {
     pub validity_label: Option<String>,
 }
 
+/// An interpretation (解释) published with the document it interprets.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicInterpretation {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub issued_on: NaiveDate,
+    /// 文号
+    pub issuance_number: Option<String>,
+}
+
+impl From<db::interpretations::InterpretationRow> for PublicInterpretation {
+    fn from(r: db::interpretations::InterpretationRow) -> Self {
+        Self {
+            id: r.id,
+            title: r.title,
+            body: r.body,
+            issued_on: r.issued_on,
+            issuance_number: r.issuance_number,
+        }
+    }
+}
+
 /// A published document with its text; never an internal note, opinion or actor.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicDocument {
@@ -115,6 +138,8 @@ pub struct PublicDocument {
     pub ended_by_document_id: Option<String>,
     /// Every published version, oldest first, this one included.
     pub versions: Vec<PublicVersion>,
+    /// Interpretations of this version, in the order they were issued.
+    pub interpretations: Vec<PublicInterpretation>,
 }
 
 fn validity_pair(row: &DocumentRow, today: NaiveDate) -> (Option<Validity>, Option<String>) {
@@ -160,6 +185,7 @@ impl PublicDocument {
         row: DocumentRow,
         agency: Option<PublicAgency>,
         versions: &[DocumentRow],
+        interpretations: Vec<PublicInterpretation>,
         today: NaiveDate,
     ) -> Self {
         let (validity, validity_label) = validity_pair(&row, today);
@@ -200,6 +226,7 @@ impl PublicDocument {
             ended_reason: row.ended_reason,
             ended_by_document_id: row.ended_by_document_id,
             versions,
+            interpretations,
         }
     }
 }
@@ -359,7 +386,11 @@ fn full_document(
 ) -> Result<PublicDocument, AppError> {
     let versions = db::public::published_versions(conn, &row.lineage_id)?;
     let agency = db::agencies::find(conn, &row.agency_id)?.map(PublicAgency::from);
-    Ok(PublicDocument::new(row, agency, &versions, today))
+    let interpretations = db::interpretations::all_of_document(conn, &row.id)?
+        .into_iter()
+        .map(PublicInterpretation::from)
+        .collect();
+    Ok(PublicDocument::new(row, agency, &versions, interpretations, today))
 }
 
 /// One published document; 404 for anything else.

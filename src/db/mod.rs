@@ -3,11 +3,14 @@
 
 pub mod agencies;
 pub mod calendar;
+pub mod campaigns;
 pub mod catalogues;
+pub mod deadlines;
 pub mod documents;
 pub mod expiry;
 pub mod filings;
 pub mod imports;
+pub mod interpretations;
 pub mod numbering;
 pub mod public;
 pub mod schema;

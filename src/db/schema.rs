@@ -151,6 +151,51 @@ diesel::table! {
 }
 
 diesel::table! {
+    interpretations (id) {
+        id -> Text,
+        document_id -> Text,
+        agency_id -> Text,
+        title -> Text,
+        body -> Text,
+        issued_on -> Date,
+        issuance_number -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cleanup_campaigns (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        year -> Integer,
+        status -> Text,
+        opened_on -> Date,
+        closed_on -> Nullable<Date>,
+        opened_by -> Text,
+        closed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cleanup_items (campaign_id, document_id) {
+        campaign_id -> Text,
+        document_id -> Text,
+        position -> Integer,
+        outcome -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        by_document_id -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        decided_by -> Nullable<Text>,
+        applied_on -> Nullable<Date>,
+        amendment_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     catalogues (id) {
         id -> Text,
         agency_id -> Text,
@@ -204,6 +249,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     document_events,
     filings,
+    interpretations,
+    cleanup_campaigns,
+    cleanup_items,
     catalogues,
     catalogue_entries,
     catalogue_changes,

@@ -65,3 +65,11 @@ typed_id!(
     /// A frozen annual catalogue.
     CatalogueId
 );
+typed_id!(
+    /// An interpretation (解释) attached to a published document.
+    InterpretationId
+);
+typed_id!(
+    /// A periodic cleanup campaign (清理) of one agency's documents.
+    CampaignId
+);

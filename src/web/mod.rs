@@ -333,13 +333,36 @@ fn document_page(doc: &PublicDocument) -> String {
     }
     let main = format!(
         "<article aria-labelledby=\"title\"><h1 id=\"title\">{title}</h1>\n<dl class=\"facts\">{facts}</dl>\n\
-         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{versions}\n{suggest}",
+         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{interpretations}{versions}\n{suggest}",
         title = esc(&doc.title),
         facts = facts.join(""),
         body = esc(&doc.body),
+        interpretations = interpretations_section(doc),
         suggest = suggestion_form(&doc.id),
     );
     page(&doc.title, &main)
+}
+
+/// The interpretations published with the document, each with its date and 文号.
+fn interpretations_section(doc: &PublicDocument) -> String {
+    if doc.interpretations.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<section aria-labelledby=\"interpretations\"><h2 id=\"interpretations\">解释</h2>\n",
+    );
+    for i in &doc.interpretations {
+        let number =
+            i.issuance_number.as_deref().map(|n| format!(" · {}", esc(n))).unwrap_or_default();
+        out.push_str(&format!(
+            "<article><h3>{title}</h3><p class=\"meta\">{date} 发布{number}</p><div class=\"text\">{body}</div></article>\n",
+            title = esc(&i.title),
+            date = i.issued_on,
+            body = esc(&i.body),
+        ));
+    }
+    out.push_str("</section>\n");
+    out
 }
 
 /// `GET /documents/{id}`: one published document.

@@ -113,3 +113,10 @@ impl Province {
 }
 
 use normreg::domain::clock::Clock;
+
+/// A second city under the same province (create it once per test): users made in it belong
+/// to another agency and must neither see nor touch the first city's documents.
+pub fn neighbour_city(app: &TestApp, p: &Province) -> String {
+    let city = app.agency(&p.admin, json!({"name": "大连市人民政府", "code": "DL", "parent_id": p.province_id, "issuance_prefix": "大政规", "registration_prefix": "DLFS"}));
+    city["id"].as_str().unwrap().to_string()
+}

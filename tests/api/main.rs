@@ -4,9 +4,12 @@ mod helpers;
 
 mod accounts;
 mod catalogues;
+mod cleanup;
+mod deadlines;
 mod evolution;
 mod fixtures;
 mod imports;
+mod interpretations;
 mod lifecycle;
 mod numbering;
 mod openapi;

@@ -1,0 +1,3 @@
+DROP TABLE cleanup_items;
+DROP TABLE cleanup_campaigns;
+DROP TABLE interpretations;
