@@ -392,7 +392,7 @@ pub async fn decide_item(
                 .ok_or(AppError::NotFound("cleanup item"))?;
             let doc = db::documents::find(conn, &item.document_id)?
                 .ok_or_else(|| AppError::internal("campaign document vanished"))?;
-            require_living(&doc, "decided on")?;
+            require_living(&doc, "decided on", today)?;
             if let Some(by) = req.by_document_id {
                 let by = by.to_string();
                 let published = db::documents::find(conn, &by)?.is_some_and(|d| {
@@ -519,7 +519,7 @@ fn apply(
         CleanupOutcome::Amend => {
             let draft = match open_amendment(conn, doc)? {
                 Some(open) => open,
-                None => start_amendment(conn, doc, actor, now, extra.clone())?,
+                None => start_amendment(conn, doc, actor, now, today, extra.clone())?,
             };
             let mut payload = extra;
             payload["amendment_id"] = serde_json::json!(draft.id);
@@ -544,7 +544,7 @@ fn apply(
                 reason: &reason,
                 by: item.by_document_id.clone(),
             };
-            end_living(conn, doc, &ending, actor, now, extra)?;
+            end_living(conn, doc, &ending, actor, now, today, extra)?;
         }
     }
     item.applied_on = Some(today);

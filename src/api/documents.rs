@@ -77,6 +77,20 @@ pub fn validity_of(row: &DocumentRow, day: NaiveDate) -> Option<Validity> {
     Some(validity_on(day, effective, until, ended))
 }
 
+/// The day a document's validity ended: the recorded end, or for an expiry the day after
+/// `valid_until` (expiry is an event, not a change of the document; see `db::expiry`).
+pub fn ended_on_of(
+    ended_on: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    validity: Option<Validity>,
+) -> Option<NaiveDate> {
+    match (ended_on, validity) {
+        (Some(d), _) => Some(d),
+        (None, Some(Validity::Expired)) => valid_until.and_then(|u| u.succ_opt()),
+        _ => None,
+    }
+}
+
 impl DocumentView {
     pub fn new(row: DocumentRow, today: NaiveDate) -> Self {
         let status = Status::parse(&row.status).unwrap_or(Status::Draft);
@@ -110,7 +124,7 @@ impl DocumentView {
             valid_until: row.valid_until,
             channel: row.channel,
             early_effect_reason: row.early_effect_reason,
-            ended_on: row.ended_on,
+            ended_on: ended_on_of(row.ended_on, row.valid_until, validity),
             ended_reason: row.ended_reason,
             ended_by_document_id: row.ended_by_document_id,
             supersedes_id: row.supersedes_id,

@@ -21,8 +21,14 @@ use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
 use crate::startup::AppState;
 
-/// A published document that has not ended, or 409 saying why the action is impossible.
-pub(crate) fn require_living(doc: &DocumentRow, action: &str) -> Result<(), AppError> {
+/// A published document that has not ended by `today`, or 409 saying why the action is
+/// impossible. Expiry counts from the day after `valid_until` whether or not the expiry run
+/// has recorded it yet (it records an event, not a change of the document).
+pub(crate) fn require_living(
+    doc: &DocumentRow,
+    action: &str,
+    today: NaiveDate,
+) -> Result<(), AppError> {
     if doc.status != Status::Published.as_str() {
         return Err(AppError::conflict(
             "not_published",
@@ -33,6 +39,12 @@ pub(crate) fn require_living(doc: &DocumentRow, action: &str) -> Result<(), AppE
         return Err(AppError::conflict(
             "already_ended",
             format!("the document already ended: `{state}`"),
+        ));
+    }
+    if let Some(until) = doc.valid_until.filter(|u| *u < today) {
+        return Err(AppError::conflict(
+            "already_expired",
+            format!("the document's validity ran out on {until}; re-issue it as a new document"),
         ));
     }
     Ok(())
@@ -131,7 +143,7 @@ pub async fn continue_document(
         .write(move |conn| {
             let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
-            require_living(&doc, "continued")?;
+            require_living(&doc, "continued", today)?;
             let current = doc.valid_until.ok_or_else(|| AppError::internal("published without valid_until"))?;
             if current < today {
                 return Err(AppError::conflict("already_expired", "the document's validity has run out; re-issue it as a new document"));
@@ -253,7 +265,7 @@ async fn end_document(
             require_own_agency(&user, &doc)?;
             let ending =
                 Ending { end, date_field, on, reason: &reason, by: by.map(|b| b.to_string()) };
-            end_living(conn, &mut doc, &ending, &actor, now, serde_json::json!({}))?;
+            end_living(conn, &mut doc, &ending, &actor, now, today, serde_json::json!({}))?;
             Ok(doc)
         })
         .await?;
@@ -289,10 +301,11 @@ pub(crate) fn end_living(
     ending: &Ending<'_>,
     actor: &str,
     now: NaiveDateTime,
+    today: NaiveDate,
     extra: serde_json::Value,
 ) -> Result<(), AppError> {
     let action = ending_action(ending.end)?;
-    require_living(doc, "ended")?;
+    require_living(doc, "ended", today)?;
     if doc.published_on.is_some_and(|p| ending.on < p) {
         return Err(AppError::invalid(
             ending.date_field,
@@ -344,7 +357,7 @@ pub async fn amend(
         .write(move |conn| {
             let (doc, _) = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
-            start_amendment(conn, &doc, &actor, now, serde_json::json!({}))
+            start_amendment(conn, &doc, &actor, now, today, serde_json::json!({}))
         })
         .await?;
     Ok(HttpResponse::Created().json(DocumentView::new(draft, today)))
@@ -369,9 +382,10 @@ pub(crate) fn start_amendment(
     doc: &DocumentRow,
     actor: &str,
     now: NaiveDateTime,
+    today: NaiveDate,
     extra: serde_json::Value,
 ) -> Result<DocumentRow, AppError> {
-    require_living(doc, "amended")?;
+    require_living(doc, "amended", today)?;
     if open_amendment(conn, doc)?.is_some() {
         return Err(AppError::conflict(
             "amendment_open",

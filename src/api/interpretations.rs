@@ -109,7 +109,7 @@ pub async fn create_interpretation(
         .write(move |conn| {
             let (doc, _) = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
-            require_living(&doc, "interpreted")?;
+            require_living(&doc, "interpreted", today)?;
             let published_on = doc
                 .published_on
                 .ok_or_else(|| AppError::internal("published without published_on"))?;

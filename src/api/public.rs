@@ -222,7 +222,7 @@ impl PublicDocument {
             channel: row.channel,
             validity,
             validity_label,
-            ended_on: row.ended_on,
+            ended_on: super::documents::ended_on_of(row.ended_on, row.valid_until, validity),
             ended_reason: row.ended_reason,
             ended_by_document_id: row.ended_by_document_id,
             versions,

@@ -184,3 +184,35 @@ db_test!(repeal_and_amendment_keep_history_and_the_text_of_any_date, |app| {
         "{actions:?}"
     );
 });
+
+db_test!(an_expired_document_cannot_be_repealed_amended_or_continued_even_before_the_run, |app| {
+    let p = Province::new(app);
+    let id = publish_until(app, &p, "沈阳市到期办法", "2026-06-30");
+    app.clock.set_date(date("2026-07-01"));
+    // No expiry run yet: the document is expired all the same.
+    assert_eq!(validity(app, &p, &id), "expired");
+    let repeal = app.client.post(
+        &format!("/api/v1/documents/{id}/repeal"),
+        Some(&p.registrar),
+        &json!({"repealed_on": "2026-07-01", "reason": "废止。"}),
+    );
+    assert_eq!(repeal.problem(409)["code"], "already_expired");
+    let amend = app.client.raw(
+        "POST",
+        &format!("/api/v1/documents/{id}/amend"),
+        Some(&p.drafter),
+        None,
+        Vec::new(),
+        &[],
+    );
+    assert_eq!(amend.problem(409)["code"], "already_expired");
+    let r = app.client.post(
+        &format!("/api/v1/documents/{id}/continue"),
+        Some(&p.registrar),
+        &json!({"decided_on": "2026-07-01", "reason": "继续。", "valid_until": "2028-06-30"}),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(expired_events(app, &p, &id), 0, "nothing was recorded by the refusals");
+    let doc = app.client.get(&format!("/api/v1/documents/{id}"), Some(&p.drafter)).json();
+    assert_eq!(doc["ended_on"], "2026-07-01");
+});
