@@ -129,10 +129,25 @@ pub fn register(
     r: &Registration,
     render: impl Fn(&Serials) -> (String, String),
 ) -> Result<(Serials, String, String), AppError> {
-    // Creating a series row is the rare case; doing it before the transaction keeps the hot
-    // path to two statements. An empty row left behind by a failed registration is harmless.
-    ensure(conn, SeriesKind::Issuance, &r.issuance_prefix, r.year)?;
-    ensure(conn, SeriesKind::Registration, &r.registration_prefix, r.year)?;
+    match register_once(conn, r, &render) {
+        // The first number of a year: create the rows (outside the failed transaction, which
+        // rolled back whatever it had advanced) and number again.
+        Err(AppError::Conflict { code: SERIES_MISSING, .. }) => {
+            ensure(conn, SeriesKind::Issuance, &r.issuance_prefix, r.year)?;
+            ensure(conn, SeriesKind::Registration, &r.registration_prefix, r.year)?;
+            register_once(conn, r, &render)
+        }
+        other => other,
+    }
+}
+
+const SERIES_MISSING: &str = "series_missing";
+
+fn register_once(
+    conn: &mut DbConn,
+    r: &Registration,
+    render: &impl Fn(&Serials) -> (String, String),
+) -> Result<(Serials, String, String), AppError> {
     super::write_tx(conn, |conn| {
         let bump = super::placeholders(
             conn,
@@ -150,7 +165,7 @@ pub fn register(
             rows.iter()
                 .find(|s| s.kind == kind.as_str())
                 .map(|s| s.last_value.max(0) as u32)
-                .ok_or_else(|| AppError::internal("number series row missing"))
+                .ok_or_else(|| AppError::conflict(SERIES_MISSING, "number series row missing"))
         };
         let serials = Serials {
             issuance: value(SeriesKind::Issuance)?,
