@@ -134,6 +134,7 @@ pub fn freeze(
     // over 100,000 × 100,000 rows takes minutes where a hash join takes a second.
     if let DbConn::Postgres(_) = conn {
         diesel::sql_query("SET LOCAL enable_nestloop = off").execute(conn)?;
+        diesel::sql_query("SET LOCAL work_mem = '64MB'").execute(conn)?;
     }
     let copy = format!(
         "INSERT INTO catalogue_entries (catalogue_id, position, document_id, lineage_id, title, \
@@ -153,22 +154,39 @@ pub fn freeze(
     row.entry_count =
         i32::try_from(copied).map_err(|_| AppError::internal("catalogue too long"))?;
 
-    // New lineages were added; a new version of a listed lineage is an amendment. Joins, not
-    // correlated subqueries, so that both engines can answer them set against set.
+    // New lineages were added; a new version of a listed lineage is an amendment. Each engine
+    // gets the form its planner answers set against set: SQLite looks each entry up through
+    // the indexes (it scans a joined subquery for every row instead), PostgreSQL hashes joins.
     let prev = previous.sql();
-    let arrivals = format!(
-        "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, issuance_number, \
-         registration_number, on_date, reason) \
-         SELECT e.catalogue_id, CASE WHEN pl.lineage_id IS NULL THEN 'added' ELSE 'amended' END, \
-                e.document_id, e.title, e.issuance_number, e.registration_number, e.effective_on, NULL \
-         FROM catalogue_entries e \
-         LEFT JOIN {prev} pd ON pd.document_id = e.document_id \
-         LEFT JOIN (SELECT DISTINCT lineage_id FROM {prev} x) pl ON pl.lineage_id = e.lineage_id \
-         WHERE e.catalogue_id = ? AND pd.document_id IS NULL"
-    );
+    let arrivals = match conn {
+        DbConn::Sqlite(_) => format!(
+            "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, \
+             issuance_number, registration_number, on_date, reason) \
+             SELECT e.catalogue_id, \
+                    CASE WHEN EXISTS (SELECT 1 FROM {prev} p WHERE p.lineage_id = e.lineage_id) \
+                         THEN 'amended' ELSE 'added' END, \
+                    e.document_id, e.title, e.issuance_number, e.registration_number, \
+                    e.effective_on, NULL \
+             FROM catalogue_entries e \
+             WHERE e.catalogue_id = ? \
+               AND NOT EXISTS (SELECT 1 FROM {prev} q WHERE q.document_id = e.document_id)"
+        ),
+        DbConn::Postgres(_) => format!(
+            "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, \
+             issuance_number, registration_number, on_date, reason) \
+             SELECT e.catalogue_id, CASE WHEN pl.lineage_id IS NULL THEN 'added' ELSE 'amended' END, \
+                    e.document_id, e.title, e.issuance_number, e.registration_number, \
+                    e.effective_on, NULL \
+             FROM catalogue_entries e \
+             LEFT JOIN (SELECT DISTINCT lineage_id FROM {prev} p) pl ON pl.lineage_id = e.lineage_id \
+             WHERE e.catalogue_id = ? \
+               AND NOT EXISTS (SELECT 1 FROM {prev} q WHERE q.document_id = e.document_id)"
+        ),
+    };
+    // Both forms bind the previous list, the catalogue, then the previous list again.
     let query = diesel::sql_query(placeholders(conn, &arrivals)).into_boxed::<Multi>();
-    let query = bind_previous!(query, &previous);
-    bind_previous!(query, &previous).bind::<Text, _>(row.id.clone()).execute(conn)?;
+    let query = bind_previous!(query, &previous).bind::<Text, _>(row.id.clone());
+    bind_previous!(query, &previous).execute(conn)?;
 
     record_departures(conn, &row, &previous)?;
     row.content_hash = hash(conn, &row, &agency.code)?;
@@ -209,13 +227,13 @@ fn record_departures(
     row: &CatalogueRow,
     previous: &Previous<'_>,
 ) -> Result<(), AppError> {
+    // An anti-join: an index lookup per row on SQLite, a hash anti-join on PostgreSQL.
     let sql = format!(
         "SELECT d.id, d.title, d.issuance_number, d.registration_number, d.effective_on, \
                 d.valid_until, d.ended_state, d.ended_on, d.ended_reason \
          FROM {prev} p JOIN documents d ON d.id = p.document_id \
-         LEFT JOIN (SELECT DISTINCT lineage_id FROM catalogue_entries WHERE catalogue_id = ?) e \
-                ON e.lineage_id = p.lineage_id \
-         WHERE e.lineage_id IS NULL",
+         WHERE NOT EXISTS (SELECT 1 FROM catalogue_entries e \
+                           WHERE e.catalogue_id = ? AND e.lineage_id = p.lineage_id)",
         prev = previous.sql()
     );
     let query = diesel::sql_query(placeholders(conn, &sql)).into_boxed::<Multi>();
