@@ -213,6 +213,10 @@ fn catalogue(app: &TestApp, engine: Engine) -> String {
             .collect();
         written += rows.len();
         seed(&mut c, &rows);
+        // As publication would: every published document waits in the expiry queue.
+        let watched: Vec<_> =
+            rows.iter().map(|r| (r.id.clone(), r.valid_until.expect("valid_until"))).collect();
+        normreg::db::expiry::watch_new(&mut c, &watched).expect("watch");
     }
     println!("  seeded {CATALOGUE} documents in {:.1} s", seeding.elapsed().as_secs_f64());
     drop(c);
@@ -249,14 +253,16 @@ fn expiry(app: &TestApp, engine: Engine) -> String {
             .collect();
         written += rows.len();
         seed(&mut c, &rows);
+        // As publication would: every published document waits in the expiry queue.
+        let watched: Vec<_> =
+            rows.iter().map(|r| (r.id.clone(), r.valid_until.expect("valid_until"))).collect();
+        normreg::db::expiry::watch_new(&mut c, &watched).expect("watch");
     }
     println!("  seeded {EXPIRING} documents in {:.1} s", seeding.elapsed().as_secs_f64());
     let as_of = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
     let at = as_of.and_hms_opt(0, 5, 0).unwrap();
-    let due: i64 = documents::table
-        .filter(documents::status.eq("published"))
-        .filter(documents::ended_state.is_null())
-        .filter(documents::valid_until.lt(as_of))
+    let due: i64 = normreg::db::schema::expiry_watch::table
+        .filter(normreg::db::schema::expiry_watch::valid_until.lt(as_of))
         .count()
         .get_result(&mut c)
         .expect("count");

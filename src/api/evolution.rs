@@ -159,6 +159,7 @@ pub async fn continue_document(
             doc.valid_until = Some(req.valid_until);
             doc.updated_at = now;
             db::documents::save(conn, &doc)?;
+            db::expiry::watch(conn, &doc.id, req.valid_until)?;
             db::documents::note_event(conn, &doc, &actor, now, "continued", Some(&reason), serde_json::json!({"decided_on": req.decided_on, "previous_valid_until": current, "valid_until": req.valid_until}))?;
             Ok(doc)
         })
@@ -320,6 +321,7 @@ pub(crate) fn end_living(
         }
         doc.ended_by_document_id = Some(by.clone());
     }
+    db::expiry::unwatch(conn, &doc.id)?;
     doc.ended_state = Some(ending.end.as_str().into());
     doc.ended_on = Some(ending.on);
     doc.ended_reason = Some(ending.reason.to_string());

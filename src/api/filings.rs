@@ -325,6 +325,7 @@ pub async fn decide_filing(
             db::filings::save(conn, &filing)?;
             let mut doc = db::documents::find(conn, &filing.document_id)?.ok_or_else(|| AppError::internal("filed document vanished"))?;
             if req.outcome == Outcome::Revoked {
+                db::expiry::unwatch(conn, &doc.id)?;
                 doc.ended_state = Some("revoked".into());
                 doc.ended_on = Some(today);
                 doc.ended_reason = Some(reason.clone());

@@ -561,6 +561,7 @@ pub async fn publish(
             }
             let payload = serde_json::json!({"published_on": req.published_on, "effective_on": effective, "valid_until": until, "channel": channel, "early_effect_reason": early});
             db::search::index_document(conn, &doc)?;
+            db::expiry::watch(conn, &doc.id, until)?;
             record(conn, &mut doc, to, &actor, now, "published", None, payload)?;
             Ok(doc)
         })
@@ -589,6 +590,7 @@ fn supersede(
             ),
         ));
     }
+    db::expiry::unwatch(conn, &older.id)?;
     older.superseded_by_id = Some(newer.id.clone());
     older.ended_state = Some("amended".into());
     older.ended_on = newer.effective_on;

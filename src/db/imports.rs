@@ -110,6 +110,9 @@ pub fn insert_all(
             .collect();
         insert_many!(conn, document_events::table, &events)?;
         index_new(conn, chunk)?;
+        let watched: Vec<_> =
+            chunk.iter().filter_map(|d| Some((d.id.clone(), d.valid_until?))).collect();
+        super::expiry::watch_new(conn, &watched)?;
     }
     Ok(())
 }

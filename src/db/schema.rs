@@ -238,6 +238,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    expiry_watch (document_id) {
+        document_id -> Text,
+        valid_until -> Date,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,

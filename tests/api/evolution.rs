@@ -216,3 +216,30 @@ db_test!(an_expired_document_cannot_be_repealed_amended_or_continued_even_before
     let doc = app.client.get(&format!("/api/v1/documents/{id}"), Some(&p.drafter)).json();
     assert_eq!(doc["ended_on"], "2026-07-01");
 });
+
+db_test!(a_repealed_document_never_gets_an_expiry_event_and_a_continued_one_expires_later, |app| {
+    let p = Province::new(app);
+    let repealed = publish_until(app, &p, "沈阳市废止办法", "2026-06-30");
+    let continued = publish_until(app, &p, "沈阳市延续办法", "2026-06-30");
+    let r = app.client.post(
+        &format!("/api/v1/documents/{repealed}/repeal"),
+        Some(&p.registrar),
+        &json!({"repealed_on": "2026-05-01", "reason": "废止。"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app.client.post(
+        &format!("/api/v1/documents/{continued}/continue"),
+        Some(&p.registrar),
+        &json!({"decided_on": "2026-03-02", "reason": "评估后继续。", "valid_until": "2027-06-30"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.clock.set_date(date("2026-07-02"));
+    assert!(run_cli_expire(&app.db.url, "2026-07-02").wait().unwrap().success());
+    assert_eq!(expired_events(app, &p, &repealed), 0);
+    assert_eq!(validity(app, &p, &repealed), "repealed");
+    assert_eq!(expired_events(app, &p, &continued), 0);
+    assert!(run_cli_expire(&app.db.url, "2027-07-01").wait().unwrap().success());
+    assert!(run_cli_expire(&app.db.url, "2027-07-05").wait().unwrap().success());
+    assert_eq!(expired_events(app, &p, &continued), 1, "once, at the continued end");
+    assert_eq!(expired_events(app, &p, &repealed), 0);
+});
