@@ -455,6 +455,8 @@ pub struct EventView {
 
 impl From<db::documents::EventRow> for EventView {
     fn from(e: db::documents::EventRow) -> Self {
+        // Expiry events are written by the million and carry no text of their own.
+        let reason = e.reason.or_else(|| db::expiry::reason_of(&e.action).map(str::to_string));
         Self {
             id: e.id,
             document_id: e.document_id,
@@ -463,7 +465,7 @@ impl From<db::documents::EventRow> for EventView {
             action: e.action,
             from_status: e.from_status,
             to_status: e.to_status,
-            reason: e.reason,
+            reason,
             payload: e.payload.and_then(|p| serde_json::from_str(&p).ok()),
         }
     }

@@ -19,7 +19,14 @@ use super::schema::expiry_watch;
 use super::{insert_many, placeholders, write_tx, DbConn};
 use crate::error::AppError;
 
-const REASON: &str = "有效期届满，自动失效";
+/// Why a document expired, as history shows it. Not stored with each of possibly a million
+/// events (it would add a sixth to the run's writes); [`reason_of`] supplies it when read.
+pub const REASON: &str = "有效期届满，自动失效";
+
+/// The reason shown for an event of `action` that has none stored.
+pub fn reason_of(action: &str) -> Option<&'static str> {
+    (action == "expired").then_some(REASON)
+}
 
 /// Records the expiry of every watched document valid until before `as_of`; answers how many
 /// were recorded in this run. Idempotent: a second run finds nothing left to do.
@@ -34,22 +41,20 @@ pub fn expire_due(
         DbConn::Postgres(_) => Ok(diesel::sql_query(
             "WITH due AS (DELETE FROM expiry_watch WHERE valid_until < $1 RETURNING document_id) \
              INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT document_id, NULL, $2, 'expired', 'published', 'published', $3, NULL FROM due",
+             SELECT document_id, NULL, $2, 'expired', 'published', 'published', NULL, NULL FROM due",
         )
         .bind::<Date, _>(as_of)
         .bind::<Timestamp, _>(at)
-        .bind::<Text, _>(REASON)
         .execute(conn)?),
         // BEGIN IMMEDIATE already serialises writers; SQLite has no writable CTEs, so the
         // events are written first from the same condition, then the rows leave the queue.
         DbConn::Sqlite(_) => {
             let n = diesel::sql_query(
                 "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                 SELECT document_id, NULL, ?, 'expired', 'published', 'published', ?, NULL \
+                 SELECT document_id, NULL, ?, 'expired', 'published', 'published', NULL, NULL \
                  FROM expiry_watch WHERE valid_until < ?",
             )
             .bind::<Timestamp, _>(at)
-            .bind::<Text, _>(REASON)
             .bind::<Date, _>(as_of)
             .execute(conn)?;
             diesel::sql_query("DELETE FROM expiry_watch WHERE valid_until < ?")

@@ -98,6 +98,7 @@ db_test!(a_thousand_imported_documents_expire_when_due_and_their_series_continue
     let h = app.client.get(&format!("/api/v1/documents/{old}/history"), Some(&p.drafter)).json();
     let actions: Vec<_> = h.as_array().unwrap().iter().map(|e| e["action"].clone()).collect();
     assert_eq!(actions, [json!("imported"), json!("expired")]);
+    assert_eq!(h[1]["reason"], "有效期届满，自动失效");
 
     // Found by any spelling of its number, and by full-text search.
     let r = app
