@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod demo;
 mod evolution;
 mod fixtures;
 mod lifecycle;
