@@ -45,7 +45,7 @@ impl Application {
         })?;
         let port = listener.local_addr().map_err(|e| AppError::internal(e.to_string()))?.port();
         let spec = api::openapi::document();
-        let known = web::Data::new(KnownPaths::from_spec(&spec));
+        let known = web::Data::new(KnownPaths::new(&spec));
         let spec_json = web::Data::new(SpecJson(api::openapi::document_json()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -62,6 +62,7 @@ impl Application {
                         .into()
                 }))
                 .wrap(Compress::default())
+                .wrap(from_fn(api::head_as_get))
                 .wrap(from_fn(telemetry::request_id))
                 .into_utoipa_app()
                 .configure(api::routes)

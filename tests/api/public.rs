@@ -453,3 +453,69 @@ db_test!(the_atom_feed_lists_publications_and_nothing_unpublished, |app| {
     assert!(!feed.body.contains("未公布订阅"));
     assert!(feed.header("etag").is_some());
 });
+
+db_test!(pages_answer_head_like_get_and_405_with_allow_for_other_methods, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "关于方法检查的通知", "第一条 页面应当正确回应请求方法。");
+    let id = doc["id"].as_str().unwrap();
+    let c = &app.client;
+
+    // HEAD: the GET answer's status and headers, no body.
+    for path in [
+        "/".to_string(),
+        format!("/search?q={}", enc("方法")),
+        format!("/documents/{id}"),
+        "/suggestions".to_string(),
+        "/feed.atom".to_string(),
+        "/api/v1/public/documents".to_string(),
+        format!("/api/v1/public/documents/{id}"),
+        "/healthz".to_string(),
+    ] {
+        let get = c.get(&path, None);
+        let head = c.raw("HEAD", &path, None, None, Vec::new(), &[]);
+        assert_eq!(get.status, 200, "GET {path}: {}", get.body);
+        assert_eq!(head.status, 200, "HEAD {path}: {}", head.body);
+        assert!(head.body.is_empty(), "HEAD {path} sent a body");
+        assert_eq!(head.header("content-type"), get.header("content-type"), "{path}");
+        assert_eq!(head.header("etag"), get.header("etag"), "{path}");
+        if let Some(length) = head.header("content-length") {
+            assert_eq!(length, get.body.len().to_string(), "{path}");
+        }
+    }
+
+    // Every page of the table answers its own methods (never 404 or 405).
+    for (path, methods) in normreg::web::PAGES {
+        let path = path.replace("{id}", id);
+        for method in methods.iter() {
+            let r = c.raw(
+                method,
+                &path,
+                None,
+                Some("application/x-www-form-urlencoded"),
+                b"content=x".to_vec(),
+                &[],
+            );
+            assert!(![404, 405].contains(&r.status), "{method} {path}: {}", r.status);
+        }
+    }
+
+    // Other methods on a known page: 405 naming what is allowed.
+    let suggestions = format!("/documents/{id}/suggestions");
+    let document = format!("/documents/{id}");
+    for (method, path, allowed) in [
+        ("POST", "/", "GET, HEAD"),
+        ("PUT", "/search", "GET, HEAD"),
+        ("DELETE", document.as_str(), "GET, HEAD"),
+        ("PATCH", "/suggestions", "GET, HEAD"),
+        ("POST", "/feed.atom", "GET, HEAD"),
+        ("GET", suggestions.as_str(), "POST"),
+        ("HEAD", suggestions.as_str(), "POST"),
+        ("DELETE", "/api/v1/public/documents", "GET, HEAD"),
+    ] {
+        let r = c.raw(method, path, None, None, Vec::new(), &[]);
+        assert_eq!(r.status, 405, "{method} {path}: {}", r.body);
+        assert_eq!(r.header("allow").as_deref(), Some(allowed), "{method} {path}");
+    }
+    // An unknown page is still 404.
+    assert_eq!(c.get("/no-such-page", None).status, 404);
+});
