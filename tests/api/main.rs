@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod browser;
 mod demo;
 mod evolution;
 mod fixtures;
