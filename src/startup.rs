@@ -27,6 +27,10 @@ pub struct AppState {
     pub config: Config,
     /// Screening rules for submitted drafts: the shipped set or `NORMREG_SCREENING_RULES`.
     pub screening: RuleSet,
+    /// Public document reads answered from memory for a few seconds.
+    pub read_cache: crate::api::public::ReadCache,
+    /// Catalogue pages and search results, valid until the catalogue changes.
+    pub search_cache: Arc<crate::api::public::SearchCache>,
 }
 
 /// A running server and the port it listens on.
@@ -110,7 +114,9 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
     let screening = load_screening_rules(&config)?;
-    Ok(AppState { db, jwt, clock, config, screening })
+    let read_cache = crate::api::public::ReadCache::new(config.public_cache_seconds);
+    let search_cache = Arc::new(crate::api::public::SearchCache::new(config.public_cache_seconds));
+    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache })
 }
 
 /// The rule file named by the configuration, else the default rules shipped in the binary.

@@ -519,3 +519,34 @@ db_test!(pages_answer_head_like_get_and_405_with_allow_for_other_methods, |app| 
     // An unknown page is still 404.
     assert_eq!(c.get("/no-such-page", None).status, 404);
 });
+
+db_test!(a_cached_public_read_shows_a_repeal_at_once, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "关于缓存检查的通知", "第一条 公开读取应当反映最新状态。");
+    let id = doc["id"].as_str().unwrap();
+    let path = format!("/api/v1/public/documents/{id}");
+    let first = app.client.get(&path, None);
+    let second = app.client.get(&path, None);
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(second.body, first.body, "the same answer, from memory or not");
+    assert_eq!(second.header("etag"), first.header("etag"));
+    assert_eq!(first.json()["validity"], "not_yet_effective");
+
+    let today = app.clock.today().to_string();
+    let r = app.client.post(
+        &format!("/api/v1/documents/{id}/repeal"),
+        Some(&p.registrar),
+        &json!({"repealed_on": today, "reason": "已被新文件替代"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = app.client.get(&path, None);
+    assert_eq!(after.json()["validity"], "repealed", "a cached answer outlived the repeal");
+    assert_ne!(after.header("etag"), first.header("etag"));
+
+    // Validity is judged by the day: a new day is never answered from yesterday's entry.
+    let other = p.published(app, "关于日期检查的通知", "第一条 生效日期到来后应当显示现行有效。");
+    let other_path = format!("/api/v1/public/documents/{}", other["id"].as_str().unwrap());
+    assert_eq!(app.client.get(&other_path, None).json()["validity"], "not_yet_effective");
+    app.clock.set_date(app.clock.today() + chrono::Duration::days(40));
+    assert_eq!(app.client.get(&other_path, None).json()["validity"], "in_force");
+});
