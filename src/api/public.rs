@@ -31,6 +31,8 @@ use crate::startup::AppState;
 /// How long clients and shared caches may reuse a public answer without asking again. Short,
 /// because validity changes with the date and repeals take effect on publication.
 pub const CACHE_CONTROL: &str = "public, max-age=60";
+/// The `max-age` of [`CACHE_CONTROL`].
+pub const CACHE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Characters of body text shown around the first match in a search result.
 pub const SNIPPET_CHARS: usize = 120;
@@ -382,8 +384,9 @@ pub async fn catalogue(
 ///
 /// One gap remains on PostgreSQL: event ids are drawn before commit, so a change committing
 /// after a concurrent one with a higher id leaves the version unchanged. Entries therefore
-/// also expire after `NORMREG_PUBLIC_CACHE_SECONDS` (0 turns this cache off too), which
-/// bounds that case.
+/// also expire after [`CACHE_MAX_AGE`], the staleness every answer already allows HTTP caches
+/// (`Cache-Control: max-age=60`), which bounds that case. `NORMREG_PUBLIC_CACHE_SECONDS=0`
+/// turns this cache off too.
 pub struct SearchCache {
     ttl: std::time::Duration,
     entries: std::sync::RwLock<HashMap<String, SearchEntry>>,
@@ -396,8 +399,11 @@ type SearchEntry = (i64, std::time::Instant, Paged<PublicSummary>);
 const SEARCH_CACHE_ENTRIES: usize = 2_000;
 
 impl SearchCache {
-    pub fn new(seconds: u64) -> Self {
-        Self { ttl: std::time::Duration::from_secs(seconds), entries: Default::default() }
+    /// A cache whose entries live at most [`CACHE_MAX_AGE`]; none at all when `enabled` is
+    /// false.
+    pub fn new(enabled: bool) -> Self {
+        let ttl = if enabled { CACHE_MAX_AGE } else { std::time::Duration::ZERO };
+        Self { ttl, entries: Default::default() }
     }
 
     fn get(&self, key: &str, version: i64) -> Option<Paged<PublicSummary>> {
