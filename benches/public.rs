@@ -347,6 +347,12 @@ fn measure_search(
             assert_eq!(again.body, r.body);
         }
     }
+    // How the cost of a cold search follows the number of matches it ranks.
+    for (i, t) in terms.iter().enumerate() {
+        let mut own: Vec<f64> = cold.iter().skip(i).step_by(terms.len()).copied().collect();
+        own.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!("  cold {t}: {} matches, median {:.1} ms", hits[i], own[own.len() / 2]);
+    }
     let hits = hits.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(" / ");
     let row = |kind: &str, mut times: Vec<f64>| {
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());

@@ -182,6 +182,15 @@ struct HitRow {
     id: String,
 }
 
+/// A search hit with the number of all matches, counted in the same pass.
+#[derive(QueryableByName)]
+struct CountedHitRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
 #[derive(QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
@@ -216,10 +225,13 @@ fn catalogue_sql(
         (Select::Page { .. }, Some(_)) if sqlite => {
             sql.push("SELECT d.id AS id, bm25(document_search) AS score");
         }
+        // On PostgreSQL the total comes with the page (`COUNT(*) OVER ()` is computed before
+        // LIMIT), so the matches and their tsvectors are read once instead of twice. FTS5
+        // refuses bm25() beside a window function, so SQLite counts apart.
         (Select::Page { .. }, Some(expr)) => {
             sql.push("SELECT d.id AS id, ts_rank(s.tokens, to_tsquery('simple', ")
                 .bind(Bind::Text(expr.to_string()))
-                .push(")) AS score");
+                .push(")) AS score, COUNT(*) OVER () AS n");
         }
     }
     match expression {
@@ -310,6 +322,22 @@ pub fn public_list(
         }
     };
     let expression = expression.as_deref();
+    if expression.is_some() && matches!(conn, DbConn::Postgres(_)) {
+        let hits: Vec<CountedHitRow> =
+            catalogue_sql(conn, filter, expression, Select::Page { offset, limit })
+                .query()
+                .load(conn)?;
+        if let Some(first) = hits.first() {
+            let total = first.n;
+            return Ok((hits.into_iter().map(|h| h.id).collect(), total));
+        }
+        if offset == 0 {
+            return Ok((Vec::new(), 0));
+        }
+        // A page past the end: only the total is left to tell.
+    }
+    // A plain listing counts apart: its page is read newest first from an index without
+    // visiting every row, which a count in the same query would force.
     let count: CountRow =
         catalogue_sql(conn, filter, expression, Select::Count).query().get_result(conn)?;
     if count.n == 0 || offset >= count.n {
