@@ -35,7 +35,12 @@ fn main() {
         assert!(found, "{bin} is missing: apt-get install -y wrk nginx");
     }
     let mut rows = Vec::new();
+    // `NORMREG_BENCH_ONLY=sqlite|postgres` runs one engine.
+    let only = std::env::var("NORMREG_BENCH_ONLY").unwrap_or_default().to_lowercase();
     for engine in [Engine::Sqlite, Engine::Postgres] {
+        if !only.is_empty() && format!("{engine:?}").to_lowercase() != only {
+            continue;
+        }
         let Some(app) = TestApp::spawn_with(engine, |c| {
             c.workers = 2;
             c.pool_size = 8;
@@ -114,6 +119,13 @@ fn run(app: &TestApp) -> EngineRow {
         started.elapsed().as_secs_f64()
     );
 
+    // `NORMREG_BENCH_PAUSE_SECONDS` leaves time to look at the loaded database (query plans).
+    if let Some(secs) =
+        std::env::var("NORMREG_BENCH_PAUSE_SECONDS").ok().and_then(|v| v.parse().ok())
+    {
+        println!("{engine}: database {} loaded; pausing {secs} s", app.db.url);
+        std::thread::sleep(Duration::from_secs(secs));
+    }
     let mut searches = Vec::new();
     for (class, terms, pages) in [
         ("2 characters", &TWO[..], 20),

@@ -322,6 +322,26 @@ pub fn public_list(
         }
     };
     let expression = expression.as_deref();
+    match (conn, expression) {
+        // PostgreSQL prices a scan of `document_search` by its main heap, which is tiny because
+        // the tsvectors live in TOAST, so it would rather read and match every tsvector than
+        // ask the GIN index: 600 ms instead of 60 ms for 3,600 matches in 100,000 documents.
+        // Sequential scans are turned off for this transaction only.
+        (c @ DbConn::Postgres(_), Some(_)) => c.transaction(|c| {
+            diesel::sql_query("SET LOCAL enable_seqscan = off").execute(c)?;
+            list_matches(c, filter, expression, offset, limit)
+        }),
+        (c, _) => list_matches(c, filter, expression, offset, limit),
+    }
+}
+
+fn list_matches(
+    conn: &mut DbConn,
+    filter: &PublicFilter,
+    expression: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<String>, i64), AppError> {
     if expression.is_some() && matches!(conn, DbConn::Postgres(_)) {
         let hits: Vec<CountedHitRow> =
             catalogue_sql(conn, filter, expression, Select::Page { offset, limit })
