@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `import`,
-//! `catalogue`.
+//! `catalogue`, `demo`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -55,6 +55,12 @@ pub enum Command {
         #[arg(long)]
         year: i32,
     },
+    /// Seed a demo province (辽宁) with agencies, users and published documents, then exit.
+    Demo {
+        /// Password of every demo account; a random one is generated and printed when unset.
+        #[arg(long, env = "NORMREG_DEMO_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 /// Runs one command and turns its outcome into an exit code.
@@ -76,6 +82,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Expire { as_of } => expire(config, as_of).await,
             Command::Import { file } => import(config, file).await,
             Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
+            Command::Demo { password } => demo(config, password).await,
         }
     });
     match result {
@@ -210,6 +217,44 @@ async fn freeze_catalogue(config: Config, agency: String, year: i32) -> Result<(
     println!(
         "{verb} the {year} catalogue of {} ({}): {} document(s), {}",
         row.name, row.code, c.entry_count, c.content_hash
+    );
+    Ok(())
+}
+
+async fn demo(config: Config, password: Option<String>) -> Result<(), String> {
+    let bind = config.bind.clone();
+    let database = match &config.database_url {
+        db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        db::DatabaseUrl::Postgres(url) => db::redact(url),
+    };
+    let password = password.unwrap_or_else(|| crate::startup::random_token(8));
+    let outcome = crate::demo::seed(config, SystemClock.today(), &password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let summary = match outcome {
+        crate::demo::Outcome::AlreadySeeded(day) => {
+            println!(
+                "normreg demo: this database already holds the demo (seeded on {day}); nothing changed.\n\
+                 Its passwords were printed then. To start over, remove the database (data/normreg.db by default) and run `normreg demo` again."
+            );
+            return Ok(());
+        }
+        crate::demo::Outcome::Seeded(s) => s,
+    };
+    println!(
+        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired)\n",
+        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired
+    );
+    println!("Accounts (every one has the password: {})", summary.password);
+    for u in &summary.users {
+        println!("  {:<18} {:<16} {}", u.username, u.roles.join(","), u.agency_name);
+    }
+    println!(
+        "\nNow start the service:   cargo run --release   (or `normreg serve`)\n\
+         Public catalogue:        http://{bind}/   e.g. http://{bind}/search?q=许可\n\
+         Log in to the API:       curl -s http://{bind}/api/v1/auth/login -H 'content-type: application/json' \\\n\
+         \x20                          -d '{{\"username\":\"ln-drafter\",\"password\":\"{}\"}}'",
+        summary.password
     );
     Ok(())
 }

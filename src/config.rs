@@ -26,6 +26,9 @@ pub struct Config {
     pub run_scheduler: bool,
     /// Beijing time of the daily expiry run, `HH:MM`.
     pub expiry_time: chrono::NaiveTime,
+    /// `NORMREG_PUBLIC_CACHE_SECONDS`: how long a public document read may be answered from
+    /// memory; 0 turns the cache off.
+    pub public_cache_seconds: u64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/normreg.db";
@@ -66,6 +69,7 @@ impl Config {
             screening_rules: var("NORMREG_SCREENING_RULES").map(PathBuf::from),
             run_scheduler: var("NORMREG_SCHEDULER").map(|v| v != "off").unwrap_or(true),
             expiry_time,
+            public_cache_seconds: number("NORMREG_PUBLIC_CACHE_SECONDS", 5)?,
         })
     }
 
@@ -84,6 +88,7 @@ impl Config {
             screening_rules: None,
             run_scheduler: false,
             expiry_time: chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
+            public_cache_seconds: 5,
         }
     }
 }

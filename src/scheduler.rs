@@ -17,6 +17,7 @@ pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
     let at = state.clock.now().naive_utc();
     let n = state.db.read(move |conn| db::expiry::expire_due(conn, today, at)).await?;
     if n > 0 {
+        state.db.note_change();
         tracing::info!(expired = n, %today, "automatic expiry");
     }
     Ok(n)

@@ -27,6 +27,10 @@ pub struct AppState {
     pub config: Config,
     /// Screening rules for submitted drafts: the shipped set or `NORMREG_SCREENING_RULES`.
     pub screening: RuleSet,
+    /// Public document reads answered from memory for a few seconds.
+    pub read_cache: crate::api::public::ReadCache,
+    /// Catalogue pages and search results, valid until the catalogue changes.
+    pub search_cache: Arc<crate::api::public::SearchCache>,
 }
 
 /// A running server and the port it listens on.
@@ -45,7 +49,7 @@ impl Application {
         })?;
         let port = listener.local_addr().map_err(|e| AppError::internal(e.to_string()))?.port();
         let spec = api::openapi::document();
-        let known = web::Data::new(KnownPaths::from_spec(&spec));
+        let known = web::Data::new(KnownPaths::new(&spec));
         let spec_json = web::Data::new(SpecJson(api::openapi::document_json()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -62,6 +66,7 @@ impl Application {
                         .into()
                 }))
                 .wrap(Compress::default())
+                .wrap(from_fn(api::head_as_get))
                 .wrap(from_fn(telemetry::request_id))
                 .into_utoipa_app()
                 .configure(api::routes)
@@ -109,7 +114,10 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
     let screening = load_screening_rules(&config)?;
-    Ok(AppState { db, jwt, clock, config, screening })
+    let read_cache = crate::api::public::ReadCache::new(config.public_cache_seconds);
+    let search_cache =
+        Arc::new(crate::api::public::SearchCache::new(config.public_cache_seconds > 0));
+    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache })
 }
 
 /// The rule file named by the configuration, else the default rules shipped in the binary.

@@ -137,14 +137,31 @@ pub fn path_id<T: FromStr>(raw: &str, what: &'static str) -> Result<T, AppError>
     raw.parse().map_err(|_| AppError::NotFound(what))
 }
 
-/// The paths and methods of the OpenAPI document, to answer 405 rather than 404 for a known
-/// path with an unknown method.
+/// The paths and methods of the OpenAPI document and of the web pages, to answer 405 rather
+/// than 404 for a known path with an unknown method. Every path that answers GET answers HEAD
+/// too (see [`head_as_get`]), so both are listed.
 #[derive(Clone, Default)]
 pub struct KnownPaths(Vec<(ResourceDef, Vec<String>)>);
 
 impl KnownPaths {
-    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
-        let mut out = Vec::new();
+    /// The API's paths from its OpenAPI document, and the web pages.
+    pub fn new(spec: &utoipa::openapi::OpenApi) -> Self {
+        let mut known = Self::from_spec(spec);
+        for (path, methods) in crate::web::PAGES {
+            known.push(path, methods.iter().map(|m| m.to_string()).collect());
+        }
+        known
+    }
+
+    fn push(&mut self, path: &str, mut methods: Vec<String>) {
+        if methods.iter().any(|m| m == "GET") && !methods.iter().any(|m| m == "HEAD") {
+            methods.push("HEAD".into());
+        }
+        self.0.push((ResourceDef::new(path), methods));
+    }
+
+    fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let mut out = Self::default();
         for (path, item) in spec.paths.paths.iter() {
             let value = serde_json::to_value(item).unwrap_or_default();
             let methods: Vec<String> = value
@@ -158,9 +175,9 @@ impl KnownPaths {
                         .collect()
                 })
                 .unwrap_or_default();
-            out.push((ResourceDef::new(path.as_str()), methods));
+            out.push(path.as_str(), methods);
         }
-        Self(out)
+        out
     }
 
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
@@ -172,6 +189,19 @@ impl KnownPaths {
             .collect();
         (!methods.is_empty()).then_some(methods)
     }
+}
+
+/// Routes HEAD like GET. Handlers are declared for GET only; HTTP/1.1 noted the request's
+/// method when it was parsed and sends no body for HEAD whatever the handler returns, so the
+/// answer is the GET answer's status and headers (Content-Length, ETag) without the body.
+pub async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
 }
 
 /// Where unmatched requests end: 405 for a known path, else 404, both as problem+json.

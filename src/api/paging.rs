@@ -44,7 +44,7 @@ impl Page {
 }
 
 /// A page of a list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub page: i64,

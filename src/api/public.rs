@@ -2,7 +2,10 @@
 //! HTTP caching) and citizens' review suggestions with their filing authority's inbox. The web
 //! pages (`crate::web`) are built on the same functions.
 
+use std::collections::HashMap;
+
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -28,6 +31,8 @@ use crate::startup::AppState;
 /// How long clients and shared caches may reuse a public answer without asking again. Short,
 /// because validity changes with the date and repeals take effect on publication.
 pub const CACHE_CONTROL: &str = "public, max-age=60";
+/// The `max-age` of [`CACHE_CONTROL`].
+pub const CACHE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Characters of body text shown around the first match in a search result.
 pub const SNIPPET_CHARS: usize = 120;
@@ -328,9 +333,16 @@ pub async fn catalogue(
     let today = state.clock.today();
     let terms = request.q.as_deref().map(cjk_tokens::terms_for_highlight).unwrap_or_default();
     let page = request.page;
-    let (rows, agencies, total) = state
+    let key = format!("{today}|{request:?}");
+    let cache = state.search_cache.clone();
+    let found = state
         .db
         .read(move |conn| {
+            // Read first: a change committing meanwhile gives the next request a new version.
+            let version = db::public::catalogue_version(conn)?;
+            if let Some(hit) = cache.get(&key, version) {
+                return Ok(Err(hit));
+            }
             let agencies = match &request.agency {
                 None => None,
                 Some(code) => {
@@ -365,9 +377,13 @@ pub async fn catalogue(
                 db::search::public_list(conn, &filter, page.offset(), page.per_page)?;
             let rows = db::public::published_in_order(conn, &ids)?;
             let agencies = agencies_of(conn, &rows)?;
-            Ok((rows, agencies, total))
+            Ok(Ok((rows, agencies, total, key, version)))
         })
         .await?;
+    let (rows, agencies, total, key, version) = match found {
+        Err(hit) => return Ok(hit),
+        Ok(found) => found,
+    };
     let items = rows
         .into_iter()
         .map(|r| {
@@ -375,7 +391,69 @@ pub async fn catalogue(
             PublicSummary::new(r, agency, today, &terms)
         })
         .collect();
-    Ok(page.wrap(items, total))
+    let answer = page.wrap(items, total);
+    state.search_cache.put(key, version, answer.clone());
+    Ok(answer)
+}
+
+/// Catalogue pages and search results already computed, valid while the catalogue has not
+/// changed. Ranking costs in proportion to the number of matches, so a frequent term (許可
+/// matches a tenth of all documents) is worth answering once per change, not once per
+/// request.
+///
+/// Why it stays correct across instances sharing one database: an entry is tagged with the
+/// catalogue's version, the last event id in the database, read in the same blocking task
+/// before the search itself. Everything that changes what the public sees (publication,
+/// repeal, declaration of invalidity, amendment, continuation, revocation, expiry) writes an
+/// event in its own transaction, so any instance's change gives every instance a new version,
+/// and a document is findable as soon as its publication commits. Entries are keyed by the
+/// day as well, since validity is judged by it.
+///
+/// One gap remains on PostgreSQL: event ids are drawn before commit, so a change committing
+/// after a concurrent one with a higher id leaves the version unchanged. Entries therefore
+/// also expire after [`CACHE_MAX_AGE`], the staleness every answer already allows HTTP caches
+/// (`Cache-Control: max-age=60`), which bounds that case. `NORMREG_PUBLIC_CACHE_SECONDS=0`
+/// turns this cache off too.
+pub struct SearchCache {
+    ttl: std::time::Duration,
+    entries: std::sync::RwLock<HashMap<String, SearchEntry>>,
+}
+
+/// A cached page with the catalogue version and the moment it was computed.
+type SearchEntry = (i64, std::time::Instant, Paged<PublicSummary>);
+
+/// A bound on memory: past it the cache starts afresh.
+const SEARCH_CACHE_ENTRIES: usize = 2_000;
+
+impl SearchCache {
+    /// A cache whose entries live at most [`CACHE_MAX_AGE`]; none at all when `enabled` is
+    /// false.
+    pub fn new(enabled: bool) -> Self {
+        let ttl = if enabled { CACHE_MAX_AGE } else { std::time::Duration::ZERO };
+        Self { ttl, entries: Default::default() }
+    }
+
+    fn get(&self, key: &str, version: i64) -> Option<Paged<PublicSummary>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(v, stored, _)| *v == version && stored.elapsed() < self.ttl)
+            .map(|(_, _, page)| page.clone())
+    }
+
+    fn put(&self, key: String, version: i64, page: Paged<PublicSummary>) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= SEARCH_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, (version, std::time::Instant::now(), page));
+    }
 }
 
 /// Loads the document with its agency and published versions.
@@ -460,6 +538,16 @@ fn not_modified(req: &HttpRequest, etag: &str) -> bool {
 /// Answers `body` with its ETag and cache lifetime, or 304 when the client has it already.
 pub fn cached(req: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {
     let etag = etag_of(&body);
+    cached_with_etag(req, content_type, Bytes::from(body), etag)
+}
+
+/// [`cached`] for a body whose ETag is known already.
+fn cached_with_etag(
+    req: &HttpRequest,
+    content_type: &str,
+    body: Bytes,
+    etag: String,
+) -> HttpResponse {
     if not_modified(req, &etag) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
@@ -509,8 +597,74 @@ pub async fn get_public_document(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: DocumentId = path_id(&id, "document")?;
+    let today = state.clock.today();
+    let key = id.to_string();
+    // Read before the database, so that a write landing meanwhile marks this entry stale.
+    let generation = state.db.generation();
+    if let Some((body, etag)) = state.read_cache.get(&key, today, generation) {
+        return Ok(cached_with_etag(&req, "application/json", body, etag));
+    }
     let doc = document(&state, id).await?;
-    cached_json(&req, &doc)
+    let body =
+        Bytes::from(serde_json::to_vec(&doc).map_err(|e| AppError::internal(e.to_string()))?);
+    let etag = etag_of(&body);
+    state.read_cache.put(key, today, generation, body.clone(), etag.clone());
+    Ok(cached_with_etag(&req, "application/json", body, etag))
+}
+
+/// Public document reads kept in memory for a few seconds: the most frequent public request
+/// then costs no database round trip, no serialisation and no hashing.
+///
+/// Why it stays correct: an entry is only used on the day it was made (validity is judged by
+/// the day), only while this instance has committed no write since it was read (so an
+/// instance always shows its own repeals and amendments at once), and for at most
+/// `NORMREG_PUBLIC_CACHE_SECONDS`, which bounds what another instance's write can leave
+/// unseen, well within the `max-age` the answer already grants to every HTTP cache. Only
+/// published documents are kept; a 404 is never cached, so a document is readable as soon as
+/// its publication commits.
+pub struct ReadCache {
+    ttl: std::time::Duration,
+    entries: std::sync::RwLock<HashMap<String, CacheEntry>>,
+}
+
+struct CacheEntry {
+    day: NaiveDate,
+    generation: u64,
+    stored: std::time::Instant,
+    body: Bytes,
+    etag: String,
+}
+
+/// A bound on memory: past it the cache starts afresh rather than tracking recency.
+const READ_CACHE_ENTRIES: usize = 10_000;
+
+impl ReadCache {
+    pub fn new(seconds: u64) -> Self {
+        Self { ttl: std::time::Duration::from_secs(seconds), entries: Default::default() }
+    }
+
+    fn get(&self, key: &str, day: NaiveDate, generation: u64) -> Option<(Bytes, String)> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|e| e.day == day && e.generation == generation && e.stored.elapsed() < self.ttl)
+            .map(|e| (e.body.clone(), e.etag.clone()))
+    }
+
+    fn put(&self, key: String, day: NaiveDate, generation: u64, body: Bytes, etag: String) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= READ_CACHE_ENTRIES {
+            entries.clear();
+        }
+        let stored = std::time::Instant::now();
+        entries.insert(key, CacheEntry { day, generation, stored, body, etag });
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

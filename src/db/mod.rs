@@ -269,11 +269,24 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Advanced after every committed write of this instance, so that caches of what was
+    /// read before it know they are stale.
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Db {
     pub fn new(pool: Pool) -> Self {
-        Self { pool }
+        Self { pool, generation: Default::default() }
+    }
+
+    /// How many writes this instance has committed; see [`Db::note_change`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Records that data changed outside [`Db::write`] (e.g. the expiry run).
+    pub fn note_change(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     pub fn pool(&self) -> &Pool {
@@ -301,6 +314,10 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        self.read(move |conn| write_tx(conn, work)).await
+        let result = self.read(move |conn| write_tx(conn, work)).await;
+        if result.is_ok() {
+            self.note_change();
+        }
+        result
     }
 }

@@ -149,13 +149,27 @@ fn register_once(
     render: &impl Fn(&Serials) -> (String, String),
 ) -> Result<(Serials, String, String), AppError> {
     super::write_tx(conn, |conn| {
-        let bump = super::placeholders(
-            conn,
-            "UPDATE number_series SET last_value = last_value + 1 \
-             WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
-                                 OR (kind = 'registration' AND prefix = ?)) \
-             RETURNING kind, last_value",
-        );
+        let bump = match conn {
+            // Row locks in a fixed order (issuance before registration): one UPDATE over both
+            // rows would lock them in physical order, which changes as versions move, and two
+            // registrations locking in opposite orders deadlock.
+            DbConn::Postgres(_) => {
+                "UPDATE number_series n SET last_value = n.last_value + 1 \
+                 FROM (SELECT kind, prefix FROM number_series \
+                       WHERE year = $1 AND ((kind = 'issuance' AND prefix = $2) \
+                                            OR (kind = 'registration' AND prefix = $3)) \
+                       ORDER BY kind FOR UPDATE) s \
+                 WHERE n.kind = s.kind AND n.prefix = s.prefix AND n.year = $1 \
+                 RETURNING n.kind, n.last_value"
+            }
+            // SQLite's write lock is the whole database: nothing to order.
+            DbConn::Sqlite(_) => {
+                "UPDATE number_series SET last_value = last_value + 1 \
+                 WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
+                                     OR (kind = 'registration' AND prefix = ?)) \
+                 RETURNING kind, last_value"
+            }
+        };
         let rows: Vec<SeriesValue> = diesel::sql_query(bump)
             .bind::<Integer, _>(r.year)
             .bind::<Text, _>(&r.issuance_prefix)

@@ -65,6 +65,15 @@ pub fn published_versions(
         .load(conn)?)
 }
 
+/// The version of everything public: the id of the latest event. Every change of a document
+/// writes an event in its own transaction, so the value moves with each committed change, on
+/// every instance sharing the database. Answered from the primary key's index.
+pub fn catalogue_version(conn: &mut DbConn) -> Result<i64, AppError> {
+    let max: Option<i64> =
+        document_events::table.select(diesel::dsl::max(document_events::id)).first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
 /// The agencies with these ids.
 pub fn agencies_by_id(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AgencyRow>, AppError> {
     if ids.is_empty() {

@@ -182,6 +182,15 @@ struct HitRow {
     id: String,
 }
 
+/// A search hit with the number of all matches, counted in the same pass.
+#[derive(QueryableByName)]
+struct CountedHitRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
 #[derive(QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
@@ -216,10 +225,13 @@ fn catalogue_sql(
         (Select::Page { .. }, Some(_)) if sqlite => {
             sql.push("SELECT d.id AS id, bm25(document_search) AS score");
         }
+        // On PostgreSQL the total comes with the page (`COUNT(*) OVER ()` is computed before
+        // LIMIT), so the matches and their tsvectors are read once instead of twice. FTS5
+        // refuses bm25() beside a window function, so SQLite counts apart.
         (Select::Page { .. }, Some(expr)) => {
             sql.push("SELECT d.id AS id, ts_rank(s.tokens, to_tsquery('simple', ")
                 .bind(Bind::Text(expr.to_string()))
-                .push(")) AS score");
+                .push(")) AS score, COUNT(*) OVER () AS n");
         }
     }
     match expression {
@@ -310,6 +322,42 @@ pub fn public_list(
         }
     };
     let expression = expression.as_deref();
+    match (conn, expression) {
+        // PostgreSQL prices a scan of `document_search` by its main heap, which is tiny because
+        // the tsvectors live in TOAST, so it would rather read and match every tsvector than
+        // ask the GIN index: 600 ms instead of 60 ms for 3,600 matches in 100,000 documents.
+        // Sequential scans are turned off for this transaction only.
+        (c @ DbConn::Postgres(_), Some(_)) => c.transaction(|c| {
+            diesel::sql_query("SET LOCAL enable_seqscan = off").execute(c)?;
+            list_matches(c, filter, expression, offset, limit)
+        }),
+        (c, _) => list_matches(c, filter, expression, offset, limit),
+    }
+}
+
+fn list_matches(
+    conn: &mut DbConn,
+    filter: &PublicFilter,
+    expression: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<String>, i64), AppError> {
+    if expression.is_some() && matches!(conn, DbConn::Postgres(_)) {
+        let hits: Vec<CountedHitRow> =
+            catalogue_sql(conn, filter, expression, Select::Page { offset, limit })
+                .query()
+                .load(conn)?;
+        if let Some(first) = hits.first() {
+            let total = first.n;
+            return Ok((hits.into_iter().map(|h| h.id).collect(), total));
+        }
+        if offset == 0 {
+            return Ok((Vec::new(), 0));
+        }
+        // A page past the end: only the total is left to tell.
+    }
+    // A plain listing counts apart: its page is read newest first from an index without
+    // visiting every row, which a count in the same query would force.
     let count: CountRow =
         catalogue_sql(conn, filter, expression, Select::Count).query().get_result(conn)?;
     if count.n == 0 || offset >= count.n {

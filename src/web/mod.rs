@@ -19,6 +19,17 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use html::{badge, esc, page, query_string};
 
+/// The pages and their methods, for the 405 answers of [`crate::api::KnownPaths`]; keep it in
+/// step with [`routes`] (a test asks every entry).
+pub const PAGES: [(&str, &[&str]); 6] = [
+    ("/", &["GET"]),
+    ("/search", &["GET"]),
+    ("/documents/{id}", &["GET"]),
+    ("/documents/{id}/suggestions", &["POST"]),
+    ("/suggestions", &["GET"]),
+    ("/feed.atom", &["GET"]),
+];
+
 /// Registers the pages on the actix app (they are not part of the OpenAPI document).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))

@@ -3,9 +3,11 @@
 mod helpers;
 
 mod accounts;
+mod browser;
 mod catalogues;
 mod cleanup;
 mod deadlines;
+mod demo;
 mod evolution;
 mod fixtures;
 mod imports;

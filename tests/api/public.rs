@@ -453,3 +453,100 @@ db_test!(the_atom_feed_lists_publications_and_nothing_unpublished, |app| {
     assert!(!feed.body.contains("未公布订阅"));
     assert!(feed.header("etag").is_some());
 });
+
+db_test!(pages_answer_head_like_get_and_405_with_allow_for_other_methods, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "关于方法检查的通知", "第一条 页面应当正确回应请求方法。");
+    let id = doc["id"].as_str().unwrap();
+    let c = &app.client;
+
+    // HEAD: the GET answer's status and headers, no body.
+    for path in [
+        "/".to_string(),
+        format!("/search?q={}", enc("方法")),
+        format!("/documents/{id}"),
+        "/suggestions".to_string(),
+        "/feed.atom".to_string(),
+        "/api/v1/public/documents".to_string(),
+        format!("/api/v1/public/documents/{id}"),
+        "/healthz".to_string(),
+    ] {
+        let get = c.get(&path, None);
+        let head = c.raw("HEAD", &path, None, None, Vec::new(), &[]);
+        assert_eq!(get.status, 200, "GET {path}: {}", get.body);
+        assert_eq!(head.status, 200, "HEAD {path}: {}", head.body);
+        assert!(head.body.is_empty(), "HEAD {path} sent a body");
+        assert_eq!(head.header("content-type"), get.header("content-type"), "{path}");
+        assert_eq!(head.header("etag"), get.header("etag"), "{path}");
+        if let Some(length) = head.header("content-length") {
+            assert_eq!(length, get.body.len().to_string(), "{path}");
+        }
+    }
+
+    // Every page of the table answers its own methods (never 404 or 405).
+    for (path, methods) in normreg::web::PAGES {
+        let path = path.replace("{id}", id);
+        for method in methods.iter() {
+            let r = c.raw(
+                method,
+                &path,
+                None,
+                Some("application/x-www-form-urlencoded"),
+                b"content=x".to_vec(),
+                &[],
+            );
+            assert!(![404, 405].contains(&r.status), "{method} {path}: {}", r.status);
+        }
+    }
+
+    // Other methods on a known page: 405 naming what is allowed.
+    let suggestions = format!("/documents/{id}/suggestions");
+    let document = format!("/documents/{id}");
+    for (method, path, allowed) in [
+        ("POST", "/", "GET, HEAD"),
+        ("PUT", "/search", "GET, HEAD"),
+        ("DELETE", document.as_str(), "GET, HEAD"),
+        ("PATCH", "/suggestions", "GET, HEAD"),
+        ("POST", "/feed.atom", "GET, HEAD"),
+        ("GET", suggestions.as_str(), "POST"),
+        ("HEAD", suggestions.as_str(), "POST"),
+        ("DELETE", "/api/v1/public/documents", "GET, HEAD"),
+    ] {
+        let r = c.raw(method, path, None, None, Vec::new(), &[]);
+        assert_eq!(r.status, 405, "{method} {path}: {}", r.body);
+        assert_eq!(r.header("allow").as_deref(), Some(allowed), "{method} {path}");
+    }
+    // An unknown page is still 404.
+    assert_eq!(c.get("/no-such-page", None).status, 404);
+});
+
+db_test!(a_cached_public_read_shows_a_repeal_at_once, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "关于缓存检查的通知", "第一条 公开读取应当反映最新状态。");
+    let id = doc["id"].as_str().unwrap();
+    let path = format!("/api/v1/public/documents/{id}");
+    let first = app.client.get(&path, None);
+    let second = app.client.get(&path, None);
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(second.body, first.body, "the same answer, from memory or not");
+    assert_eq!(second.header("etag"), first.header("etag"));
+    assert_eq!(first.json()["validity"], "not_yet_effective");
+
+    let today = app.clock.today().to_string();
+    let r = app.client.post(
+        &format!("/api/v1/documents/{id}/repeal"),
+        Some(&p.registrar),
+        &json!({"repealed_on": today, "reason": "已被新文件替代"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = app.client.get(&path, None);
+    assert_eq!(after.json()["validity"], "repealed", "a cached answer outlived the repeal");
+    assert_ne!(after.header("etag"), first.header("etag"));
+
+    // Validity is judged by the day: a new day is never answered from yesterday's entry.
+    let other = p.published(app, "关于日期检查的通知", "第一条 生效日期到来后应当显示现行有效。");
+    let other_path = format!("/api/v1/public/documents/{}", other["id"].as_str().unwrap());
+    assert_eq!(app.client.get(&other_path, None).json()["validity"], "not_yet_effective");
+    app.clock.set_date(app.clock.today() + chrono::Duration::days(40));
+    assert_eq!(app.client.get(&other_path, None).json()["validity"], "in_force");
+});

@@ -1,0 +1,477 @@
+//! `normreg demo`: seeds a small province (辽宁) with agencies, users of every role and a few
+//! dozen published documents, so that a newcomer sees a working catalogue in one command.
+//!
+//! Every step goes through the real HTTP handlers, in process, with a clock moved to the day
+//! each step happened: documents are drafted, reviewed, deliberated, numbered from the gapless
+//! series, published (and so indexed for search), filed, repealed and finally expired exactly
+//! as users would have done it, and each carries its full history. Nothing is written around
+//! the rules, so the demo cannot show a state the service itself would never reach.
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{test, web, App};
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_actix_web::AppExt;
+
+use crate::config::Config;
+use crate::db;
+use crate::domain::clock::{Clock, ManualClock};
+use crate::domain::ids::UserId;
+use crate::error::AppError;
+use crate::startup::{self, AppState};
+
+/// The demo catalogue: 36 real local regulations rewritten as Liaoning normative documents
+/// (`assets/demo/build.py` says how). Also the sentence pool of `benches/public.rs`.
+pub const DOCUMENTS_JSONL: &str = include_str!("../assets/demo/documents.jsonl");
+
+/// The setting that marks a database as seeded, holding the day it was.
+const SEEDED_KEY: &str = "demo_seeded_on";
+
+/// One line of `documents.jsonl`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoDocument {
+    /// Code of the issuing agency, one of [`AGENCIES`].
+    pub agency: String,
+    pub title: String,
+    pub body: String,
+    /// Published this many days before the day of seeding.
+    pub published_days_ago: i64,
+    /// `""` (in force), `filed`, `filed_late`, `repealed` or `provisional`.
+    pub fate: String,
+    /// The regulation the text was taken from.
+    pub source: String,
+}
+
+/// The demo documents, in file order.
+pub fn documents() -> Result<Vec<DemoDocument>, String> {
+    DOCUMENTS_JSONL
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("documents.jsonl line {}: {e}", i + 1))
+        })
+        .collect()
+}
+
+/// An agency of the demo province.
+struct DemoAgency {
+    code: &'static str,
+    name: &'static str,
+    parent: Option<&'static str>,
+    department: bool,
+    issuance_prefix: &'static str,
+    registration_prefix: &'static str,
+}
+
+const AGENCIES: [DemoAgency; 7] = [
+    DemoAgency {
+        code: "LN",
+        name: "辽宁省人民政府",
+        parent: None,
+        department: false,
+        issuance_prefix: "辽政规",
+        registration_prefix: "LNFS",
+    },
+    DemoAgency {
+        code: "LN-SFT",
+        name: "辽宁省司法厅",
+        parent: Some("LN"),
+        department: true,
+        issuance_prefix: "辽司规",
+        registration_prefix: "LNSF",
+    },
+    DemoAgency {
+        code: "LN-SCJG",
+        name: "辽宁省市场监督管理局",
+        parent: Some("LN"),
+        department: true,
+        issuance_prefix: "辽市监规",
+        registration_prefix: "LNSJ",
+    },
+    DemoAgency {
+        code: "LN-JYT",
+        name: "辽宁省教育厅",
+        parent: Some("LN"),
+        department: true,
+        issuance_prefix: "辽教规",
+        registration_prefix: "LNJY",
+    },
+    DemoAgency {
+        code: "SY",
+        name: "沈阳市人民政府",
+        parent: Some("LN"),
+        department: false,
+        issuance_prefix: "沈政规",
+        registration_prefix: "SYFS",
+    },
+    DemoAgency {
+        code: "SY-SCJG",
+        name: "沈阳市市场监督管理局",
+        parent: Some("SY"),
+        department: true,
+        issuance_prefix: "沈市监规",
+        registration_prefix: "SYSJ",
+    },
+    DemoAgency {
+        code: "DL",
+        name: "大连市人民政府",
+        parent: Some("LN"),
+        department: false,
+        issuance_prefix: "大政规",
+        registration_prefix: "DLFS",
+    },
+];
+
+/// A demo account: who may log in, with which roles, where.
+#[derive(Clone, Debug)]
+pub struct DemoUser {
+    pub username: String,
+    pub roles: Vec<&'static str>,
+    pub agency: &'static str,
+    pub agency_name: &'static str,
+    id: String,
+    agency_id: Option<String>,
+}
+
+/// The accounts: an admin; a drafter and a registrar in every issuing agency; a legal
+/// reviewer in each government (the legal office reviews its own and its departments'
+/// drafts); a filing reviewer where filings arrive (the province for its departments and
+/// cities, Shenyang for its bureau).
+fn planned_users() -> Vec<(String, Vec<&'static str>, &'static str)> {
+    let mut users = vec![("demo-admin".to_string(), vec!["admin"], "LN")];
+    for a in &AGENCIES {
+        let base = a.code.to_lowercase();
+        users.push((format!("{base}-drafter"), vec!["drafter"], a.code));
+        users.push((format!("{base}-registrar"), vec!["registrar"], a.code));
+        if !a.department {
+            users.push((format!("{base}-legal"), vec!["legal_reviewer"], a.code));
+        }
+    }
+    users.push(("ln-filing".into(), vec!["filing_reviewer"], "LN"));
+    users.push(("sy-filing".into(), vec!["filing_reviewer"], "SY"));
+    users
+}
+
+/// What seeding did, for the console.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub users: Vec<DemoUser>,
+    pub password: String,
+    pub agencies: usize,
+    pub published: usize,
+    pub filed: usize,
+    pub repealed: usize,
+    pub expired: usize,
+}
+
+/// The outcome of `normreg demo`.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Seeded(Summary),
+    /// The database was seeded before, on this day; nothing was changed.
+    AlreadySeeded(String),
+}
+
+/// Seeds the database of `config` as of `today`, unless it already holds the demo. A database
+/// with other agencies is refused: the demo never mixes into real data.
+pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Outcome, AppError> {
+    crate::auth::password::check_strength(password)
+        .map_err(|m| AppError::invalid("password", format!("the demo password {m}")))?;
+    let clock = ManualClock::at_date(today);
+    let state = web::Data::new(startup::prepare(config, Arc::new(clock.clone())).await?);
+    let (seeded, agencies) = state
+        .db
+        .read(|conn| {
+            let seeded = db::settings::get(conn, SEEDED_KEY)?;
+            let (_, agencies) = db::agencies::list(conn, None, 0, 1)?;
+            Ok((seeded, agencies))
+        })
+        .await?;
+    if let Some(day) = seeded {
+        return Ok(Outcome::AlreadySeeded(day));
+    }
+    if agencies > 0 {
+        return Err(AppError::conflict(
+            "not_empty",
+            "the database already holds agencies that are not the demo's; `normreg demo` only \
+             seeds an empty catalogue: point DATABASE_URL at a new database",
+        ));
+    }
+    let app = test::init_service(
+        App::new()
+            .app_data(state.clone())
+            .into_utoipa_app()
+            .configure(crate::api::routes)
+            .into_app(),
+    )
+    .await;
+    let seeder = Seeder { app: &app, state: &state, clock, today };
+    let summary = seeder.run(password).await?;
+    state.db.write(move |conn| db::settings::put(conn, SEEDED_KEY, &today.to_string())).await?;
+    Ok(Outcome::Seeded(summary))
+}
+
+struct Seeder<'a, S> {
+    app: &'a S,
+    state: &'a web::Data<AppState>,
+    clock: ManualClock,
+    today: NaiveDate,
+}
+
+impl<S, B> Seeder<'_, S>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    async fn run(&self, password: &str) -> Result<Summary, AppError> {
+        let admin = self.create_admin(password).await?;
+        let mut agency_ids: Vec<(&'static str, String)> = Vec::new();
+        for a in &AGENCIES {
+            let parent = a.parent.and_then(|p| agency_ids.iter().find(|(c, _)| *c == p));
+            let body = json!({
+                "name": a.name,
+                "code": a.code,
+                "parent_id": parent.map(|(_, id)| id),
+                "kind": if a.department { "department" } else { "government" },
+                "issuance_prefix": a.issuance_prefix,
+                "registration_prefix": a.registration_prefix,
+            });
+            let created = self.call("POST", "/api/v1/agencies", &admin, Some(body)).await?;
+            agency_ids.push((a.code, text_of(&created, "id")?));
+        }
+        let mut users = vec![admin.clone()];
+        for (username, roles, code) in planned_users().into_iter().skip(1) {
+            let agency = agency(code)?;
+            let agency_id = agency_ids
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, id)| id.clone())
+                .ok_or_else(|| AppError::internal("demo agency missing"))?;
+            let body = json!({"username": username, "password": password, "agency_id": agency_id, "roles": roles});
+            let created = self.call("POST", "/api/v1/users", &admin, Some(body)).await?;
+            users.push(DemoUser {
+                id: text_of(&created, "id")?,
+                username,
+                roles,
+                agency: code,
+                agency_name: agency.name,
+                agency_id: Some(agency_id),
+            });
+        }
+
+        let mut plan = documents().map_err(AppError::internal)?;
+        // Oldest first, so each series numbers the documents in the order they were issued.
+        plan.sort_by_key(|d| std::cmp::Reverse(d.published_days_ago));
+        let mut summary = Summary {
+            users: users.clone(),
+            password: password.to_string(),
+            agencies: AGENCIES.len(),
+            published: 0,
+            filed: 0,
+            repealed: 0,
+            expired: 0,
+        };
+        for (i, doc) in plan.iter().enumerate() {
+            self.issue(&users, doc, i, &mut summary).await?;
+        }
+        self.clock.set_date(self.today);
+        let now = self.clock.now().naive_utc();
+        let today = self.today;
+        summary.expired =
+            self.state.db.read(move |conn| db::expiry::expire_due(conn, today, now)).await?;
+        Ok(summary)
+    }
+
+    /// The demo's own admin, written like `normreg create-admin` does: creating accounts over
+    /// the API needs an admin to begin with.
+    async fn create_admin(&self, password: &str) -> Result<DemoUser, AppError> {
+        let hash = crate::auth::password::hash(password).map_err(AppError::internal)?;
+        let id = UserId::new().to_string();
+        let row = db::users::UserRow {
+            id: id.clone(),
+            username: "demo-admin".into(),
+            password_hash: hash,
+            agency_id: None,
+            roles: "admin".into(),
+            created_at: self.clock.now().naive_utc(),
+        };
+        self.state.db.write(move |conn| db::users::insert(conn, &row)).await?;
+        Ok(DemoUser {
+            username: "demo-admin".into(),
+            roles: vec!["admin"],
+            agency: "",
+            agency_name: "（不属于任何机关）",
+            id,
+            agency_id: None,
+        })
+    }
+
+    /// One document from draft to its fate, each step on its own day.
+    async fn issue(
+        &self,
+        users: &[DemoUser],
+        doc: &DemoDocument,
+        ordinal: usize,
+        summary: &mut Summary,
+    ) -> Result<(), AppError> {
+        let who = |name: String| {
+            users
+                .iter()
+                .find(|u| u.username == name)
+                .ok_or_else(|| AppError::internal(format!("demo user {name} missing")))
+        };
+        let agency = agency(&doc.agency)?;
+        // A department's drafts are reviewed by the legal office of its government.
+        let government =
+            if agency.department { agency.parent.unwrap_or("LN") } else { agency.code };
+        let base = agency.code.to_lowercase();
+        let drafter = who(format!("{base}-drafter"))?;
+        let registrar = who(format!("{base}-registrar"))?;
+        let legal = who(format!("{}-legal", government.to_lowercase()))?;
+        let published = self.today - Duration::days(doc.published_days_ago);
+        let day = |offset: i64| published + Duration::days(offset);
+
+        self.clock.set_date(day(-40));
+        let body = json!({
+            "title": doc.title,
+            "body": doc.body,
+            "provisional": doc.fate == "provisional",
+            "legal_basis": "《中华人民共和国立法法》、国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知（国办发〔2018〕37号）及有关法律、法规",
+            "drafting_notes": format!("本文件参照{}起草，经调研论证、公开征求意见后形成送审稿。", doc.source),
+        });
+        let created = self.call("POST", "/api/v1/documents", drafter, Some(body)).await?;
+        let id = text_of(&created, "id")?;
+        self.call("POST", &format!("/api/v1/documents/{id}/submit"), drafter, None).await?;
+
+        self.clock.set_date(day(-30));
+        let review = json!({"conclusion": "lawful", "opinion": "经审核，该文件制定主体合法，未超越法定职权，内容与法律、法规、规章不相抵触，制定程序符合规定，同意提请审议。", "findings": []});
+        self.call("POST", &format!("/api/v1/documents/{id}/review"), legal, Some(review)).await?;
+
+        self.clock.set_date(day(-15));
+        let year = day(-15).format("%Y");
+        let meeting = if agency.department {
+            format!("{}{year}年第{}次局（厅）务会议", agency.name, ordinal % 12 + 1)
+        } else {
+            format!("{}{year}年第{}次常务会议", agency.name, ordinal % 20 + 1)
+        };
+        let deliberation = json!({"meeting": meeting, "decided_on": day(-15), "adopted": true});
+        let path = format!("/api/v1/documents/{id}/deliberation");
+        self.call("POST", &path, drafter, Some(deliberation)).await?;
+
+        self.clock.set_date(day(-3));
+        self.call("POST", &format!("/api/v1/documents/{id}/register"), registrar, None).await?;
+
+        self.clock.set_date(published);
+        let channel = if agency.department {
+            format!("{}门户网站", agency.name)
+        } else {
+            format!("{}公报", agency.name)
+        };
+        let publish = json!({"published_on": published, "channel": channel});
+        let path = format!("/api/v1/documents/{id}/publish");
+        self.call("POST", &path, registrar, Some(publish)).await?;
+        summary.published += 1;
+
+        // Filed within the 15 days of the policy, or late on purpose, where a filing authority
+        // exists (the provincial government files outside this service).
+        let filing_offset = match doc.fate.as_str() {
+            "filed" => Some(7),
+            "filed_late" => Some(25),
+            _ => None,
+        };
+        if let Some(offset) = filing_offset.filter(|o| day(*o) <= self.today) {
+            self.clock.set_date(day(offset));
+            let filing = json!({
+                "report": format!("现将《{}》报送备案，请予审查。", doc.title),
+                "materials": [
+                    {"kind": "official_text", "title": format!("《{}》正式文本", doc.title), "content": doc.body},
+                    {"kind": "drafting_notes", "title": format!("关于《{}》的起草说明", doc.title), "content": "为规范相关工作，经调研论证并公开征求意见，起草本文件。"},
+                    {"kind": "legal_basis", "title": "制定依据", "content": "有关法律、法规和国家政策规定。"},
+                ],
+            });
+            let path = format!("/api/v1/documents/{id}/filing");
+            let filed = self.call("POST", &path, drafter, Some(filing)).await?;
+            summary.filed += 1;
+            let filing_id = text_of(&filed, "id")?;
+            if day(offset + 14) <= self.today {
+                self.clock.set_date(day(offset + 14));
+                let authority = if agency.code == "SY-SCJG" { "sy-filing" } else { "ln-filing" };
+                let decision = json!({"outcome": "accepted", "reason": "经审查，未发现违反法律、法规、规章和国家政策的内容，予以备案。"});
+                let path = format!("/api/v1/filings/{filing_id}/decision");
+                self.call("POST", &path, who(authority.to_string())?, Some(decision)).await?;
+            }
+        }
+
+        if doc.fate == "repealed" {
+            let on = day(doc.published_days_ago * 2 / 3);
+            self.clock.set_date(on);
+            let repeal = json!({"repealed_on": on, "reason": "根据文件清理结果，该文件已不适应管理需要，予以废止。"});
+            let path = format!("/api/v1/documents/{id}/repeal");
+            self.call("POST", &path, registrar, Some(repeal)).await?;
+            summary.repealed += 1;
+        }
+        Ok(())
+    }
+
+    /// One request to the real handlers as `user`, with a token issued at the clock's present
+    /// moment; anything but success stops the seeding with the service's own explanation.
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        user: &DemoUser,
+        body: Option<Value>,
+    ) -> Result<Value, AppError> {
+        let token = self
+            .state
+            .jwt
+            .issue(
+                &user.id,
+                &user.username,
+                user.agency_id.clone(),
+                user.roles.iter().map(|r| r.to_string()).collect(),
+                self.clock.now(),
+            )
+            .map_err(AppError::internal)?;
+        let method = actix_web::http::Method::from_bytes(method.as_bytes())
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        let mut req = test::TestRequest::default()
+            .method(method.clone())
+            .uri(path)
+            .insert_header((actix_web::http::header::AUTHORIZATION, format!("Bearer {token}")));
+        if let Some(body) = body {
+            req = req.set_json(body);
+        }
+        let resp = test::try_call_service(self.app, req.to_request())
+            .await
+            .map_err(|e| AppError::internal(format!("{method} {path}: {e}")))?;
+        let status = resp.status();
+        let bytes = test::try_read_body(resp)
+            .await
+            .map_err(|_| AppError::internal(format!("{method} {path}: unreadable answer")))?;
+        let text = String::from_utf8_lossy(&bytes);
+        if !status.is_success() {
+            return Err(AppError::internal(format!("{method} {path} answered {status}: {text}")));
+        }
+        serde_json::from_slice(&bytes)
+            .map_err(|e| AppError::internal(format!("{method} {path}: not JSON ({e})")))
+    }
+}
+
+fn agency(code: &str) -> Result<&'static DemoAgency, AppError> {
+    AGENCIES.iter().find(|a| a.code == code).ok_or_else(|| {
+        AppError::internal(format!("documents.jsonl names an unknown agency {code}"))
+    })
+}
+
+fn text_of(value: &Value, field: &str) -> Result<String, AppError> {
+    value[field]
+        .as_str()
+        .map(String::from)
+        .ok_or_else(|| AppError::internal(format!("answer without `{field}`: {value}")))
+}

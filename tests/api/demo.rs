@@ -1,0 +1,97 @@
+//! `normreg demo`: the seeded province shows a working public catalogue, and seeding twice
+//! changes nothing.
+
+use normreg::demo::{self, Outcome};
+use normreg::domain::clock::Clock;
+use serde_json::Value;
+
+use crate::db_test;
+use crate::helpers::*;
+
+fn seed(app: &TestApp) -> Outcome {
+    let config = test_config(&app.db.url).expect("config");
+    let today = app.clock.today();
+    actix_web::rt::System::new()
+        .block_on(demo::seed(config, today, "demo-password-for-tests"))
+        .expect("demo seeds")
+}
+
+fn public(app: &TestApp, query: &str) -> Value {
+    let r = app.client.get(&format!("/api/v1/public/documents?{query}"), None);
+    assert_eq!(r.status, 200, "{query}: {}", r.body);
+    r.json()
+}
+
+fn titles(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|d| d["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+db_test!(the_demo_province_is_listed_and_searchable_through_the_public_api, |app| {
+    let Outcome::Seeded(summary) = seed(app) else { panic!("a fresh database is seeded") };
+    let planned = demo::documents().expect("demo documents").len();
+    assert!(planned >= 30, "a few dozen documents, got {planned}");
+    assert_eq!(summary.published, planned);
+
+    let all = public(app, "per_page=100");
+    assert_eq!(all["total"], planned as i64, "{all}");
+    assert!(titles(&all)
+        .iter()
+        .all(|t| t.starts_with("辽宁省") || t.starts_with("沈阳市") || t.starts_with("大连市")));
+
+    // A four-character term finds its document first; a two-character one finds many.
+    let found = public(app, "q=%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9"); // 法律援助
+    assert_eq!(
+        titles(&found).first().map(String::as_str),
+        Some("辽宁省法律援助实施办法"),
+        "{found}"
+    );
+    let found = public(app, "q=%E8%AE%B8%E5%8F%AF"); // 许可
+    assert!(found["total"].as_i64().unwrap() >= 3, "{found}");
+    assert!(
+        found["items"][0]["snippet"].as_str().unwrap().contains("<mark>许可</mark>"),
+        "{found}"
+    );
+
+    // Repealed and expired documents are there, with their state.
+    assert_eq!(public(app, "validity=repealed")["total"], summary.repealed as i64);
+    assert_eq!(summary.repealed, 2);
+    assert_eq!(public(app, "validity=expired")["total"], summary.expired as i64);
+    assert!(summary.expired >= 2, "{}", summary.expired);
+    assert!(summary.filed >= 10, "{}", summary.filed);
+
+    // Numbers come from the gapless series: every document has both, and lookup finds it.
+    let doc = &all["items"][0];
+    let number = doc["issuance_number"].as_str().expect("文号");
+    assert!(doc["registration_number"].is_string(), "{doc}");
+    let spelled = number.replace('〔', "[").replace('〕', "]");
+    let encoded: String = spelled.bytes().map(|b| format!("%{b:02X}")).collect();
+    let r = app.client.get(&format!("/api/v1/public/lookup?number={encoded}"), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["id"], doc["id"]);
+
+    // Every demo account can log in with the printed password.
+    for u in &summary.users {
+        app.login(&u.username, &summary.password);
+    }
+
+    // Seeding again changes nothing.
+    assert!(matches!(seed(app), Outcome::AlreadySeeded(_)));
+    assert_eq!(public(app, "")["total"], planned as i64);
+});
+
+db_test!(the_demo_refuses_a_database_that_holds_other_agencies, |app| {
+    let admin = app.admin_token();
+    app.agency(&admin, serde_json::json!({"name": "某市人民政府", "code": "REAL"}));
+    let config = test_config(&app.db.url).expect("config");
+    let today = app.clock.today();
+    let err = actix_web::rt::System::new()
+        .block_on(demo::seed(config, today, "demo-password-for-tests"))
+        .expect_err("refused");
+    assert!(err.to_string().contains("empty"), "{err}");
+    assert_eq!(public(app, "")["total"], 0);
+});
