@@ -15,7 +15,7 @@ use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::{DocumentId, ReviewId};
 use crate::domain::lifecycle::{transition, Action, Conclusion, ReviewPoint, Status};
-use crate::domain::numbering::{format_issuance, RegistrationFormat};
+use crate::domain::numbering::{format_issuance, issuance_around_serial, RegistrationFormat};
 use crate::domain::screening::Finding;
 use crate::domain::text;
 use crate::domain::validity::{self, is_provisional_title};
@@ -469,6 +469,11 @@ pub async fn register(
                 year,
                 actor: actor.clone(),
                 at: now,
+                printed: format.around_serial(&registration_prefix, year).map(|registration| db::numbering::Printed {
+                    issuance: issuance_around_serial(&issuance_prefix, year),
+                    registration,
+                    serial_width: format.serial_width,
+                }),
             };
             let render = |s: &db::numbering::Serials| {
                 (format_issuance(&issuance_prefix, year, s.issuance), format.render(&registration_prefix, year, s.registration))

@@ -102,6 +102,82 @@ pub struct Registration {
     pub year: i32,
     pub actor: String,
     pub at: NaiveDateTime,
+    /// Both numbers as printed around their serials, and the registration serial's width:
+    /// with it PostgreSQL draws, prints and writes in one statement.
+    pub printed: Option<Printed>,
+}
+
+/// A registration's numbers around their serials (see `RegistrationFormat::around_serial`).
+#[derive(Clone, Debug)]
+pub struct Printed {
+    pub issuance: (String, String),
+    pub registration: (String, String),
+    pub serial_width: u8,
+}
+
+#[derive(QueryableByName)]
+struct PrintedNumbers {
+    #[diesel(sql_type = Text)]
+    issuance: String,
+    #[diesel(sql_type = Text)]
+    registration: String,
+    #[diesel(sql_type = Integer)]
+    issuance_serial: i32,
+    #[diesel(sql_type = Integer)]
+    registration_serial: i32,
+}
+
+/// PostgreSQL, one statement: lock both counters in a fixed order, advance them, print the
+/// numbers, move the document and write its event. The counters' locks are then held for that
+/// statement and the commit only: under 64 concurrent registrars every round trip inside the
+/// lock is paid by all of them. No row comes back when a series row is missing or the document
+/// is no longer `adopted`; the caller tells the two apart.
+fn register_in_one_statement(
+    conn: &mut DbConn,
+    r: &Registration,
+    p: &Printed,
+) -> Result<Option<(Serials, String, String)>, AppError> {
+    let rows: Vec<PrintedNumbers> = diesel::sql_query(format!(
+        "WITH {COUNTERS}, \
+         n AS (SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r), \
+         numbers AS ( \
+             SELECT $4 || i.last_value::text || $5 AS issuance, \
+                    $6 || CASE WHEN length(r.last_value::text) >= $8 THEN r.last_value::text \
+                               ELSE lpad(r.last_value::text, $8, '0') END || $7 AS registration, \
+                    i.last_value AS issuance_serial, r.last_value AS registration_serial \
+             FROM n i JOIN n r ON i.kind = 'issuance' AND r.kind = 'registration'), \
+         doc AS ( \
+             UPDATE documents d SET status = 'registered', issuance_number = numbers.issuance, \
+                    registration_number = numbers.registration, updated_at = $9 \
+             FROM numbers WHERE d.id = $10 AND d.status = 'adopted' \
+             RETURNING d.id, numbers.issuance, numbers.registration, \
+                       numbers.issuance_serial, numbers.registration_serial), \
+         event AS ( \
+             INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
+             SELECT id, $11, $9, 'registered', 'adopted', 'registered', NULL, \
+                    json_build_object('issuance_number', issuance, 'registration_number', registration)::text \
+             FROM doc) \
+         SELECT issuance, registration, issuance_serial, registration_serial FROM doc"
+    ))
+    .bind::<Integer, _>(r.year)
+    .bind::<Text, _>(&r.issuance_prefix)
+    .bind::<Text, _>(&r.registration_prefix)
+    .bind::<Text, _>(&p.issuance.0)
+    .bind::<Text, _>(&p.issuance.1)
+    .bind::<Text, _>(&p.registration.0)
+    .bind::<Text, _>(&p.registration.1)
+    .bind::<Integer, _>(i32::from(p.serial_width))
+    .bind::<Timestamp, _>(r.at)
+    .bind::<Text, _>(&r.document_id)
+    .bind::<Text, _>(&r.actor)
+    .load(conn)?;
+    Ok(rows.into_iter().next().map(|n| {
+        let serials = Serials {
+            issuance: n.issuance_serial.max(0) as u32,
+            registration: n.registration_serial.max(0) as u32,
+        };
+        (serials, n.issuance, n.registration)
+    }))
 }
 
 /// The numbers a registration was given.
@@ -143,25 +219,61 @@ pub fn register(
 
 const SERIES_MISSING: &str = "series_missing";
 
+/// PostgreSQL: both counters advanced in one statement, with their row locks taken in a fixed
+/// order, issuance first: `r` reads `i`, so it runs after it. (One UPDATE over both rows locks
+/// them in physical order, which changes as row versions move, and two registrations locking
+/// in opposite orders deadlock; an UPDATE joined to a `FOR UPDATE` subquery to order them can
+/// skip a row that a concurrent registration just advanced.) Binds: `$1` year, `$2` issuance
+/// prefix, `$3` registration prefix.
+const COUNTERS: &str = "i AS (UPDATE number_series SET last_value = last_value + 1 \
+                          WHERE kind = 'issuance' AND prefix = $2 AND year = $1 \
+                          RETURNING kind, last_value), \
+                     r AS (UPDATE number_series SET last_value = last_value + 1 \
+                          WHERE kind = 'registration' AND prefix = $3 AND year = $1 \
+                            AND EXISTS (SELECT 1 FROM i) \
+                          RETURNING kind, last_value)";
+
+/// Why the one statement changed nothing: the document is no longer `adopted`, or (when it
+/// still is) a series of the year had no row yet when the statement began, even if another
+/// registration has created it since. Either way the transaction is rolled back.
+fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<AppError, AppError> {
+    let status: Option<String> = super::schema::documents::table
+        .find(&r.document_id)
+        .select(super::schema::documents::status)
+        .first(conn)
+        .optional()?;
+    Ok(if status.as_deref() == Some("adopted") {
+        AppError::conflict(SERIES_MISSING, "number series row missing")
+    } else {
+        no_longer_adopted()
+    })
+}
+
+fn no_longer_adopted() -> AppError {
+    AppError::conflict(
+        "invalid_transition",
+        "the document is no longer `adopted`; it was registered or changed meanwhile",
+    )
+}
+
 fn register_once(
     conn: &mut DbConn,
     r: &Registration,
     render: &impl Fn(&Serials) -> (String, String),
 ) -> Result<(Serials, String, String), AppError> {
+    if let (DbConn::Postgres(_), Some(printed)) = (&*conn, &r.printed) {
+        return super::write_tx(conn, |conn| match register_in_one_statement(conn, r, printed)? {
+            Some(done) => Ok(done),
+            None => Err(missing_series_or_moved(conn, r)?),
+        });
+    }
     super::write_tx(conn, |conn| {
         let bump = match conn {
-            // Row locks in a fixed order (issuance before registration): one UPDATE over both
-            // rows would lock them in physical order, which changes as versions move, and two
-            // registrations locking in opposite orders deadlock.
-            DbConn::Postgres(_) => {
-                "UPDATE number_series n SET last_value = n.last_value + 1 \
-                 FROM (SELECT kind, prefix FROM number_series \
-                       WHERE year = $1 AND ((kind = 'issuance' AND prefix = $2) \
-                                            OR (kind = 'registration' AND prefix = $3)) \
-                       ORDER BY kind FOR UPDATE) s \
-                 WHERE n.kind = s.kind AND n.prefix = s.prefix AND n.year = $1 \
-                 RETURNING n.kind, n.last_value"
-            }
+            // See COUNTERS.
+            DbConn::Postgres(_) => &format!(
+                "WITH {COUNTERS} \
+                 SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r"
+            ),
             // SQLite's write lock is the whole database: nothing to order.
             DbConn::Sqlite(_) => {
                 "UPDATE number_series SET last_value = last_value + 1 \
@@ -238,10 +350,7 @@ fn register_once(
             Ok((serials, issuance, registration))
         } else {
             // Someone else moved the document first: give the numbers back.
-            Err(AppError::conflict(
-                "invalid_transition",
-                "the document is no longer `adopted`; it was registered or changed meanwhile",
-            ))
+            Err(no_longer_adopted())
         }
     })
 }

@@ -211,6 +211,12 @@ pub fn format_issuance(prefix: &str, year: i32, serial: u32) -> String {
     format!("{}〔{year}〕{serial}号", normalise(prefix))
 }
 
+/// The 文号 around its serial, `("辽政规〔2026〕", "号")`: the database can then print the
+/// number in the very statement that draws the serial.
+pub fn issuance_around_serial(prefix: &str, year: i32) -> (String, String) {
+    (format!("{}〔{year}〕", normalise(prefix)), "号".to_string())
+}
+
 /// How an agency prints its registration numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationFormat {
@@ -244,6 +250,18 @@ impl RegistrationFormat {
             .replace("{prefix}", prefix)
             .replace("{year}", &year.to_string())
             .replace("{n}", &n)
+    }
+
+    /// The printed number around its serial, `(before, after)`, so that `before`, the serial
+    /// padded to `serial_width`, then `after` is what [`Self::render`] gives; `None` unless the
+    /// template holds exactly one `{n}`.
+    pub fn around_serial(&self, prefix: &str, year: i32) -> Option<(String, String)> {
+        let filled = self.template.replace("{prefix}", prefix).replace("{year}", &year.to_string());
+        let mut parts = filled.split("{n}");
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(before), Some(after), None) => Some((before.to_string(), after.to_string())),
+            _ => None,
+        }
     }
 }
 
@@ -545,6 +563,19 @@ mod tests {
             issuance_err("辽〕政〔2026〕3号"),
             NumberError::PrefixHasBracket { prefix: "辽〕政".into() }
         );
+    }
+
+    #[test]
+    fn numbers_printed_around_the_serial_match_the_rendered_ones() {
+        let (before, after) = issuance_around_serial(" 辽政规 ", 2026);
+        assert_eq!(format!("{before}3{after}"), CANONICAL);
+        let padded =
+            RegistrationFormat { template: "{prefix}-{year}-{n}号".into(), serial_width: 4 };
+        let (before, after) = padded.around_serial("LNFS", 2026).unwrap();
+        assert_eq!(format!("{before}{:04}{after}", 7), padded.render("LNFS", 2026, 7));
+        let twice =
+            RegistrationFormat { template: "{prefix}{n}-{n}{year}".into(), serial_width: 0 };
+        assert_eq!(twice.around_serial("A", 2026), None);
     }
 
     #[test]
