@@ -449,10 +449,14 @@ pub async fn register(
     let doc = state
         .db
         .read(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
+            let (mut doc, agency) = db::documents::find_with_agency(conn, &id.to_string())?.ok_or(AppError::NotFound("document"))?;
+            if user.agency_id.map(|a| a.to_string()).as_deref() != Some(doc.agency_id.as_str()) {
+                // Not the caller's own document: answer as the scope rules do everywhere (404
+                // outside the caller's view, 403 within it), which needs the agency tree.
+                let (seen, _) = load_document(conn, &user, &doc.id)?;
+                require_own_agency(&user, &seen)?;
+            }
             let to = next_status(&doc, Action::Register)?;
-            let agency = db::agencies::find(conn, &doc.agency_id)?.ok_or_else(|| AppError::internal("agency vanished"))?;
             let (Some(issuance_prefix), Some(registration_prefix)) = (agency.issuance_prefix, agency.registration_prefix) else {
                 return Err(AppError::conflict(
                     "agency_prefix_missing",

@@ -127,18 +127,34 @@ struct PrintedNumbers {
     registration_serial: i32,
 }
 
-/// PostgreSQL, one statement: lock both counters in a fixed order, advance them, print the
-/// numbers, move the document and write its event. The counters' locks are then held for that
-/// statement and the commit only: under 64 concurrent registrars every round trip inside the
-/// lock is paid by all of them. No row comes back when a series row is missing or the document
-/// is no longer `adopted`; the caller tells the two apart.
+/// PostgreSQL, one statement and so its own transaction: lock the document while it is still
+/// `adopted` and both series rows exist, then advance the counters in a fixed order (issuance
+/// first: `r` reads `i`), print the numbers, move the document and write its event. The
+/// counters' locks are held for that statement and its commit only: under 64 concurrent
+/// registrars every round trip inside the lock is paid by all of them. When the document is
+/// not `adopted` or a series row is missing, nothing at all is written and no row comes back;
+/// the caller tells the two apart. A unique violation undoes the whole statement.
 fn register_in_one_statement(
     conn: &mut DbConn,
     r: &Registration,
     p: &Printed,
 ) -> Result<Option<(Serials, String, String)>, AppError> {
-    let rows: Vec<PrintedNumbers> = diesel::sql_query(format!(
-        "WITH {COUNTERS}, \
+    let rows: Vec<PrintedNumbers> = diesel::sql_query(
+        "WITH target AS ( \
+             SELECT id FROM documents \
+             WHERE id = $10 AND status = 'adopted' \
+               AND (SELECT count(*) FROM number_series \
+                    WHERE year = $1 AND ((kind = 'issuance' AND prefix = $2) \
+                                         OR (kind = 'registration' AND prefix = $3))) = 2 \
+             FOR UPDATE), \
+         i AS (UPDATE number_series SET last_value = last_value + 1 \
+               WHERE kind = 'issuance' AND prefix = $2 AND year = $1 \
+                 AND EXISTS (SELECT 1 FROM target) \
+               RETURNING kind, last_value), \
+         r AS (UPDATE number_series SET last_value = last_value + 1 \
+               WHERE kind = 'registration' AND prefix = $3 AND year = $1 \
+                 AND EXISTS (SELECT 1 FROM i) \
+               RETURNING kind, last_value), \
          n AS (SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r), \
          numbers AS ( \
              SELECT $4 || i.last_value::text || $5 AS issuance, \
@@ -157,8 +173,8 @@ fn register_in_one_statement(
              SELECT id, $11, $9, 'registered', 'adopted', 'registered', NULL, \
                     json_build_object('issuance_number', issuance, 'registration_number', registration)::text \
              FROM doc) \
-         SELECT issuance, registration, issuance_serial, registration_serial FROM doc"
-    ))
+         SELECT issuance, registration, issuance_serial, registration_serial FROM doc",
+    )
     .bind::<Integer, _>(r.year)
     .bind::<Text, _>(&r.issuance_prefix)
     .bind::<Text, _>(&r.registration_prefix)
@@ -235,7 +251,7 @@ const COUNTERS: &str = "i AS (UPDATE number_series SET last_value = last_value +
 
 /// Why the one statement changed nothing: the document is no longer `adopted`, or (when it
 /// still is) a series of the year had no row yet when the statement began, even if another
-/// registration has created it since. Either way the transaction is rolled back.
+/// registration has created it since.
 fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<AppError, AppError> {
     let status: Option<String> = super::schema::documents::table
         .find(&r.document_id)
@@ -262,10 +278,11 @@ fn register_once(
     render: &impl Fn(&Serials) -> (String, String),
 ) -> Result<(Serials, String, String), AppError> {
     if let (DbConn::Postgres(_), Some(printed)) = (&*conn, &r.printed) {
-        return super::write_tx(conn, |conn| match register_in_one_statement(conn, r, printed)? {
+        // No BEGIN/COMMIT round trips: the statement is atomic on its own.
+        return match register_in_one_statement(conn, r, printed)? {
             Some(done) => Ok(done),
             None => Err(missing_series_or_moved(conn, r)?),
-        });
+        };
     }
     super::write_tx(conn, |conn| {
         let bump = match conn {
