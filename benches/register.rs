@@ -21,7 +21,17 @@ fn main() {
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let Some(app) = TestApp::spawn_with(engine, |c| {
             c.workers = 2;
-            c.pool_size = if engine == Engine::Sqlite { 4 } else { 16 };
+            // The service's own default pool: twice the cores plus two.
+            c.pool_size = 2 * 2 + 2;
+            // `NORMREG_BENCH_POOL` / `NORMREG_BENCH_WORKERS` try other sizes.
+            if let Some(n) = std::env::var("NORMREG_BENCH_POOL").ok().and_then(|v| v.parse().ok()) {
+                c.pool_size = n;
+            }
+            if let Some(n) =
+                std::env::var("NORMREG_BENCH_WORKERS").ok().and_then(|v| v.parse().ok())
+            {
+                c.workers = n;
+            }
         }) else {
             println!("{engine:?}: NOT RUN (set TEST_DATABASE_URL)");
             continue;
