@@ -167,38 +167,13 @@ fn published(
 ) -> DocumentRow {
     let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
     DocumentRow {
-        lineage_id: id.clone(),
-        id,
-        version: 1,
-        agency_id: agency_id.to_string(),
         status: "published".into(),
-        title,
-        body,
-        revision: 1,
-        provisional: false,
-        validity_years: None,
-        legal_basis: None,
-        drafting_notes: None,
-        affects_rights: false,
-        review_due_on: None,
-        meeting: None,
-        decided_on: None,
         issuance_number: Some(number),
-        registration_number: None,
         published_on: NaiveDate::from_ymd_opt(2024, 1, 1),
         effective_on: NaiveDate::from_ymd_opt(2024, 2, 1),
         valid_until: NaiveDate::from_ymd_opt(2029, 1, 31),
-        channel: None,
-        early_effect_reason: None,
-        ended_state: None,
-        ended_on: None,
-        ended_reason: None,
-        ended_by_document_id: None,
-        supersedes_id: None,
-        superseded_by_id: None,
         imported: true,
-        created_at: at,
-        updated_at: at,
+        ..DocumentRow::draft(id, agency_id.to_string(), title, body, at)
     }
 }
 

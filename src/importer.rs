@@ -124,29 +124,10 @@ pub fn run(
             "the import holds no documents",
         )));
     }
-    let mut outcome = None;
-    let result = write_tx(conn, |conn| {
-        let policy = db::settings::policy(conn)?;
-        let docs = match check(lines, today, &policy.validity()) {
-            Ok(docs) => docs,
-            Err(errors) => {
-                outcome = Some(fail(errors));
-                return Err(AppError::conflict("import_refused", "nothing imported"));
-            }
-        };
-        match write(conn, &docs, scope, actor, at, &policy, progress)? {
-            Ok(items) => Ok(items),
-            Err(errors) => {
-                outcome = Some(fail(errors));
-                Err(AppError::conflict("import_refused", "nothing imported"))
-            }
-        }
-    });
-    match (result, outcome) {
-        (Ok(items), _) => Ok(items),
-        (Err(_), Some(failure)) => Err(failure),
-        (Err(e), None) => Err(ImportFailure::Other(e)),
-    }
+    let policy = db::settings::policy(conn)?;
+    let docs = check(lines, today, &policy.validity()).map_err(fail)?;
+    // `write` refuses before it writes anything, so a refusal commits an empty transaction.
+    write_tx(conn, |conn| write(conn, &docs, scope, actor, at, &policy, progress))?.map_err(fail)
 }
 
 fn fail(mut errors: Vec<LineError>) -> ImportFailure {
@@ -225,40 +206,22 @@ fn write(
                 format!("{r} is already the number of a document in the registry"),
             ));
         }
-        let id = DocumentId::new().to_string();
         rows.push(DocumentRow {
-            id: id.clone(),
-            lineage_id: id,
-            version: 1,
-            agency_id: agency.id.clone(),
             status: "published".into(),
-            title: d.title.clone(),
-            body: d.body.clone(),
-            revision: 1,
             provisional: d.provisional,
-            validity_years: None,
-            legal_basis: None,
-            drafting_notes: None,
-            affects_rights: false,
-            review_due_on: None,
-            meeting: None,
-            decided_on: None,
             issuance_number: Some(issuance),
             registration_number: registration,
             published_on: Some(d.published_on),
             effective_on: Some(d.effective_on),
             valid_until: Some(d.valid_until),
-            channel: None,
-            early_effect_reason: None,
-            ended_state: None,
-            ended_on: None,
-            ended_reason: None,
-            ended_by_document_id: None,
-            supersedes_id: None,
-            superseded_by_id: None,
             imported: true,
-            created_at: at,
-            updated_at: at,
+            ..DocumentRow::draft(
+                DocumentId::new().to_string(),
+                agency.id.clone(),
+                d.title.clone(),
+                d.body.clone(),
+                at,
+            )
         });
     }
     if !errors.is_empty() {

@@ -499,7 +499,7 @@ fn apply(
         .and_then(CleanupOutcome::parse)
         .ok_or_else(|| AppError::internal("undecided item at closing"))?;
     // Ended by other means since it was listed: its fate is already settled and recorded.
-    if doc.ended_state.is_some() || doc.valid_until.is_some_and(|u| u < today) {
+    if require_living(doc, "closed", today).is_err() {
         return Ok(());
     }
     let reason = item.reason.clone().unwrap_or_default();

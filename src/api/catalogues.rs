@@ -79,11 +79,20 @@ pub struct PublicCatalogue {
     pub per_page: i64,
 }
 
-fn summary(row: &CatalogueRow, agency: &AgencyRow, changes: &[ChangeEntry]) -> CatalogueSummary {
-    let mut change_counts = BTreeMap::new();
+/// How many documents each kind of change concerns, from a list already read.
+fn count_changes(changes: &[ChangeEntry]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
     for c in changes {
-        *change_counts.entry(c.change.as_str().to_string()).or_insert(0) += 1;
+        *counts.entry(c.change.as_str().to_string()).or_insert(0) += 1;
     }
+    counts
+}
+
+fn summary(
+    row: &CatalogueRow,
+    agency: &AgencyRow,
+    change_counts: BTreeMap<String, usize>,
+) -> CatalogueSummary {
     CatalogueSummary {
         agency_code: agency.code.clone(),
         agency_name: agency.name.clone(),
@@ -200,7 +209,7 @@ pub async fn freeze_catalogue(
     let today = state.clock.today();
     let at = state.clock.now().naive_utc();
     let actor = user.id.to_string();
-    let (frozen, agency, changes) = state
+    let (frozen, agency, counts) = state
         .db
         .read(move |conn| {
             let agency = db::agencies::find(conn, &agency_id.to_string())?
@@ -209,15 +218,15 @@ pub async fn freeze_catalogue(
             let row = match &frozen {
                 Frozen::New(r) | Frozen::Existing(r) => r,
             };
-            let changes = db::catalogues::changes(conn, &row.id)?;
-            Ok((frozen, agency, changes))
+            let counts = db::catalogues::change_counts(conn, &row.id)?;
+            Ok((frozen, agency, counts))
         })
         .await?;
     let (mut answer, row) = match frozen {
         Frozen::New(row) => (HttpResponse::Created(), row),
         Frozen::Existing(row) => (HttpResponse::Ok(), row),
     };
-    Ok(answer.json(summary(&row, &agency, &changes)))
+    Ok(answer.json(summary(&row, &agency, counts)))
 }
 
 /// The frozen catalogues of an agency, latest year first.
@@ -235,12 +244,11 @@ pub async fn list_public_catalogues(
     let list = state
         .db
         .read(move |conn| {
-            let agency =
-                db::agencies::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
+            let (agency, rows) = frozen_of_agency(conn, &code)?;
             let mut out = Vec::new();
-            for row in db::catalogues::of_agency(conn, &agency.id)? {
-                let changes = db::catalogues::changes(conn, &row.id)?;
-                out.push(summary(&row, &agency, &changes));
+            for row in rows {
+                let counts = db::catalogues::change_counts(conn, &row.id)?;
+                out.push(summary(&row, &agency, counts));
             }
             Ok(out)
         })
@@ -326,7 +334,7 @@ pub async fn get_public_catalogue(
         return Ok(resp);
     }
     let answer = PublicCatalogue {
-        summary: summary(&row, &agency, &changes),
+        summary: summary(&row, &agency, count_changes(&changes)),
         changes: changes.into_iter().map(CatalogueChange::from).collect(),
         entries: entries
             .into_iter()
@@ -389,6 +397,16 @@ pub async fn load(
             Ok(Loaded { row, agency, changes, entries })
         })
         .await
+}
+
+/// An agency by code and its frozen catalogues, latest year first; 404 for an unknown code.
+pub fn frozen_of_agency(
+    conn: &mut DbConn,
+    code: &str,
+) -> Result<(AgencyRow, Vec<CatalogueRow>), AppError> {
+    let agency = db::agencies::find_by_code(conn, code)?.ok_or(AppError::NotFound("agency"))?;
+    let rows = db::catalogues::of_agency(conn, &agency.id)?;
+    Ok((agency, rows))
 }
 
 /// Every frozen catalogue, with its agency, agencies in code order and latest year first.

@@ -213,40 +213,19 @@ pub async fn create_document(
         return Err(AppError::invalid_fields(errors));
     }
     let now = state.clock.now().naive_utc();
-    let id = DocumentId::new().to_string();
     let row = DocumentRow {
-        lineage_id: id.clone(),
-        id,
-        version: 1,
-        agency_id: agency.to_string(),
-        status: Status::Draft.as_str().into(),
-        title,
-        body: text_body,
-        revision: 1,
         provisional: req.provisional.unwrap_or(false),
         validity_years: years,
         legal_basis,
         drafting_notes,
         affects_rights: req.affects_rights.unwrap_or(false),
-        review_due_on: None,
-        meeting: None,
-        decided_on: None,
-        issuance_number: None,
-        registration_number: None,
-        published_on: None,
-        effective_on: None,
-        valid_until: None,
-        channel: None,
-        early_effect_reason: None,
-        ended_state: None,
-        ended_on: None,
-        ended_reason: None,
-        ended_by_document_id: None,
-        supersedes_id: None,
-        superseded_by_id: None,
-        imported: false,
-        created_at: now,
-        updated_at: now,
+        ..DocumentRow::draft(
+            DocumentId::new().to_string(),
+            agency.to_string(),
+            title,
+            text_body,
+            now,
+        )
     };
     let actor = user.id.to_string();
     let today = state.clock.today();

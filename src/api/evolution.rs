@@ -145,9 +145,6 @@ pub async fn continue_document(
             require_own_agency(&user, &doc)?;
             require_living(&doc, "continued", today)?;
             let current = doc.valid_until.ok_or_else(|| AppError::internal("published without valid_until"))?;
-            if current < today {
-                return Err(AppError::conflict("already_expired", "the document's validity has run out; re-issue it as a new document"));
-            }
             let max_years = db::settings::policy(conn)?.max_validity_years;
             let latest = req.decided_on.checked_add_months(Months::new(max_years * 12)).unwrap_or(req.decided_on);
             if req.valid_until <= current {
@@ -396,31 +393,24 @@ pub(crate) fn start_amendment(
     }
     let versions = db::documents::versions(conn, &doc.lineage_id)?;
     let version = versions.iter().map(|v| v.version).max().unwrap_or(doc.version) + 1;
+    // The new version starts from the text and settings of the one it amends, and nothing of
+    // its workflow.
     let draft = DocumentRow {
-        id: DocumentId::new().to_string(),
+        lineage_id: doc.lineage_id.clone(),
         version,
-        status: Status::Draft.as_str().into(),
-        revision: 1,
-        review_due_on: None,
-        meeting: None,
-        decided_on: None,
-        issuance_number: None,
-        registration_number: None,
-        published_on: None,
-        effective_on: None,
-        valid_until: None,
-        channel: None,
-        early_effect_reason: None,
-        ended_state: None,
-        ended_on: None,
-        ended_reason: None,
-        ended_by_document_id: None,
+        provisional: doc.provisional,
+        validity_years: doc.validity_years,
+        legal_basis: doc.legal_basis.clone(),
+        drafting_notes: doc.drafting_notes.clone(),
+        affects_rights: doc.affects_rights,
         supersedes_id: Some(doc.id.clone()),
-        superseded_by_id: None,
-        imported: false,
-        created_at: now,
-        updated_at: now,
-        ..doc.clone()
+        ..DocumentRow::draft(
+            DocumentId::new().to_string(),
+            doc.agency_id.clone(),
+            doc.title.clone(),
+            doc.body.clone(),
+            now,
+        )
     };
     db::documents::insert(conn, &draft)?;
     db::documents::insert_revision(conn, &draft, Some(actor), now)?;

@@ -482,7 +482,7 @@ pub async fn register(
             let render = |s: &db::numbering::Serials| {
                 (format_issuance(&issuance_prefix, year, s.issuance), format.render(&registration_prefix, year, s.registration))
             };
-            let (_, issuance, registration) = db::numbering::register(conn, &plan, render).map_err(|e| match e {
+            let (issuance, registration) = db::numbering::register(conn, &plan, render).map_err(|e| match e {
                 AppError::Conflict { code: "unique_violation", .. } => {
                     AppError::conflict("number_taken", "the next number of the series is already used by another document; nothing was numbered")
                 }

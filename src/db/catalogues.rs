@@ -375,6 +375,20 @@ pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>
     Ok(out)
 }
 
+/// How many documents each kind of change concerns, counted in the database (a summary needs
+/// no list).
+pub fn change_counts(
+    conn: &mut DbConn,
+    catalogue_id: &str,
+) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
+    let rows: Vec<(String, i64)> = catalogue_changes::table
+        .filter(catalogue_changes::catalogue_id.eq(catalogue_id))
+        .group_by(catalogue_changes::change)
+        .select((catalogue_changes::change, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(change, n)| (change, n.max(0) as usize)).collect())
+}
+
 /// Positions hold 1..=entry_count with no gap, so a page is a range of positions.
 pub fn position_range(page: i64, per_page: i64) -> (i32, i32) {
     let after = (page - 1).saturating_mul(per_page);

@@ -45,6 +45,53 @@ pub struct DocumentRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl DocumentRow {
+    /// A first draft (version 1, revision 1) with nothing of the later workflow set yet; the
+    /// callers that make documents (drafting, amendment, import) change what differs.
+    pub fn draft(
+        id: String,
+        agency_id: String,
+        title: String,
+        body: String,
+        at: NaiveDateTime,
+    ) -> Self {
+        Self {
+            lineage_id: id.clone(),
+            id,
+            version: 1,
+            agency_id,
+            status: crate::domain::lifecycle::Status::Draft.as_str().into(),
+            title,
+            body,
+            revision: 1,
+            provisional: false,
+            validity_years: None,
+            legal_basis: None,
+            drafting_notes: None,
+            affects_rights: false,
+            review_due_on: None,
+            meeting: None,
+            decided_on: None,
+            issuance_number: None,
+            registration_number: None,
+            published_on: None,
+            effective_on: None,
+            valid_until: None,
+            channel: None,
+            early_effect_reason: None,
+            ended_state: None,
+            ended_on: None,
+            ended_reason: None,
+            ended_by_document_id: None,
+            supersedes_id: None,
+            superseded_by_id: None,
+            imported: false,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
     diesel::insert_into(documents::table).values(row).execute(conn)?;
     Ok(())

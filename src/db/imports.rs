@@ -53,7 +53,9 @@ pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<S
             .load(conn)?;
         used.extend(rows.into_iter().flat_map(|(a, b)| [a, b]).flatten());
     }
-    Ok(used.into_iter().filter(|n| numbers.contains(n)).collect())
+    // A row found by one of its numbers brings its other number along; keep only the asked.
+    let asked: HashSet<&String> = numbers.iter().collect();
+    Ok(used.into_iter().filter(|n| asked.contains(n)).collect())
 }
 
 /// Inserts the documents (already `published`, `imported`) and everything that goes with them.

@@ -1,6 +1,7 @@
-//! Gapless number series: one counter row per (kind, prefix, year), advanced by a single
-//! `UPDATE … RETURNING` inside the registering transaction. The row lock serialises
-//! concurrent registrations of one series; a rollback returns the number.
+//! Gapless number series: one counter row per (kind, prefix, year), advanced by an
+//! `UPDATE … RETURNING` in the same transaction that numbers the document ([`register`]).
+//! The row lock serialises concurrent registrations of one series; a rollback returns the
+//! number.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -28,46 +29,16 @@ impl SeriesKind {
     }
 }
 
-/// Takes the next number of the series; call inside the write transaction.
-pub fn next(conn: &mut DbConn, kind: SeriesKind, prefix: &str, year: i32) -> Result<u32, AppError> {
-    if let Some(n) = bump(conn, kind, prefix, year)? {
-        return Ok(n);
-    }
-    // First number of the series: create the row (another transaction may race us to it).
-    ensure(conn, kind, prefix, year)?;
-    bump(conn, kind, prefix, year)?
-        .ok_or_else(|| AppError::internal("number series row missing after insert"))
-}
-
 fn ensure(conn: &mut DbConn, kind: SeriesKind, prefix: &str, year: i32) -> Result<(), AppError> {
     diesel::sql_query(
         "INSERT INTO number_series (kind, prefix, year, last_value) VALUES ($1, $2, $3, 0) \
          ON CONFLICT (kind, prefix, year) DO NOTHING",
     )
-    .bind::<diesel::sql_types::Text, _>(kind.as_str())
-    .bind::<diesel::sql_types::Text, _>(prefix)
-    .bind::<diesel::sql_types::Integer, _>(year)
+    .bind::<Text, _>(kind.as_str())
+    .bind::<Text, _>(prefix)
+    .bind::<Integer, _>(year)
     .execute(conn)?;
     Ok(())
-}
-
-fn bump(
-    conn: &mut DbConn,
-    kind: SeriesKind,
-    prefix: &str,
-    year: i32,
-) -> Result<Option<u32>, AppError> {
-    let n: Option<i32> = diesel::update(
-        number_series::table
-            .filter(number_series::kind.eq(kind.as_str()))
-            .filter(number_series::prefix.eq(prefix))
-            .filter(number_series::year.eq(year)),
-    )
-    .set(number_series::last_value.eq(number_series::last_value + 1))
-    .returning(number_series::last_value)
-    .get_result(conn)
-    .optional()?;
-    Ok(n.map(|v| v.max(0) as u32))
 }
 
 /// Moves the series on to at least `serial`, so that the next number drawn follows the highest
@@ -121,10 +92,6 @@ struct PrintedNumbers {
     issuance: String,
     #[diesel(sql_type = Text)]
     registration: String,
-    #[diesel(sql_type = Integer)]
-    issuance_serial: i32,
-    #[diesel(sql_type = Integer)]
-    registration_serial: i32,
 }
 
 /// PostgreSQL, one statement (the function `normreg_register` of the migrations, whose plan
@@ -139,9 +106,9 @@ fn register_in_one_statement(
     conn: &mut DbConn,
     r: &Registration,
     p: &Printed,
-) -> Result<Option<(Serials, String, String)>, AppError> {
+) -> Result<Option<(String, String)>, AppError> {
     let rows: Vec<PrintedNumbers> = diesel::sql_query(
-        "SELECT issuance, registration, issuance_serial, registration_serial \
+        "SELECT issuance, registration \
          FROM normreg_register($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind::<Integer, _>(r.year)
@@ -156,13 +123,7 @@ fn register_in_one_statement(
     .bind::<Text, _>(&r.document_id)
     .bind::<Text, _>(&r.actor)
     .load(conn)?;
-    Ok(rows.into_iter().next().map(|n| {
-        let serials = Serials {
-            issuance: n.issuance_serial.max(0) as u32,
-            registration: n.registration_serial.max(0) as u32,
-        };
-        (serials, n.issuance, n.registration)
-    }))
+    Ok(rows.into_iter().next().map(|n| (n.issuance, n.registration)))
 }
 
 /// The numbers a registration was given.
@@ -189,7 +150,7 @@ pub fn register(
     conn: &mut DbConn,
     r: &Registration,
     render: impl Fn(&Serials) -> (String, String),
-) -> Result<(Serials, String, String), AppError> {
+) -> Result<(String, String), AppError> {
     match register_once(conn, r, &render) {
         // The first number of a year: create the rows (outside the failed transaction, which
         // rolled back whatever it had advanced) and number again.
@@ -245,7 +206,7 @@ fn register_once(
     conn: &mut DbConn,
     r: &Registration,
     render: &impl Fn(&Serials) -> (String, String),
-) -> Result<(Serials, String, String), AppError> {
+) -> Result<(String, String), AppError> {
     if let (DbConn::Postgres(_), Some(printed)) = (&*conn, &r.printed) {
         // No BEGIN/COMMIT round trips: the statement is atomic on its own.
         return match register_in_one_statement(conn, r, printed)? {
@@ -333,7 +294,7 @@ fn register_once(
             }
         };
         if moved == 1 {
-            Ok((serials, issuance, registration))
+            Ok((issuance, registration))
         } else {
             // Someone else moved the document first: give the numbers back.
             Err(no_longer_adopted())

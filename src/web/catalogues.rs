@@ -49,16 +49,14 @@ pub async fn of_agency(
     code: web::Path<String>,
 ) -> HttpResponse {
     let code = code.into_inner();
-    let all = match catalogues::all_frozen(&state).await {
-        Ok(all) => all,
+    let found = state.db.read(move |conn| catalogues::frozen_of_agency(conn, &code)).await;
+    let (agency, mine) = match found {
+        Ok((_, rows)) if rows.is_empty() => return error_page(AppError::NotFound("catalogue")),
+        Ok(found) => found,
         Err(e) => return error_page(e),
     };
-    let mine: Vec<_> = all.iter().filter(|(a, _)| a.code == code).collect();
-    let Some((agency, _)) = mine.first() else {
-        return error_page(AppError::NotFound("catalogue"));
-    };
     let mut main = format!("<h1>{}年度规范性文件目录</h1>\n<ul>\n", esc(&agency.name));
-    for (_, c) in &mine {
+    for c in &mine {
         main.push_str(&format!(
             "<li><a href=\"/catalogues/{code}/{year}\">{year}年度目录</a>（{n}件，截至{as_of}）</li>\n",
             code = url_encode(&agency.code),
