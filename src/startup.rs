@@ -114,9 +114,8 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
     let screening = load_screening_rules(&config)?;
-    let read_cache = crate::api::public::ReadCache::new(config.public_cache_seconds);
-    let search_cache =
-        Arc::new(crate::api::public::SearchCache::new(config.public_cache_seconds > 0));
+    let read_cache = crate::api::public::read_cache(config.public_cache_seconds);
+    let search_cache = Arc::new(crate::api::public::search_cache(config.public_cache_seconds > 0));
     Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache })
 }
 

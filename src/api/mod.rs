@@ -18,6 +18,7 @@ pub mod paging;
 pub mod public;
 pub mod scope;
 pub mod settings;
+pub mod stamped_cache;
 pub mod users;
 pub mod workflow;
 

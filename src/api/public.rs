@@ -2,8 +2,6 @@
 //! HTTP caching) and citizens' review suggestions with their filing authority's inbox. The web
 //! pages (`crate::web`) are built on the same functions.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -16,6 +14,7 @@ use super::documents::validity_of;
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
+use super::stamped_cache::StampedCache;
 use crate::auth::AuthUser;
 use crate::db::{self, agencies::AgencyRow, documents::DocumentRow, search::PublicFilter, DbConn};
 use crate::domain::cjk_tokens;
@@ -340,7 +339,7 @@ pub async fn catalogue(
         .read(move |conn| {
             // Read first: a change committing meanwhile gives the next request a new version.
             let version = db::public::catalogue_version(conn)?;
-            if let Some(hit) = cache.get(&key, version) {
+            if let Some(hit) = cache.get(&key, &version) {
                 return Ok(Err(hit));
             }
             let agencies = match &request.agency {
@@ -414,46 +413,16 @@ pub async fn catalogue(
 /// also expire after [`CACHE_MAX_AGE`], the staleness every answer already allows HTTP caches
 /// (`Cache-Control: max-age=60`), which bounds that case. `NORMREG_PUBLIC_CACHE_SECONDS=0`
 /// turns this cache off too.
-pub struct SearchCache {
-    ttl: std::time::Duration,
-    entries: std::sync::RwLock<HashMap<String, SearchEntry>>,
-}
+pub type SearchCache = StampedCache<i64, Paged<PublicSummary>>;
 
-/// A cached page with the catalogue version and the moment it was computed.
-type SearchEntry = (i64, std::time::Instant, Paged<PublicSummary>);
-
-/// A bound on memory: past it the cache starts afresh.
+/// A bound on the search cache's memory.
 const SEARCH_CACHE_ENTRIES: usize = 2_000;
 
-impl SearchCache {
-    /// A cache whose entries live at most [`CACHE_MAX_AGE`]; none at all when `enabled` is
-    /// false.
-    pub fn new(enabled: bool) -> Self {
-        let ttl = if enabled { CACHE_MAX_AGE } else { std::time::Duration::ZERO };
-        Self { ttl, entries: Default::default() }
-    }
-
-    fn get(&self, key: &str, version: i64) -> Option<Paged<PublicSummary>> {
-        if self.ttl.is_zero() {
-            return None;
-        }
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|(v, stored, _)| *v == version && stored.elapsed() < self.ttl)
-            .map(|(_, _, page)| page.clone())
-    }
-
-    fn put(&self, key: String, version: i64, page: Paged<PublicSummary>) {
-        if self.ttl.is_zero() {
-            return;
-        }
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= SEARCH_CACHE_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(key, (version, std::time::Instant::now(), page));
-    }
+/// The search cache: entries live at most [`CACHE_MAX_AGE`]; none at all when `enabled` is
+/// false.
+pub fn search_cache(enabled: bool) -> SearchCache {
+    let ttl = if enabled { CACHE_MAX_AGE } else { std::time::Duration::ZERO };
+    StampedCache::new(ttl, SEARCH_CACHE_ENTRIES)
 }
 
 /// Loads the document with its agency and published versions.
@@ -601,14 +570,14 @@ pub async fn get_public_document(
     let key = id.to_string();
     // Read before the database, so that a write landing meanwhile marks this entry stale.
     let generation = state.db.generation();
-    if let Some((body, etag)) = state.read_cache.get(&key, today, generation) {
+    if let Some((body, etag)) = state.read_cache.get(&key, &(today, generation)) {
         return Ok(cached_with_etag(&req, "application/json", body, etag));
     }
     let doc = document(&state, id).await?;
     let body =
         Bytes::from(serde_json::to_vec(&doc).map_err(|e| AppError::internal(e.to_string()))?);
     let etag = etag_of(&body);
-    state.read_cache.put(key, today, generation, body.clone(), etag.clone());
+    state.read_cache.put(key, (today, generation), (body.clone(), etag.clone()));
     Ok(cached_with_etag(&req, "application/json", body, etag))
 }
 
@@ -621,50 +590,16 @@ pub async fn get_public_document(
 /// `NORMREG_PUBLIC_CACHE_SECONDS`, which bounds what another instance's write can leave
 /// unseen, well within the `max-age` the answer already grants to every HTTP cache. Only
 /// published documents are kept; a 404 is never cached, so a document is readable as soon as
-/// its publication commits.
-pub struct ReadCache {
-    ttl: std::time::Duration,
-    entries: std::sync::RwLock<HashMap<String, CacheEntry>>,
-}
+/// its publication commits. Stamped by the day and the instance's write generation; holds the
+/// body and its ETag.
+pub type ReadCache = StampedCache<(NaiveDate, u64), (Bytes, String)>;
 
-struct CacheEntry {
-    day: NaiveDate,
-    generation: u64,
-    stored: std::time::Instant,
-    body: Bytes,
-    etag: String,
-}
-
-/// A bound on memory: past it the cache starts afresh rather than tracking recency.
+/// A bound on the read cache's memory.
 const READ_CACHE_ENTRIES: usize = 10_000;
 
-impl ReadCache {
-    pub fn new(seconds: u64) -> Self {
-        Self { ttl: std::time::Duration::from_secs(seconds), entries: Default::default() }
-    }
-
-    fn get(&self, key: &str, day: NaiveDate, generation: u64) -> Option<(Bytes, String)> {
-        if self.ttl.is_zero() {
-            return None;
-        }
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|e| e.day == day && e.generation == generation && e.stored.elapsed() < self.ttl)
-            .map(|e| (e.body.clone(), e.etag.clone()))
-    }
-
-    fn put(&self, key: String, day: NaiveDate, generation: u64, body: Bytes, etag: String) {
-        if self.ttl.is_zero() {
-            return;
-        }
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= READ_CACHE_ENTRIES {
-            entries.clear();
-        }
-        let stored = std::time::Instant::now();
-        entries.insert(key, CacheEntry { day, generation, stored, body, etag });
-    }
+/// The read cache: entries live `seconds` (0: off).
+pub fn read_cache(seconds: u64) -> ReadCache {
+    StampedCache::new(std::time::Duration::from_secs(seconds), READ_CACHE_ENTRIES)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
