@@ -59,11 +59,18 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, AppError> {
         .load(conn)?)
 }
 
-/// The documents of an agency valid on a day, as a derived table `(document_id, lineage_id)`
-/// with three `?` for the day, after one for the agency.
-const VALID_ON: &str = "SELECT id AS document_id, lineage_id FROM documents \
-     WHERE agency_id = ? AND status = 'published' AND effective_on <= ? AND valid_until >= ? \
-     AND (ended_state IS NULL OR ended_on IS NULL OR ended_on > ?)";
+/// The condition "of the agency and valid on the day": one `?` for the agency, then three for
+/// the day.
+macro_rules! valid_on {
+    () => {
+        "agency_id = ? AND status = 'published' AND effective_on <= ? AND valid_until >= ? \
+         AND (ended_state IS NULL OR ended_on IS NULL OR ended_on > ?)"
+    };
+}
+
+/// The documents of an agency valid on a day, as a derived table `(document_id, lineage_id)`.
+const VALID_ON: &str =
+    concat!("SELECT id AS document_id, lineage_id FROM documents WHERE ", valid_on!());
 
 /// What the previous year's list is taken from.
 enum Previous<'a> {
@@ -142,7 +149,8 @@ pub fn freeze(
          SELECT ?, CAST(ROW_NUMBER() OVER (ORDER BY d.published_on, d.issuance_number, d.id) AS INTEGER), \
          d.id, d.lineage_id, d.title, d.issuance_number, d.registration_number, d.published_on, \
          d.effective_on, d.valid_until, d.body \
-         FROM documents d JOIN ({VALID_ON}) v ON v.document_id = d.id"
+         FROM documents d WHERE {condition}",
+        condition = valid_on!()
     );
     let copied = diesel::sql_query(placeholders(conn, &copy))
         .bind::<Text, _>(&row.id)

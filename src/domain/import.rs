@@ -78,7 +78,20 @@ impl std::fmt::Display for LineError {
 
 /// Parses one JSON object; a syntax or type error names the field where serde found it.
 pub fn parse_line(line: usize, raw: &str) -> Result<ImportLine, LineError> {
-    let de = &mut serde_json::Deserializer::from_str(raw);
+    decode(line, &mut serde_json::Deserializer::from_str(raw))
+}
+
+/// Parses one element of the API's JSON array, naming the field at fault as [`parse_line`] does.
+pub fn parse_value(line: usize, value: serde_json::Value) -> Result<ImportLine, LineError> {
+    decode(line, value)
+}
+
+/// Deserialises a line from text or from a parsed value; a type error names its field path,
+/// a syntax error the whole line.
+fn decode<'de, D>(line: usize, de: D) -> Result<ImportLine, LineError>
+where
+    D: serde::Deserializer<'de, Error = serde_json::Error>,
+{
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -90,19 +103,6 @@ pub fn parse_line(line: usize, raw: &str) -> Result<ImportLine, LineError> {
                 LineError::whole(line, strip_position(&inner.to_string()))
             }
             _ => LineError::whole(line, format!("not a valid JSON object: {inner}")),
-        }
-    })
-}
-
-/// Parses one element of the API's JSON array, naming the field at fault as [`parse_line`] does.
-pub fn parse_value(line: usize, value: serde_json::Value) -> Result<ImportLine, LineError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        if path == "." {
-            LineError::whole(line, message)
-        } else {
-            LineError::new(line, path, message)
         }
     })
 }
