@@ -305,10 +305,7 @@ pub async fn get_document(
 ) -> Result<HttpResponse, AppError> {
     let id: DocumentId = path_id(&id, "document")?;
     let today = state.clock.today();
-    let row = state
-        .db
-        .read(move |conn| load_document(conn, &user, &id.to_string()).map(|(d, _)| d))
-        .await?;
+    let row = state.db.read(move |conn| load_document(conn, &user, &id.to_string())).await?;
     Ok(HttpResponse::Ok().json(DocumentView::new(row, today)))
 }
 
@@ -367,7 +364,7 @@ pub async fn edit_document(
     let view = state
         .db
         .write(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             let status =
                 Status::parse(&doc.status).ok_or_else(|| AppError::internal("bad status"))?;
@@ -465,7 +462,7 @@ pub async fn document_history(
     let events = state
         .db
         .read(move |conn| {
-            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
             let ids: Vec<String> =
                 db::documents::versions(conn, &doc.lineage_id)?.into_iter().map(|v| v.id).collect();
             db::documents::events_of(conn, &ids)

@@ -141,7 +141,7 @@ pub async fn continue_document(
     let doc = state
         .db
         .write(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             require_living(&doc, "continued", today)?;
             let current = doc.valid_until.ok_or_else(|| AppError::internal("published without valid_until"))?;
@@ -259,7 +259,7 @@ async fn end_document(
     let doc = state
         .db
         .write(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             let ending =
                 Ending { end, date_field, on, reason: &reason, by: by.map(|b| b.to_string()) };
@@ -354,7 +354,7 @@ pub async fn amend(
     let draft = state
         .db
         .write(move |conn| {
-            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             start_amendment(conn, &doc, &actor, now, today, serde_json::json!({}))
         })
@@ -474,7 +474,7 @@ pub async fn as_of(
     let v = state
         .db
         .read(move |conn| {
-            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
             let versions = db::documents::versions(conn, &doc.lineage_id)?;
             version_on(versions, date).ok_or(AppError::NotFound("version on that date"))
         })

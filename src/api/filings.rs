@@ -152,7 +152,8 @@ pub async fn file_document(
     let (row, created) = state
         .db
         .write(move |conn| {
-            let (doc, tree) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
+            let tree = db::agencies::tree(conn)?;
             require_own_agency(&user, &doc)?;
             let published_on = match (doc.status.as_str(), doc.published_on) {
                 (s, Some(p)) if s == Status::Published.as_str() => p,

@@ -107,7 +107,7 @@ pub async fn create_interpretation(
     let row = state
         .db
         .write(move |conn| {
-            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             require_living(&doc, "interpreted", today)?;
             let published_on = doc
@@ -169,7 +169,7 @@ pub async fn list_interpretations(
     let (rows, total) = state
         .db
         .read(move |conn| {
-            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
             db::interpretations::of_document(conn, &doc.id, page.offset(), page.per_page)
         })
         .await?;

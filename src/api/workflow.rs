@@ -143,7 +143,7 @@ pub async fn submit(
     let doc = state
         .db
         .write(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             let to = next_status(&doc, Action::Submit)?;
             if doc.status == Status::RevisionRequired.as_str() {
@@ -307,7 +307,8 @@ pub async fn review(
     let doc = state
         .db
         .write(move |conn| {
-            let (mut doc, tree) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
+            let tree = db::agencies::tree(conn)?;
             require_within_agency(&user, &doc, &tree)?;
             let to = next_status(&doc, Action::Review(conclusion))?;
             let review_id = ReviewId::new().to_string();
@@ -356,7 +357,7 @@ pub async fn list_reviews(
     let (doc, reviews) = state
         .db
         .read(move |conn| {
-            let (doc, _) = load_document(conn, &user, &id.to_string())?;
+            let doc = load_document(conn, &user, &id.to_string())?;
             let reviews = db::documents::reviews_of(conn, &doc.id)?;
             Ok((doc, reviews))
         })
@@ -411,7 +412,7 @@ pub async fn deliberation(
     let doc = state
         .db
         .write(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             let to = next_status(&doc, action)?;
             doc.meeting = Some(meeting.clone());
@@ -449,14 +450,10 @@ pub async fn register(
     let doc = state
         .db
         .read(move |conn| {
-            let (mut doc, agency) = db::documents::find_with_agency(conn, &id.to_string())?.ok_or(AppError::NotFound("document"))?;
-            if user.agency_id.map(|a| a.to_string()).as_deref() != Some(doc.agency_id.as_str()) {
-                // Not the caller's own document: answer as the scope rules do everywhere (404
-                // outside the caller's view, 403 within it), which needs the agency tree.
-                let (seen, _) = load_document(conn, &user, &doc.id)?;
-                require_own_agency(&user, &seen)?;
-            }
+            let mut doc = load_document(conn, &user, &id.to_string())?;
+            require_own_agency(&user, &doc)?;
             let to = next_status(&doc, Action::Register)?;
+            let agency = db::agencies::find(conn, &doc.agency_id)?.ok_or_else(|| AppError::internal("agency vanished"))?;
             let (Some(issuance_prefix), Some(registration_prefix)) = (agency.issuance_prefix, agency.registration_prefix) else {
                 return Err(AppError::conflict(
                     "agency_prefix_missing",
@@ -550,7 +547,7 @@ pub async fn publish(
     let doc = state
         .db
         .write(move |conn| {
-            let (mut doc, _) = load_document(conn, &user, &id.to_string())?;
+            let mut doc = load_document(conn, &user, &id.to_string())?;
             require_own_agency(&user, &doc)?;
             let to = next_status(&doc, Action::Publish)?;
             let policy = db::settings::policy(conn)?.validity();

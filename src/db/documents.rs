@@ -108,20 +108,6 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, AppError
     Ok(documents::table.find(id).first(conn).optional()?)
 }
 
-/// A document with its agency, in one query (the numbering path reads both).
-pub fn find_with_agency(
-    conn: &mut DbConn,
-    id: &str,
-) -> Result<Option<(DocumentRow, super::agencies::AgencyRow)>, AppError> {
-    use super::schema::agencies;
-    Ok(documents::table
-        .inner_join(agencies::table.on(agencies::id.eq(documents::agency_id)))
-        .filter(documents::id.eq(id))
-        .select((documents::all_columns, agencies::all_columns))
-        .first(conn)
-        .optional()?)
-}
-
 /// Every version of a document, oldest first.
 pub fn versions(conn: &mut DbConn, lineage_id: &str) -> Result<Vec<DocumentRow>, AppError> {
     Ok(documents::table
