@@ -29,7 +29,18 @@ pub struct Config {
     /// `NORMREG_PUBLIC_CACHE_SECONDS`: how long a public document read may be answered from
     /// memory; 0 turns the cache off.
     pub public_cache_seconds: u64,
+    /// `NORMREG_SEARCH_WINDOW`: how many of a search's newest matches are ranked; more
+    /// matches than that answer `truncated` (see `domain::search_window`).
+    pub search_window: usize,
 }
+
+/// The default of `NORMREG_SEARCH_WINDOW`: 50 pages of 20, ranked within the 50 ms a search
+/// may take on two cores (BENCHMARKS.md).
+pub const DEFAULT_SEARCH_WINDOW: usize = 1_000;
+
+/// The largest `NORMREG_SEARCH_WINDOW` accepted: beyond it one search could hold a core for
+/// seconds.
+pub const MAX_SEARCH_WINDOW: usize = 100_000;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/normreg.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -55,6 +66,13 @@ impl Config {
             Some(v) => chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M")
                 .map_err(|_| format!("NORMREG_EXPIRY_TIME must be HH:MM, got `{v}`"))?,
         };
+        let search_window = number("NORMREG_SEARCH_WINDOW", DEFAULT_SEARCH_WINDOW as u64)?;
+        if !(1..=MAX_SEARCH_WINDOW as u64).contains(&search_window) {
+            return Err(format!(
+                "NORMREG_SEARCH_WINDOW must be between 1 and {MAX_SEARCH_WINDOW}, got {search_window}"
+            ));
+        }
+        let search_window = search_window as usize;
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Ok(Self {
             database_url,
@@ -73,6 +91,7 @@ impl Config {
             run_scheduler: var("NORMREG_SCHEDULER").map(|v| v != "off").unwrap_or(true),
             expiry_time,
             public_cache_seconds: number("NORMREG_PUBLIC_CACHE_SECONDS", 5)?,
+            search_window,
         })
     }
 
@@ -92,6 +111,7 @@ impl Config {
             run_scheduler: false,
             expiry_time: chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
             public_cache_seconds: 5,
+            search_window: DEFAULT_SEARCH_WINDOW,
         }
     }
 }

@@ -324,16 +324,29 @@ fn agency_for(agencies: &[AgencyRow], id: &str) -> Option<PublicAgency> {
     agencies.iter().find(|a| a.id == id).cloned().map(PublicAgency::from)
 }
 
+/// A page of the public catalogue: `{items, page, per_page, total}` like every list, and
+/// whether a search ranked only its newest matches.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CataloguePage {
+    pub items: Vec<PublicSummary>,
+    pub page: i64,
+    pub per_page: i64,
+    /// The number of documents the list holds, which paging reaches.
+    pub total: i64,
+    /// True when more documents match the search than it ranks (`NORMREG_SEARCH_WINDOW`,
+    /// 1,000 by default): the list then holds the best of the newest `total` matches, and a
+    /// year, agency or validity filter reaches the older ones.
+    pub truncated: bool,
+}
+
 /// A page of the catalogue.
-pub async fn catalogue(
-    state: &AppState,
-    request: Catalogue,
-) -> Result<Paged<PublicSummary>, AppError> {
+pub async fn catalogue(state: &AppState, request: Catalogue) -> Result<CataloguePage, AppError> {
     let today = state.clock.today();
     let terms = request.q.as_deref().map(cjk_tokens::terms_for_highlight).unwrap_or_default();
     let page = request.page;
     let key = format!("{today}|{request:?}");
     let cache = state.search_cache.clone();
+    let window = state.config.search_window;
     let found = state
         .db
         .read(move |conn| {
@@ -372,14 +385,14 @@ pub async fn catalogue(
                 validity: request.validity,
                 day: Some(request.day),
             };
-            let (ids, total) =
-                db::search::public_list(conn, &filter, page.offset(), page.per_page)?;
-            let rows = db::public::published_in_order(conn, &ids)?;
+            let list =
+                db::search::public_list(conn, &filter, page.offset(), page.per_page, window)?;
+            let rows = db::public::published_in_order(conn, &list.ids)?;
             let agencies = agencies_of(conn, &rows)?;
-            Ok(Ok((rows, agencies, total, key, version)))
+            Ok(Ok((rows, agencies, list, key, version)))
         })
         .await?;
-    let (rows, agencies, total, key, version) = match found {
+    let (rows, agencies, list, key, version) = match found {
         Err(hit) => return Ok(hit),
         Ok(found) => found,
     };
@@ -390,7 +403,13 @@ pub async fn catalogue(
             PublicSummary::new(r, agency, today, &terms)
         })
         .collect();
-    let answer = page.wrap(items, total);
+    let answer = CataloguePage {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total: list.total,
+        truncated: list.truncated,
+    };
     state.search_cache.put(key, version, answer.clone());
     Ok(answer)
 }
@@ -413,7 +432,7 @@ pub async fn catalogue(
 /// also expire after [`CACHE_MAX_AGE`], the staleness every answer already allows HTTP caches
 /// (`Cache-Control: max-age=60`), which bounds that case. `NORMREG_PUBLIC_CACHE_SECONDS=0`
 /// turns this cache off too.
-pub type SearchCache = StampedCache<i64, Paged<PublicSummary>>;
+pub type SearchCache = StampedCache<i64, CataloguePage>;
 
 /// A bound on the search cache's memory.
 const SEARCH_CACHE_ENTRIES: usize = 2_000;
@@ -537,7 +556,7 @@ fn cached_json<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpRespons
 
 /// The catalogue of published documents, searchable in Chinese.
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
-    (status = 200, description = "A page of published documents, best match first when searching, else newest first; with ETag and Cache-Control", body = Paged<PublicSummary>),
+    (status = 200, description = "A page of published documents, best match first when searching (among the newest `NORMREG_SEARCH_WINDOW` matches), else newest first; with ETag and Cache-Control", body = CataloguePage),
     (status = 304, description = "Not modified since the ETag in If-None-Match"),
     (status = 400, description = "Unreadable query string", body = Problem),
     (status = 422, description = "Invalid filter", body = Problem)

@@ -11,11 +11,12 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Text};
+use diesel::sql_types::{BigInt, Date, Double, Nullable, Text};
 
 use super::documents::DocumentRow;
 use super::DbConn;
 use crate::domain::cjk_tokens;
+use crate::domain::search_window::{Match, Window};
 use crate::domain::validity::Validity;
 use crate::error::AppError;
 
@@ -182,13 +183,15 @@ struct HitRow {
     id: String,
 }
 
-/// A search hit with the number of all matches, counted in the same pass.
+/// A match of a search, as the window query gives it.
 #[derive(QueryableByName)]
-struct CountedHitRow {
+struct MatchRow {
     #[diesel(sql_type = Text)]
     id: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+    #[diesel(sql_type = Nullable<Date>)]
+    published_on: Option<NaiveDate>,
 }
 
 #[derive(QueryableByName)]
@@ -197,63 +200,9 @@ struct CountRow {
     n: i64,
 }
 
-/// What the catalogue query answers: the number of matches, or one page of ids.
-#[derive(Clone, Copy)]
-enum Select {
-    Count,
-    Page { offset: i64, limit: i64 },
-}
-
-/// The catalogue query. With search terms the index is the driving table, so only matching
-/// documents are read, ranked by bm25 (SQLite, lower is better) or ts_rank (PostgreSQL,
-/// higher is better); ties and plain listings go newest first.
-fn catalogue_sql(
-    conn: &DbConn,
-    filter: &PublicFilter,
-    expression: Option<&str>,
-    select: Select,
-) -> Sql {
-    let mut sql = Sql::default();
-    let sqlite = matches!(conn, DbConn::Sqlite(_));
-    match (select, expression) {
-        (Select::Count, _) => {
-            sql.push("SELECT COUNT(*) AS n");
-        }
-        (Select::Page { .. }, None) => {
-            sql.push("SELECT d.id AS id");
-        }
-        (Select::Page { .. }, Some(_)) if sqlite => {
-            sql.push("SELECT d.id AS id, bm25(document_search) AS score");
-        }
-        // On PostgreSQL the total comes with the page (`COUNT(*) OVER ()` is computed before
-        // LIMIT), so the matches and their tsvectors are read once instead of twice. FTS5
-        // refuses bm25() beside a window function, so SQLite counts apart.
-        (Select::Page { .. }, Some(expr)) => {
-            sql.push("SELECT d.id AS id, ts_rank(s.tokens, to_tsquery('simple', ")
-                .bind(Bind::Text(expr.to_string()))
-                .push(")) AS score, COUNT(*) OVER () AS n");
-        }
-    }
-    match expression {
-        Some(expr) if sqlite => {
-            sql.push(
-                " FROM document_search JOIN documents d ON d.id = document_search.document_id \
-                 WHERE document_search MATCH ",
-            )
-            .bind(Bind::Text(expr.to_string()));
-        }
-        Some(expr) => {
-            sql.push(
-                " FROM document_search s JOIN documents d ON d.id = s.document_id \
-                 WHERE s.tokens @@ to_tsquery('simple', ",
-            )
-            .bind(Bind::Text(expr.to_string()))
-            .push(")");
-        }
-        None => {
-            sql.push(" FROM documents d WHERE 1 = 1");
-        }
-    }
+/// Appends the filters every catalogue query shares: published documents only, then the
+/// agencies, the year of publication and the validity on a day.
+fn push_filters(sql: &mut Sql, filter: &PublicFilter) {
     sql.push(" AND d.status = 'published'");
     if let Some(agencies) = &filter.agencies {
         if agencies.is_empty() {
@@ -281,90 +230,156 @@ fn catalogue_sql(
         }
     }
     if let (Some(v), Some(day)) = (filter.validity, filter.day) {
-        push_validity(&mut sql, v, day);
+        push_validity(sql, v, day);
     }
-    if let Select::Page { offset, limit } = select {
-        let rank = match expression {
-            None => "",
-            Some(_) if sqlite => "score ASC, ",
-            Some(_) => "score DESC, ",
-        };
-        sql.push(&format!(" ORDER BY {rank}d.published_on DESC, d.id ASC LIMIT "))
-            .bind(Bind::Int(limit))
-            .push(" OFFSET ")
-            .bind(Bind::Int(offset));
-    }
-    sql
 }
 
-/// One page of the public catalogue (document ids, best match or newest first) and the
-/// total number of matches.
+/// A page of the catalogue.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListPage {
+    /// Document ids, best match or newest first.
+    pub ids: Vec<String>,
+    /// The number of documents the list holds.
+    pub total: i64,
+    /// True when more documents matched a search than it ranks: the list holds the newest
+    /// `window` matches (see [`crate::domain::search_window`]).
+    pub truncated: bool,
+}
+
+/// One page of the public catalogue: with search terms the best matches among the newest
+/// `window` matches, else every document, newest first.
 pub fn public_list(
     conn: &mut DbConn,
     filter: &PublicFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<String>, i64), AppError> {
-    let expression = match filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        None => None,
-        Some(q) => {
-            let terms = cjk_tokens::query_tokens(q);
-            let expr = match conn {
-                DbConn::Sqlite(_) => cjk_tokens::fts5_match_expression(&terms),
-                DbConn::Postgres(_) => cjk_tokens::tsquery_expression(&terms),
-            };
-            match expr {
-                Some(e) => Some(e),
+    window: usize,
+) -> Result<ListPage, AppError> {
+    let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+        return listing(conn, filter, offset, limit);
+    };
+    let terms = cjk_tokens::query_tokens(q);
+    let matches = match conn {
+        DbConn::Sqlite(_) => match cjk_tokens::fts5_match_expression(&terms) {
+            Some(expr) => sqlite_matches(conn, filter, &expr, window)?,
+            None => Vec::new(),
+        },
+        DbConn::Postgres(_) => {
+            match (cjk_tokens::tsquery_all_tokens(&terms), cjk_tokens::tsquery_expression(&terms)) {
+                (Some(all), Some(phrases)) => {
+                    let phrases = cjk_tokens::has_phrase(&terms).then_some(phrases);
+                    postgres_matches(conn, filter, &all, phrases.as_deref(), window)?
+                }
                 // Nothing searchable in the query (punctuation only): nothing matches, rather
                 // than everything.
-                None => return Ok((Vec::new(), 0)),
+                _ => Vec::new(),
             }
         }
     };
-    let expression = expression.as_deref();
-    match (conn, expression) {
-        // PostgreSQL prices a scan of `document_search` by its main heap, which is tiny because
-        // the tsvectors live in TOAST, so it would rather read and match every tsvector than
-        // ask the GIN index: 600 ms instead of 60 ms for 3,600 matches in 100,000 documents.
-        // Sequential scans are turned off for this transaction only.
-        (c @ DbConn::Postgres(_), Some(_)) => c.transaction(|c| {
-            diesel::sql_query("SET LOCAL enable_seqscan = off").execute(c)?;
-            list_matches(c, filter, expression, offset, limit)
-        }),
-        (c, _) => list_matches(c, filter, expression, offset, limit),
-    }
+    let window = Window::rank(
+        matches
+            .into_iter()
+            .map(|m| Match { id: m.id, score: m.score, published_on: m.published_on })
+            .collect(),
+        window,
+    );
+    Ok(ListPage {
+        ids: window.page(offset, limit),
+        total: window.total(),
+        truncated: window.truncated(),
+    })
 }
 
-fn list_matches(
+/// The newest `window + 1` matches on SQLite, newest first: FTS5 walks the matches in
+/// descending rowid (the order they entered the index) and stops once enough of them pass
+/// the filters; bm25 is negated so that higher is better.
+fn sqlite_matches(
     conn: &mut DbConn,
     filter: &PublicFilter,
-    expression: Option<&str>,
+    expression: &str,
+    window: usize,
+) -> Result<Vec<MatchRow>, AppError> {
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT d.id AS id, -bm25(document_search) AS score, d.published_on AS published_on \
+         FROM document_search JOIN documents d ON d.id = document_search.document_id \
+         WHERE document_search MATCH ",
+    )
+    .bind(Bind::Text(expression.to_string()));
+    push_filters(&mut sql, filter);
+    sql.push(" ORDER BY document_search.rowid DESC LIMIT ").bind(Bind::Int(window as i64 + 1));
+    Ok(sql.query().load(conn)?)
+}
+
+/// The newest `window + 1` matches on PostgreSQL, newest first.
+///
+/// GIN answers "has all these tokens" exactly from the index, but a phrase (the tokens in
+/// order) only by reading each candidate's token vector from TOAST, about 13 µs apiece. So the
+/// all-tokens candidates are sorted newest first (their `seq` is in the narrow main heap, no
+/// vector is read), and only then joined to their documents, checked for phrases and ranked,
+/// one at a time until enough have passed: the nested loop stops at the LIMIT. Hash and merge
+/// joins would read every candidate's document first, and a sequential scan every vector,
+/// so both are turned off for this transaction.
+fn postgres_matches(
+    conn: &mut DbConn,
+    filter: &PublicFilter,
+    all_tokens: &str,
+    phrases: Option<&str>,
+    window: usize,
+) -> Result<Vec<MatchRow>, AppError> {
+    let mut sql = Sql::default();
+    sql.push("SELECT d.id AS id, ts_rank(s.tokens, to_tsquery('simple', ")
+        .bind(Bind::Text(phrases.unwrap_or(all_tokens).to_string()))
+        .push(
+            "))::float8 AS score, d.published_on AS published_on \
+             FROM (SELECT document_id, tokens, seq FROM document_search \
+                   WHERE tokens @@ to_tsquery('simple', ",
+        )
+        .bind(Bind::Text(all_tokens.to_string()))
+        // OFFSET 0 keeps the phrase check out of the index scan, where it would be made for
+        // every candidate before sorting.
+        .push(
+            ") ORDER BY seq DESC OFFSET 0) s JOIN documents d ON d.id = s.document_id WHERE 1 = 1",
+        );
+    if let Some(phrases) = phrases {
+        sql.push(" AND s.tokens @@ to_tsquery('simple', ")
+            .bind(Bind::Text(phrases.to_string()))
+            .push(")");
+    }
+    push_filters(&mut sql, filter);
+    sql.push(" ORDER BY s.seq DESC LIMIT ").bind(Bind::Int(window as i64 + 1));
+    conn.transaction(|c| {
+        diesel::sql_query(
+            "SELECT set_config('enable_seqscan', 'off', true), \
+             set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)",
+        )
+        .execute(c)?;
+        Ok(sql.query().load(c)?)
+    })
+}
+
+/// A plain listing, newest first, counted apart: its page is read from an index without
+/// visiting every row, which a count in the same query would force.
+fn listing(
+    conn: &mut DbConn,
+    filter: &PublicFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<String>, i64), AppError> {
-    if expression.is_some() && matches!(conn, DbConn::Postgres(_)) {
-        let hits: Vec<CountedHitRow> =
-            catalogue_sql(conn, filter, expression, Select::Page { offset, limit })
-                .query()
-                .load(conn)?;
-        if let Some(first) = hits.first() {
-            let total = first.n;
-            return Ok((hits.into_iter().map(|h| h.id).collect(), total));
-        }
-        if offset == 0 {
-            return Ok((Vec::new(), 0));
-        }
-        // A page past the end: only the total is left to tell.
+) -> Result<ListPage, AppError> {
+    let mut count = Sql::default();
+    count.push("SELECT COUNT(*) AS n FROM documents d WHERE 1 = 1");
+    push_filters(&mut count, filter);
+    let total = count.query().get_result::<CountRow>(conn)?.n;
+    if total == 0 || offset >= total {
+        return Ok(ListPage { ids: Vec::new(), total, truncated: false });
     }
-    // A plain listing counts apart: its page is read newest first from an index without
-    // visiting every row, which a count in the same query would force.
-    let count: CountRow =
-        catalogue_sql(conn, filter, expression, Select::Count).query().get_result(conn)?;
-    if count.n == 0 || offset >= count.n {
-        return Ok((Vec::new(), count.n));
-    }
-    let hits: Vec<HitRow> = catalogue_sql(conn, filter, expression, Select::Page { offset, limit })
-        .query()
-        .load(conn)?;
-    Ok((hits.into_iter().map(|h| h.id).collect(), count.n))
+    let mut page = Sql::default();
+    page.push("SELECT d.id AS id FROM documents d WHERE 1 = 1");
+    push_filters(&mut page, filter);
+    page.push(" ORDER BY d.published_on DESC, d.id ASC LIMIT ")
+        .bind(Bind::Int(limit))
+        .push(" OFFSET ")
+        .bind(Bind::Int(offset));
+    let hits: Vec<HitRow> = page.query().load(conn)?;
+    Ok(ListPage { ids: hits.into_iter().map(|h| h.id).collect(), total, truncated: false })
 }

@@ -187,6 +187,19 @@ pub fn tsquery_expression(query: &[Vec<String>]) -> Option<String> {
     expression(query, |tokens| tokens.join(" <-> "), " & ")
 }
 
+/// A `to_tsquery('simple', …)` expression requiring every token of every term, anywhere and in
+/// any order: what PostgreSQL's GIN index answers exactly, without reading a single text. It
+/// finds a superset of [`tsquery_expression`], the same set when no term has two tokens.
+pub fn tsquery_all_tokens(query: &[Vec<String>]) -> Option<String> {
+    expression(query, |tokens| tokens.join(" & "), " & ")
+}
+
+/// True when some term is a phrase of several tokens, so that matching all its tokens is not
+/// yet matching the term.
+pub fn has_phrase(query: &[Vec<String>]) -> bool {
+    query.iter().any(|term| safe_tokens(term).len() > 1)
+}
+
 fn push_escaped(out: &mut String, chars: &[char]) {
     for &c in chars {
         match c {
@@ -400,6 +413,17 @@ mod tests {
             fts5_match_expression(&query).unwrap(),
             "\"行政 政许 许可\" AND \"罚款\" AND \"gb9704\""
         );
+    }
+
+    #[test]
+    fn all_tokens_drop_the_order_that_phrases_keep() {
+        let query = query_tokens("行政许可 罚款");
+        assert_eq!(tsquery_all_tokens(&query).unwrap(), "行政 & 政许 & 许可 & 罚款");
+        assert!(has_phrase(&query));
+        let single = query_tokens("许可 罚款");
+        assert_eq!(tsquery_all_tokens(&single), tsquery_expression(&single));
+        assert!(!has_phrase(&single));
+        assert_eq!(tsquery_all_tokens(&[]), None);
     }
 
     #[test]

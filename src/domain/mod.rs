@@ -17,5 +17,6 @@ pub mod numbering;
 pub mod policy;
 pub mod role;
 pub mod screening;
+pub mod search_window;
 pub mod text;
 pub mod validity;

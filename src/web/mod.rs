@@ -10,8 +10,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
-use crate::api::paging::Paged;
-use crate::api::public::{self, cached, Catalogue, CatalogueQuery, PublicDocument, PublicSummary};
+use crate::api::public::{
+    self, cached, Catalogue, CataloguePage, CatalogueQuery, PublicDocument, PublicSummary,
+};
 use crate::db;
 use crate::domain::ids::DocumentId;
 use crate::domain::validity::Validity;
@@ -187,7 +188,7 @@ fn summary_item(doc: &PublicSummary) -> String {
     )
 }
 
-fn results_list(page: &Paged<PublicSummary>) -> String {
+fn results_list(page: &CataloguePage) -> String {
     if page.items.is_empty() {
         return "<p>没有找到符合条件的文件。</p>".to_string();
     }
@@ -271,11 +272,19 @@ async fn search(
     } else {
         format!("“{}”的检索结果", form.q.trim())
     };
+    let found = if results.truncated {
+        format!(
+            "符合条件的文件超过 {total} 件，以下是最新的 {total} 件中最相关的结果；\
+             可按年份、发布机关或时效性缩小范围。",
+            total = results.total
+        )
+    } else {
+        format!("共找到 {} 件文件。", results.total)
+    };
     let main = format!(
-        "<h1>{heading}</h1>\n{form_html}\n<p role=\"status\">共找到 {total} 件文件。</p>\n{list}{nav}",
+        "<h1>{heading}</h1>\n{form_html}\n<p role=\"status\">{found}</p>\n{list}{nav}",
         heading = esc(&heading),
         form_html = search_form(&form, &agencies),
-        total = results.total,
         list = results_list(&results),
     );
     cached(&req, HTML, page(&heading, &main).into_bytes())

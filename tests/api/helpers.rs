@@ -347,22 +347,32 @@ impl Client {
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, |$app:ident| $body:block) => {
+        $crate::db_test!($name, config |_config| {}, |$app| $body);
+    };
+    // With `config`, the server is started with an adjusted configuration.
+    ($name:ident, config |$config:ident| $adjust:block, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             fn run($app: &mut $crate::helpers::TestApp) $body
 
+            fn adjust($config: &mut normreg::config::Config) $adjust
+
             #[test]
             fn sqlite() {
-                let mut app = $crate::helpers::TestApp::spawn($crate::helpers::Engine::Sqlite)
-                    .expect("sqlite app");
+                let mut app =
+                    $crate::helpers::TestApp::spawn_with($crate::helpers::Engine::Sqlite, adjust)
+                        .expect("sqlite app");
                 run(&mut app);
             }
 
             #[test]
             fn postgres() {
-                match $crate::helpers::TestApp::spawn($crate::helpers::Engine::Postgres) {
+                match $crate::helpers::TestApp::spawn_with(
+                    $crate::helpers::Engine::Postgres,
+                    adjust,
+                ) {
                     Some(mut app) => run(&mut app),
                     None => eprintln!(
                         "NOT RUN on PostgreSQL: {}: set TEST_DATABASE_URL to run this half",

@@ -1,0 +1,1 @@
+ALTER TABLE document_search DROP COLUMN seq;
