@@ -1,5 +1,7 @@
 //! Structured logs, and a request id for every request, echoed in `x-request-id`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -24,6 +26,15 @@ pub fn init() {
     let _ = result;
 }
 
+/// A request id unique across instances: a random prefix drawn once per process, then a
+/// counter. Drawing a UUID per request cost a `getrandom` system call on every public read.
+fn new_request_id() -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let prefix = PREFIX.get_or_init(|| uuid::Uuid::new_v4().simple().to_string());
+    format!("{prefix}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 /// Gives each request an id (the client's, if it sent a sane one), a span, and a log line.
 pub async fn request_id(
     req: ServiceRequest,
@@ -39,7 +50,7 @@ pub async fn request_id(
                 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
         .map(String::from)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        .unwrap_or_else(new_request_id);
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;

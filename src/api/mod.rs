@@ -62,6 +62,12 @@ impl Modify for BearerAuth {
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz).service(health::readyz).service(
         utoipa_actix_web::scope::scope("/api/v1")
+            // The public reads first: resources are tried in this order, each path with a
+            // parameter by a regular expression, and these carry most of the traffic. No
+            // other path starts with /public/documents or /public/lookup.
+            .service(public::list_public_documents)
+            .service(public::get_public_document)
+            .service(public::lookup_number)
             .service(openapi::openapi_json)
             .service(auth::login)
             .service(auth::me)
@@ -86,9 +92,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(workflow::deliberation)
             .service(workflow::register)
             .service(workflow::publish)
-            .service(public::list_public_documents)
-            .service(public::get_public_document)
-            .service(public::lookup_number)
             .service(public::create_review_suggestion)
             .service(public::get_review_suggestion)
             .service(public::list_review_suggestions)
