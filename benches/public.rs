@@ -127,12 +127,15 @@ fn run(app: &TestApp) -> EngineRow {
         std::thread::sleep(Duration::from_secs(secs));
     }
     let mut searches = Vec::new();
-    for (class, terms, pages) in [
-        ("2 characters", &TWO[..], 20),
-        ("4 characters", &FOUR[..], 20),
-        ("common 2 characters", &COMMON[..], 10),
+    for (class, terms, pages, filter) in [
+        ("2 characters", &TWO[..], 20, ""),
+        ("4 characters", &FOUR[..], 20, ""),
+        ("common 2 characters", &COMMON[..], 10, ""),
+        // The oldest year: a window taken newest first must pass over every newer match.
+        ("2 characters, year=2019", &TWO[..], 5, "&year=2019"),
+        ("4 characters, year=2019", &FOUR[..], 5, "&year=2019"),
     ] {
-        let (cold, warm) = measure_search(app, class, terms, pages);
+        let (cold, warm) = measure_search(app, class, terms, pages, filter);
         for s in [cold, warm] {
             println!(
                 "{engine}: search {} {}: p50 {:.1} ms, p99 {:.1} ms (hits {})",
@@ -299,7 +302,11 @@ fn load(url: &str, docs: &[Doc]) {
             ));
         }
         exec(&sql);
-        let mut sql = String::from("INSERT INTO document_search (document_id, tokens) VALUES ");
+        let mut sql = String::from(if postgres {
+            "INSERT INTO document_search (document_id, tokens, agency_id, published_on) VALUES "
+        } else {
+            "INSERT INTO document_search (document_id, tokens) VALUES "
+        });
         for (i, d) in chunk.iter().enumerate() {
             // The text `db::search::index_document` indexes: title, numbers, body.
             let text = [&d.title, &d.issuance_number, &d.registration_number, &d.body]
@@ -310,12 +317,25 @@ fn load(url: &str, docs: &[Doc]) {
                 sql.push(',');
             }
             if postgres {
-                sql.push_str(&format!("({}, to_tsvector('simple', {tokens}))", quote(&d.id)));
+                sql.push_str(&format!(
+                    "({}, to_tsvector('simple', {tokens}), {}, '{}')",
+                    quote(&d.id),
+                    quote(&d.agency_id),
+                    d.published_on
+                ));
             } else {
                 sql.push_str(&format!("({}, {tokens})", quote(&d.id)));
             }
         }
         exec(&sql);
+    }
+    if !postgres {
+        // The side table of `db::search::index_new`: each entry's document, agency and date.
+        exec(
+            "INSERT INTO document_search_rows (search_rowid, document_id, agency_id, published_on) \
+             SELECT s.rowid, s.document_id, d.agency_id, d.published_on \
+             FROM document_search s JOIN documents d ON d.id = s.document_id",
+        );
     }
     exec("COMMIT");
     if !postgres {
@@ -331,26 +351,31 @@ fn percent(s: &str) -> String {
 }
 
 /// Sequential searches through HTTP. Cold: every request asks a page not asked before (pages
-/// 1 to `pages` of each term), so none is answered by the search cache and each ranks every
-/// match. Repeated: each request asked again right after.
+/// 1 to `pages` of each term, with `filter` appended), so none is answered by the search
+/// cache and each ranks its window anew. Repeated: each request asked again right after.
 fn measure_search(
     app: &TestApp,
     class: &'static str,
     terms: &[&str],
     pages: usize,
+    filter: &str,
 ) -> (SearchRow, SearchRow) {
     let mut hits = Vec::new();
     let mut cold = Vec::new();
     let mut warm = Vec::new();
     for page in 1..=pages {
         for t in terms {
-            let path = format!("/api/v1/public/documents?q={}&page={page}", percent(t));
+            let path = format!("/api/v1/public/documents?q={}&page={page}{filter}", percent(t));
             let started = Instant::now();
             let r = app.client.get(&path, None);
             cold.push(started.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(r.status, 200, "{}", r.body);
             if page == 1 {
-                hits.push(r.json()["total"].as_i64().unwrap());
+                let answer = r.json();
+                let total = answer["total"].as_i64().unwrap();
+                // A truncated search ranked its newest `total` matches; more matched.
+                let more = if answer["truncated"] == true { "+" } else { "" };
+                hits.push(format!("{total}{more}"));
             }
             // The same request again at once, as a popular search is asked again.
             let started = Instant::now();
@@ -365,7 +390,7 @@ fn measure_search(
         own.sort_by(|a, b| a.partial_cmp(b).unwrap());
         println!("  cold {t}: {} matches, median {:.1} ms", hits[i], own[own.len() / 2]);
     }
-    let hits = hits.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(" / ");
+    let hits = hits.join(" / ");
     let row = |kind: &str, mut times: Vec<f64>| {
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).min(times.len()) - 1];

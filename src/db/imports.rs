@@ -6,19 +6,15 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::agencies::AgencyRow;
 use super::documents::DocumentRow;
 use super::numbering::{self, SeriesKind};
 use super::schema::{agencies, document_events, document_revisions, documents};
 use super::{insert_many, DbConn};
-use crate::domain::cjk_tokens;
 use crate::domain::import::highest_serials;
 use crate::domain::numbering::{IssuanceNumber, RegistrationNumber};
 use crate::error::AppError;
-
-type Multi = <DbConn as Connection>::Backend;
 
 /// Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound
 /// parameters for the widest table (32 columns).
@@ -111,37 +107,11 @@ pub fn insert_all(
             })
             .collect();
         insert_many!(conn, document_events::table, &events)?;
-        index_new(conn, chunk)?;
+        super::search::index_new(conn, chunk)?;
         let watched: Vec<_> =
             chunk.iter().filter_map(|d| Some((d.id.clone(), d.valid_until?))).collect();
         super::expiry::watch_new(conn, &watched)?;
     }
-    Ok(())
-}
-
-/// Search entries for documents that have none yet, many per statement.
-fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let tokens_sql = match conn {
-        DbConn::Sqlite(_) => "?",
-        DbConn::Postgres(_) => "to_tsvector('simple', ?)",
-    };
-    let mut sql = String::from("INSERT INTO document_search (document_id, tokens) VALUES ");
-    for (i, _) in rows.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!("(?, {tokens_sql})"));
-    }
-    let mut query = diesel::sql_query(super::placeholders(conn, &sql)).into_boxed::<Multi>();
-    for row in rows {
-        query = query
-            .bind::<Text, _>(row.id.clone())
-            .bind::<Text, _>(cjk_tokens::index_tokens(&super::search::indexed_text(row)));
-    }
-    query.execute(conn)?;
     Ok(())
 }
 

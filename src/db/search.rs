@@ -40,20 +40,82 @@ pub(crate) fn indexed_text(row: &DocumentRow) -> String {
 /// Writes the document's tokens into the index, replacing any earlier entry; call it in the
 /// transaction that publishes the document so that search and catalogue never disagree.
 pub fn index_document(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
-    let tokens = cjk_tokens::index_tokens(&indexed_text(row));
     remove_document(conn, &row.id)?;
-    let insert = match conn {
-        DbConn::Sqlite(_) => "INSERT INTO document_search (document_id, tokens) VALUES ($1, $2)",
-        DbConn::Postgres(_) => {
-            "INSERT INTO document_search (document_id, tokens) VALUES ($1, to_tsvector('simple', $2))"
-        }
+    index_new(conn, std::slice::from_ref(row))
+}
+
+/// Index entries for documents that have none yet, in one statement (imports write hundreds
+/// at a time). Each entry carries the document's agency and publication date, which the
+/// agency and year filters of a search read (see the `search_facets` migration).
+pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    let (columns, values) = if sqlite {
+        ("document_id, tokens", "(?, ?)")
+    } else {
+        ("document_id, tokens, agency_id, published_on", "(?, to_tsvector('simple', ?), ?, ?)")
     };
-    diesel::sql_query(insert).bind::<Text, _>(&row.id).bind::<Text, _>(tokens).execute(conn)?;
+    let mut sql = format!("INSERT INTO document_search ({columns}) VALUES ");
+    sql.push_str(&vec![values; rows.len()].join(", "));
+    let mut insert = diesel::sql_query(super::placeholders(conn, &sql)).into_boxed::<Multi>();
+    for row in rows {
+        insert = insert
+            .bind::<Text, _>(row.id.clone())
+            .bind::<Text, _>(cjk_tokens::index_tokens(&indexed_text(row)));
+        if !sqlite {
+            insert = insert
+                .bind::<Text, _>(row.agency_id.clone())
+                .bind::<Nullable<Date>, _>(row.published_on);
+        }
+    }
+    if !sqlite {
+        insert.execute(conn)?;
+        return Ok(());
+    }
+    // FTS5 numbers new entries after the highest rowid, so the entries just written are the
+    // ones above the highest before.
+    let before: Option<i64> =
+        diesel::sql_query("SELECT rowid AS n FROM document_search ORDER BY rowid DESC LIMIT 1")
+            .get_result::<CountRow>(conn)
+            .optional()?
+            .map(|r| r.n);
+    insert.execute(conn)?;
+    // The agency and date come from `rows`: the publishing transaction may not have written
+    // them to `documents` yet.
+    let mut sql = String::from("WITH v (document_id, agency_id, published_on) AS (VALUES ");
+    sql.push_str(&vec!["(?, ?, ?)"; rows.len()].join(", "));
+    sql.push_str(
+        ") INSERT INTO document_search_rows (search_rowid, document_id, agency_id, published_on) \
+         SELECT s.rowid, v.document_id, v.agency_id, v.published_on \
+         FROM document_search s JOIN v ON v.document_id = s.document_id WHERE s.rowid > ?",
+    );
+    let mut facets = diesel::sql_query(sql).into_boxed::<Multi>();
+    for row in rows {
+        facets = facets
+            .bind::<Text, _>(row.id.clone())
+            .bind::<Text, _>(row.agency_id.clone())
+            .bind::<Nullable<Date>, _>(row.published_on);
+    }
+    facets.bind::<BigInt, _>(before.unwrap_or(0)).execute(conn)?;
     Ok(())
 }
 
 /// Drops the document from the index.
 pub fn remove_document(conn: &mut DbConn, document_id: &str) -> Result<(), AppError> {
+    if matches!(conn, DbConn::Sqlite(_)) {
+        diesel::sql_query(
+            "DELETE FROM document_search WHERE rowid IN \
+             (SELECT search_rowid FROM document_search_rows WHERE document_id = $1)",
+        )
+        .bind::<Text, _>(document_id)
+        .execute(conn)?;
+        diesel::sql_query("DELETE FROM document_search_rows WHERE document_id = $1")
+            .bind::<Text, _>(document_id)
+            .execute(conn)?;
+        return Ok(());
+    }
     diesel::sql_query("DELETE FROM document_search WHERE document_id = $1")
         .bind::<Text, _>(document_id)
         .execute(conn)?;
@@ -69,10 +131,16 @@ struct IdRow {
 /// Indexes every published document that has no index entry yet: documents published
 /// before the index existed, or written by a path that does not index (imports).
 pub fn index_missing(conn: &mut DbConn) -> Result<usize, AppError> {
-    let ids: Vec<IdRow> = diesel::sql_query(
+    // SQLite looks entries up by document in the side table: FTS5 would scan itself once
+    // per document.
+    let entries = match conn {
+        DbConn::Sqlite(_) => "document_search_rows",
+        DbConn::Postgres(_) => "document_search",
+    };
+    let ids: Vec<IdRow> = diesel::sql_query(format!(
         "SELECT d.id AS id FROM documents d WHERE d.status = 'published' \
-         AND NOT EXISTS (SELECT 1 FROM document_search s WHERE s.document_id = d.id)",
-    )
+         AND NOT EXISTS (SELECT 1 FROM {entries} s WHERE s.document_id = d.id)"
+    ))
     .load(conn)?;
     for IdRow { id } in &ids {
         if let Some(row) = super::documents::find(conn, id)? {
@@ -200,15 +268,14 @@ struct CountRow {
     n: i64,
 }
 
-/// Appends the filters every catalogue query shares: published documents only, then the
-/// agencies, the year of publication and the validity on a day.
-fn push_filters(sql: &mut Sql, filter: &PublicFilter) {
-    sql.push(" AND d.status = 'published'");
+/// Appends the filters on what never changes once a document is published, its agency and
+/// the year of its publication, over the columns of `table` (`documents` or an index entry).
+fn push_facet_filters(sql: &mut Sql, filter: &PublicFilter, table: &str) {
     if let Some(agencies) = &filter.agencies {
         if agencies.is_empty() {
             sql.push(" AND 1 = 0");
         } else {
-            sql.push(" AND d.agency_id IN (");
+            sql.push(&format!(" AND {table}.agency_id IN ("));
             for (i, a) in agencies.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
@@ -221,14 +288,20 @@ fn push_filters(sql: &mut Sql, filter: &PublicFilter) {
     if let Some(year) = filter.year {
         match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
             (Some(first), Some(last)) => {
-                sql.push(" AND d.published_on >= ").bind(Bind::Date(first));
-                sql.push(" AND d.published_on <= ").bind(Bind::Date(last));
+                sql.push(&format!(" AND {table}.published_on >= ")).bind(Bind::Date(first));
+                sql.push(&format!(" AND {table}.published_on <= ")).bind(Bind::Date(last));
             }
             _ => {
                 sql.push(" AND 1 = 0");
             }
         }
     }
+}
+
+/// Appends the filters read from the document `d` itself: published documents only, and the
+/// validity on a day.
+fn push_document_filters(sql: &mut Sql, filter: &PublicFilter) {
+    sql.push(" AND d.status = 'published'");
     if let (Some(v), Some(day)) = (filter.validity, filter.day) {
         push_validity(sql, v, day);
     }
@@ -291,8 +364,10 @@ pub fn public_list(
 }
 
 /// The newest `window + 1` matches on SQLite, newest first: FTS5 walks the matches in
-/// descending rowid (the order they entered the index) and stops once enough of them pass
-/// the filters; bm25 is negated so that higher is better.
+/// descending rowid (the order they entered the index), each is checked against its entry's
+/// agency and year (`document_search_rows`, by rowid) and only then against its document, and
+/// the walk stops once enough have passed; bm25 is negated so that higher is better. CROSS
+/// JOIN keeps that order of the tables.
 fn sqlite_matches(
     conn: &mut DbConn,
     filter: &PublicFilter,
@@ -301,12 +376,16 @@ fn sqlite_matches(
 ) -> Result<Vec<MatchRow>, AppError> {
     let mut sql = Sql::default();
     sql.push(
-        "SELECT d.id AS id, -bm25(document_search) AS score, d.published_on AS published_on \
-         FROM document_search JOIN documents d ON d.id = document_search.document_id \
+        "SELECT r.document_id AS id, -bm25(document_search) AS score, \
+         r.published_on AS published_on \
+         FROM document_search \
+         CROSS JOIN document_search_rows r ON r.search_rowid = document_search.rowid \
+         CROSS JOIN documents d ON d.id = r.document_id \
          WHERE document_search MATCH ",
     )
     .bind(Bind::Text(expression.to_string()));
-    push_filters(&mut sql, filter);
+    push_facet_filters(&mut sql, filter, "r");
+    push_document_filters(&mut sql, filter);
     sql.push(" ORDER BY document_search.rowid DESC LIMIT ").bind(Bind::Int(window as i64 + 1));
     Ok(sql.query().load(conn)?)
 }
@@ -315,11 +394,12 @@ fn sqlite_matches(
 ///
 /// GIN answers "has all these tokens" exactly from the index, but a phrase (the tokens in
 /// order) only by reading each candidate's token vector from TOAST, about 13 µs apiece. So the
-/// all-tokens candidates are sorted newest first (their `seq` is in the narrow main heap, no
-/// vector is read), and only then joined to their documents, checked for phrases and ranked,
-/// one at a time until enough have passed: the nested loop stops at the LIMIT. Hash and merge
-/// joins would read every candidate's document first, and a sequential scan every vector,
-/// so both are turned off for this transaction.
+/// all-tokens candidates of the right agency and year are sorted newest first (`seq`,
+/// `agency_id` and `published_on` are in the narrow main heap, no vector is read), and only
+/// then joined to their documents, checked for phrases and ranked, one at a time until enough
+/// have passed: the nested loop stops at the LIMIT. Hash and merge joins would read every
+/// candidate's document first, and a sequential scan every vector, so both are turned off
+/// for this transaction.
 fn postgres_matches(
     conn: &mut DbConn,
     filter: &PublicFilter,
@@ -332,21 +412,23 @@ fn postgres_matches(
         .bind(Bind::Text(phrases.unwrap_or(all_tokens).to_string()))
         .push(
             "))::float8 AS score, d.published_on AS published_on \
-             FROM (SELECT document_id, tokens, seq FROM document_search \
-                   WHERE tokens @@ to_tsquery('simple', ",
+             FROM (SELECT e.document_id, e.tokens, e.seq FROM document_search e \
+                   WHERE e.tokens @@ to_tsquery('simple', ",
         )
         .bind(Bind::Text(all_tokens.to_string()))
-        // OFFSET 0 keeps the phrase check out of the index scan, where it would be made for
-        // every candidate before sorting.
-        .push(
-            ") ORDER BY seq DESC OFFSET 0) s JOIN documents d ON d.id = s.document_id WHERE 1 = 1",
-        );
+        .push(")");
+    push_facet_filters(&mut sql, filter, "e");
+    // OFFSET 0 keeps the phrase check out of the index scan, where it would be made for
+    // every candidate before sorting.
+    sql.push(
+        " ORDER BY e.seq DESC OFFSET 0) s JOIN documents d ON d.id = s.document_id WHERE 1 = 1",
+    );
     if let Some(phrases) = phrases {
         sql.push(" AND s.tokens @@ to_tsquery('simple', ")
             .bind(Bind::Text(phrases.to_string()))
             .push(")");
     }
-    push_filters(&mut sql, filter);
+    push_document_filters(&mut sql, filter);
     sql.push(" ORDER BY s.seq DESC LIMIT ").bind(Bind::Int(window as i64 + 1));
     conn.transaction(|c| {
         diesel::sql_query(
@@ -368,14 +450,16 @@ fn listing(
 ) -> Result<ListPage, AppError> {
     let mut count = Sql::default();
     count.push("SELECT COUNT(*) AS n FROM documents d WHERE 1 = 1");
-    push_filters(&mut count, filter);
+    push_facet_filters(&mut count, filter, "d");
+    push_document_filters(&mut count, filter);
     let total = count.query().get_result::<CountRow>(conn)?.n;
     if total == 0 || offset >= total {
         return Ok(ListPage { ids: Vec::new(), total, truncated: false });
     }
     let mut page = Sql::default();
     page.push("SELECT d.id AS id FROM documents d WHERE 1 = 1");
-    push_filters(&mut page, filter);
+    push_facet_filters(&mut page, filter, "d");
+    push_document_filters(&mut page, filter);
     page.push(" ORDER BY d.published_on DESC, d.id ASC LIMIT ")
         .bind(Bind::Int(limit))
         .push(" OFFSET ")

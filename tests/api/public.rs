@@ -284,6 +284,15 @@ db_test!(valid_on_returns_what_was_in_force_on_that_date, |app| {
     assert_eq!(search(app, "agency=SY")["total"], 2);
     assert_eq!(search(app, "agency=LN")["total"], 0);
     assert_eq!(search(app, "agency=LN&include_sub=true")["total"], 2);
+    // The same filters on a search, which reads them from the index entries.
+    let term = enc("文件");
+    assert_eq!(search(app, &format!("q={term}&year=2026"))["total"], 2);
+    assert_eq!(search(app, &format!("q={term}&year=2025"))["total"], 0);
+    assert_eq!(search(app, &format!("q={term}&agency=SY"))["total"], 2);
+    assert_eq!(search(app, &format!("q={term}&agency=LN"))["total"], 0);
+    assert_eq!(search(app, &format!("q={term}&agency=LN&include_sub=true"))["total"], 2);
+    let in_force = search(app, &format!("q={term}&validity=in_force&year=2026&agency=SY"));
+    assert_eq!(ids(&in_force), vec![first.clone()]);
     app.client.get("/api/v1/public/documents?agency=NOPE", None).problem(422);
     app.client.get("/api/v1/public/documents?validity=forever", None).problem(422);
 });
