@@ -399,7 +399,8 @@ fn sqlite_matches(
 /// then joined to their documents, checked for phrases and ranked, one at a time until enough
 /// have passed: the nested loop stops at the LIMIT. Hash and merge joins would read every
 /// candidate's document first, and a sequential scan every vector, so both are turned off
-/// for this transaction.
+/// for this transaction; and the sort gets the memory to stay off disk (94,407 candidates of
+/// 管理 in the 100,000-document bench took 13 MB: 27 → 24 ms a search, pgbench).
 fn postgres_matches(
     conn: &mut DbConn,
     filter: &PublicFilter,
@@ -433,7 +434,8 @@ fn postgres_matches(
     conn.transaction(|c| {
         diesel::sql_query(
             "SELECT set_config('enable_seqscan', 'off', true), \
-             set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)",
+             set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), \
+             set_config('work_mem', '32MB', true)",
         )
         .execute(c)?;
         Ok(sql.query().load(c)?)
