@@ -256,6 +256,8 @@ struct HitRow {
 struct MatchRow {
     #[diesel(sql_type = Text)]
     id: String,
+    #[diesel(sql_type = Text)]
+    title: String,
     #[diesel(sql_type = Double)]
     score: f64,
     #[diesel(sql_type = Nullable<Date>)]
@@ -352,7 +354,12 @@ pub fn public_list(
     let window = Window::rank(
         matches
             .into_iter()
-            .map(|m| Match { id: m.id, score: m.score, published_on: m.published_on })
+            .map(|m| Match {
+                title_hits: cjk_tokens::terms_found_in(&m.title, &terms),
+                id: m.id,
+                score: m.score,
+                published_on: m.published_on,
+            })
             .collect(),
         window,
     );
@@ -376,7 +383,7 @@ fn sqlite_matches(
 ) -> Result<Vec<MatchRow>, AppError> {
     let mut sql = Sql::default();
     sql.push(
-        "SELECT r.document_id AS id, -bm25(document_search) AS score, \
+        "SELECT r.document_id AS id, d.title AS title, -bm25(document_search) AS score, \
          r.published_on AS published_on \
          FROM document_search \
          CROSS JOIN document_search_rows r ON r.search_rowid = document_search.rowid \
@@ -409,7 +416,7 @@ fn postgres_matches(
     window: usize,
 ) -> Result<Vec<MatchRow>, AppError> {
     let mut sql = Sql::default();
-    sql.push("SELECT d.id AS id, ts_rank(s.tokens, to_tsquery('simple', ")
+    sql.push("SELECT d.id AS id, d.title AS title, ts_rank(s.tokens, to_tsquery('simple', ")
         .bind(Bind::Text(phrases.unwrap_or(all_tokens).to_string()))
         .push(
             "))::float8 AS score, d.published_on AS published_on \

@@ -141,6 +141,17 @@ pub fn query_tokens(query: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// How many of the query's terms (from [`query_tokens`]) occur in `text` the way the index
+/// finds them: their tokens consecutive among the text's tokens.
+pub fn terms_found_in(text: &str, query: &[Vec<String>]) -> usize {
+    let mut tokens = Vec::new();
+    push_tokens(text, &mut tokens);
+    query
+        .iter()
+        .filter(|term| !term.is_empty() && tokens.windows(term.len()).any(|w| w == term.as_slice()))
+        .count()
+}
+
 /// The raw terms of a query with quotes stripped, for [`highlight`]; terms without any
 /// searchable character are dropped, as in [`query_tokens`].
 pub fn terms_for_highlight(query: &str) -> Vec<String> {
@@ -413,6 +424,15 @@ mod tests {
             fts5_match_expression(&query).unwrap(),
             "\"行政 政许 许可\" AND \"罚款\" AND \"gb9704\""
         );
+    }
+
+    #[test]
+    fn terms_are_found_in_a_title_as_the_index_finds_them() {
+        let query = query_tokens("消防 安全管理 罚款");
+        assert_eq!(terms_found_in("沈阳市消防安全管理办法", &query), 2);
+        assert_eq!(terms_found_in("关于消防、安全和管理的通知", &query), 1);
+        assert_eq!(terms_found_in("关于规范行政处罚的通知", &query), 0);
+        assert_eq!(terms_found_in("", &query), 0);
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! results the same way (`max_result_window`); the answer says when it did so (`truncated`).
 //!
 //! The database gives the matches newest first with their scores; ordering them is done here,
-//! the same way for both engines.
+//! the same way for both engines: first by how many of the query's terms the title holds (a
+//! document named after the term is what most searchers look for, and bm25 over the whole
+//! text counts a title occurrence like any other), then by the engine's score.
 
 use chrono::NaiveDate;
 
@@ -18,7 +20,9 @@ use chrono::NaiveDate;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Match {
     pub id: String,
-    /// Relevance; higher is better.
+    /// How many of the query's terms the title holds.
+    pub title_hits: usize,
+    /// Relevance by the engine (bm25, ts_rank); higher is better.
     pub score: f64,
     pub published_on: Option<NaiveDate>,
 }
@@ -32,14 +36,15 @@ pub struct Window {
 
 impl Window {
     /// Ranks `matches`, given newest first: at most `size` of them are kept, and one more
-    /// than that tells that there were more. Best score first; equal scores newest
-    /// publication first, then by id, so that pages never overlap.
+    /// than that tells that there were more. Most terms in the title first, then best score;
+    /// equal scores newest publication first, then by id, so that pages never overlap.
     pub fn rank(mut matches: Vec<Match>, size: usize) -> Self {
         let truncated = matches.len() > size;
         matches.truncate(size);
         matches.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
+            b.title_hits
+                .cmp(&a.title_hits)
+                .then_with(|| b.score.total_cmp(&a.score))
                 .then_with(|| b.published_on.cmp(&a.published_on))
                 .then_with(|| a.id.cmp(&b.id))
         });
@@ -69,7 +74,12 @@ mod tests {
     use super::*;
 
     fn hit(id: &str, score: f64, day: u32) -> Match {
-        Match { id: id.to_string(), score, published_on: NaiveDate::from_ymd_opt(2026, 1, day) }
+        Match {
+            id: id.to_string(),
+            title_hits: 0,
+            score,
+            published_on: NaiveDate::from_ymd_opt(2026, 1, day),
+        }
     }
 
     #[test]
@@ -81,6 +91,14 @@ mod tests {
         assert_eq!(window.page(0, 10), ["c", "a", "b", "d"]);
         assert_eq!(window.total(), 4);
         assert!(!window.truncated());
+    }
+
+    #[test]
+    fn a_term_in_the_title_outranks_any_score() {
+        let titled = Match { title_hits: 1, ..hit("titled", 0.1, 1) };
+        let both = Match { title_hits: 2, ..hit("both", 0.01, 1) };
+        let window = Window::rank(vec![hit("body", 9.0, 2), titled, both], 10);
+        assert_eq!(window.page(0, 10), ["both", "titled", "body"]);
     }
 
     #[test]

@@ -174,6 +174,19 @@ db_test!(a_two_and_a_four_character_term_find_the_right_documents_in_rank_order,
     assert_eq!(second["total"], 3);
 });
 
+db_test!(a_document_named_after_the_term_comes_first, |app| {
+    let p = Province::new(app);
+    let id = |doc: Value| doc["id"].as_str().unwrap().to_string();
+    let fire = "消防设施应当定期检查。";
+    let mentions = id(p.published(app, "关于规范甲类事项的通知", &body_with(5, fire)));
+    let named = id(p.published(app, "沈阳市消防安全管理办法", &body_with(1, fire)));
+    let found = search(app, &format!("q={}", enc("消防")));
+    assert_eq!(ids(&found), vec![named.clone(), mentions.clone()], "{found}");
+    // Without the term in any title, the text decides.
+    let by_text = search(app, &format!("q={}", enc("定期检查")));
+    assert_eq!(ids(&by_text), vec![mentions, named], "{by_text}");
+});
+
 db_test!(
     a_search_ranks_only_its_newest_matches_and_says_so,
     config | config | {
