@@ -11,12 +11,12 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Double, Nullable, Text};
+use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
 use super::documents::DocumentRow;
 use super::DbConn;
 use crate::domain::cjk_tokens;
-use crate::domain::search_window::{Match, Window};
+use crate::domain::search_window::{bm25, Match, Window};
 use crate::domain::validity::Validity;
 use crate::error::AppError;
 
@@ -258,10 +258,41 @@ struct MatchRow {
     id: String,
     #[diesel(sql_type = Text)]
     title: String,
-    #[diesel(sql_type = Double)]
-    score: f64,
     #[diesel(sql_type = Nullable<Date>)]
     published_on: Option<NaiveDate>,
+    /// Characters of title and text.
+    #[diesel(sql_type = BigInt)]
+    text_length: i64,
+    /// How often each term occurs in title and text, comma-separated.
+    #[diesel(sql_type = Text)]
+    term_counts: String,
+}
+
+/// The columns of a match, the same on both engines: the document, its title and date, the
+/// length of title and text, and how often each of `terms` occurs in them. The database
+/// counts, so that no text leaves it: `replace` drops every occurrence, and the characters
+/// lost divided by the term's length are its count (`length` counts characters on both).
+fn push_match_columns(sql: &mut Sql, id: &str, published_on: &str, terms: &[String]) {
+    sql.push(&format!(
+        "SELECT {id} AS id, d.title AS title, {published_on} AS published_on, \
+         CAST(length(d.title) + length(d.body) AS BIGINT) AS text_length, "
+    ));
+    if terms.is_empty() {
+        sql.push("''");
+    }
+    for (i, term) in terms.iter().enumerate() {
+        if i > 0 {
+            sql.push(" || ',' || ");
+        }
+        sql.push("CAST((length(d.title) + length(d.body) - length(replace(d.title, ")
+            .bind(Bind::Text(term.clone()))
+            .push(", '')) - length(replace(d.body, ")
+            .bind(Bind::Text(term.clone()))
+            .push(", ''))) / length(")
+            .bind(Bind::Text(term.clone()))
+            .push(") AS TEXT)");
+    }
+    sql.push(" AS term_counts");
 }
 
 #[derive(QueryableByName)]
@@ -334,16 +365,18 @@ pub fn public_list(
         return listing(conn, filter, offset, limit);
     };
     let terms = cjk_tokens::query_tokens(q);
+    // The terms as written, whose occurrences are counted for relevance.
+    let counted = cjk_tokens::terms_for_highlight(q);
     let matches = match conn {
         DbConn::Sqlite(_) => match cjk_tokens::fts5_match_expression(&terms) {
-            Some(expr) => sqlite_matches(conn, filter, &expr, window)?,
+            Some(expr) => sqlite_matches(conn, filter, &expr, &counted, window)?,
             None => Vec::new(),
         },
         DbConn::Postgres(_) => {
             match (cjk_tokens::tsquery_all_tokens(&terms), cjk_tokens::tsquery_expression(&terms)) {
                 (Some(all), Some(phrases)) => {
                     let phrases = cjk_tokens::has_phrase(&terms).then_some(phrases);
-                    postgres_matches(conn, filter, &all, phrases.as_deref(), window)?
+                    postgres_matches(conn, filter, &all, phrases.as_deref(), &counted, window)?
                 }
                 // Nothing searchable in the query (punctuation only): nothing matches, rather
                 // than everything.
@@ -351,14 +384,23 @@ pub fn public_list(
             }
         }
     };
+    let average_length = if matches.is_empty() {
+        0.0
+    } else {
+        matches.iter().map(|m| m.text_length as f64).sum::<f64>() / matches.len() as f64
+    };
     let window = Window::rank(
         matches
             .into_iter()
-            .map(|m| Match {
-                title_hits: cjk_tokens::terms_found_in(&m.title, &terms),
-                id: m.id,
-                score: m.score,
-                published_on: m.published_on,
+            .map(|m| {
+                let counts: Vec<u32> =
+                    m.term_counts.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+                Match {
+                    title_hits: cjk_tokens::terms_found_in(&m.title, &terms),
+                    score: bm25(&counts, m.text_length as f64, average_length),
+                    id: m.id,
+                    published_on: m.published_on,
+                }
             })
             .collect(),
         window,
@@ -373,19 +415,18 @@ pub fn public_list(
 /// The newest `window + 1` matches on SQLite, newest first: FTS5 walks the matches in
 /// descending rowid (the order they entered the index), each is checked against its entry's
 /// agency and year (`document_search_rows`, by rowid) and only then against its document, and
-/// the walk stops once enough have passed; bm25 is negated so that higher is better. CROSS
-/// JOIN keeps that order of the tables.
+/// the walk stops once enough have passed. CROSS JOIN keeps that order of the tables.
 fn sqlite_matches(
     conn: &mut DbConn,
     filter: &PublicFilter,
     expression: &str,
+    counted: &[String],
     window: usize,
 ) -> Result<Vec<MatchRow>, AppError> {
     let mut sql = Sql::default();
+    push_match_columns(&mut sql, "r.document_id", "r.published_on", counted);
     sql.push(
-        "SELECT r.document_id AS id, d.title AS title, -bm25(document_search) AS score, \
-         r.published_on AS published_on \
-         FROM document_search \
+        " FROM document_search \
          CROSS JOIN document_search_rows r ON r.search_rowid = document_search.rowid \
          CROSS JOIN documents d ON d.id = r.document_id \
          WHERE document_search MATCH ",
@@ -403,7 +444,7 @@ fn sqlite_matches(
 /// order) only by reading each candidate's token vector from TOAST, about 13 µs apiece. So the
 /// all-tokens candidates of the right agency and year are sorted newest first (`seq`,
 /// `agency_id` and `published_on` are in the narrow main heap, no vector is read), and only
-/// then joined to their documents, checked for phrases and ranked, one at a time until enough
+/// then joined to their documents and checked for phrases, one at a time until enough
 /// have passed: the nested loop stops at the LIMIT. Hash and merge joins would read every
 /// candidate's document first, and a sequential scan every vector, so both are turned off
 /// for this transaction; and the sort gets the memory to stay off disk (94,407 candidates of
@@ -413,18 +454,17 @@ fn postgres_matches(
     filter: &PublicFilter,
     all_tokens: &str,
     phrases: Option<&str>,
+    counted: &[String],
     window: usize,
 ) -> Result<Vec<MatchRow>, AppError> {
     let mut sql = Sql::default();
-    sql.push("SELECT d.id AS id, d.title AS title, ts_rank(s.tokens, to_tsquery('simple', ")
-        .bind(Bind::Text(phrases.unwrap_or(all_tokens).to_string()))
-        .push(
-            "))::float8 AS score, d.published_on AS published_on \
-             FROM (SELECT e.document_id, e.tokens, e.seq FROM document_search e \
-                   WHERE e.tokens @@ to_tsquery('simple', ",
-        )
-        .bind(Bind::Text(all_tokens.to_string()))
-        .push(")");
+    push_match_columns(&mut sql, "d.id", "d.published_on", counted);
+    sql.push(
+        " FROM (SELECT e.document_id, e.tokens, e.seq FROM document_search e \
+         WHERE e.tokens @@ to_tsquery('simple', ",
+    )
+    .bind(Bind::Text(all_tokens.to_string()))
+    .push(")");
     push_facet_filters(&mut sql, filter, "e");
     // OFFSET 0 keeps the phrase check out of the index scan, where it would be made for
     // every candidate before sorting.

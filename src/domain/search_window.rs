@@ -9,10 +9,11 @@
 //! validity), since the filters apply before the window is taken. Elasticsearch bounds its
 //! results the same way (`max_result_window`); the answer says when it did so (`truncated`).
 //!
-//! The database gives the matches newest first with their scores; ordering them is done here,
-//! the same way for both engines: first by how many of the query's terms the title holds (a
-//! document named after the term is what most searchers look for, and bm25 over the whole
-//! text counts a title occurrence like any other), then by the engine's score.
+//! The database gives the matches newest first with how often each term occurs in them;
+//! scoring and ordering them is done here, the same way for both engines, so that SQLite and
+//! PostgreSQL answer a search in the same order: first by how many of the query's terms the
+//! title holds (a document named after the term is what most searchers look for), then by
+//! [`bm25`] over title and text.
 
 use chrono::NaiveDate;
 
@@ -22,9 +23,30 @@ pub struct Match {
     pub id: String,
     /// How many of the query's terms the title holds.
     pub title_hits: usize,
-    /// Relevance by the engine (bm25, ts_rank); higher is better.
+    /// Relevance, [`bm25`]; higher is better.
     pub score: f64,
     pub published_on: Option<NaiveDate>,
+}
+
+/// BM25's saturation of repeated occurrences.
+const K1: f64 = 1.2;
+/// BM25's normalisation by length: 0 none, 1 full.
+const B: f64 = 0.75;
+
+/// The BM25 relevance of a document that matched a query: `term_counts` holds how often each
+/// term occurs in it, `length` its length in characters, `average_length` the mean over the
+/// matches ranked with it. Every term weighs the same: each match holds every term, so a
+/// term's rarity in the window says nothing. A count of 0 (the term is spelt differently in
+/// the text, full-width letters say) counts as the one occurrence the index found.
+pub fn bm25(term_counts: &[u32], length: f64, average_length: f64) -> f64 {
+    let norm = if average_length > 0.0 { length / average_length } else { 1.0 };
+    term_counts
+        .iter()
+        .map(|&n| {
+            let tf = f64::from(n.max(1));
+            tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * norm))
+        })
+        .sum()
 }
 
 /// The ranked ids of a search's window.
@@ -91,6 +113,20 @@ mod tests {
         assert_eq!(window.page(0, 10), ["c", "a", "b", "d"]);
         assert_eq!(window.total(), 4);
         assert!(!window.truncated());
+    }
+
+    #[test]
+    fn bm25_grows_with_occurrences_and_shrinks_with_length() {
+        let avg = 1000.0;
+        assert!(bm25(&[4], avg, avg) > bm25(&[2], avg, avg));
+        assert!(bm25(&[2], 2.0 * avg, avg) < bm25(&[2], avg, avg));
+        // Saturation: the tenth occurrence adds less than the second.
+        let gain = |n: u32| bm25(&[n + 1], avg, avg) - bm25(&[n], avg, avg);
+        assert!(gain(9) < gain(1));
+        // Two terms add up; a count of 0 counts as one.
+        assert_eq!(bm25(&[1, 1], avg, avg), 2.0 * bm25(&[1], avg, avg));
+        assert_eq!(bm25(&[0], avg, avg), bm25(&[1], avg, avg));
+        assert!(bm25(&[3], 0.0, 0.0).is_finite());
     }
 
     #[test]
