@@ -16,7 +16,9 @@ use super::paging::{Page, Paged};
 use super::path_id;
 use super::stamped_cache::StampedCache;
 use crate::auth::AuthUser;
-use crate::db::{self, agencies::AgencyRow, documents::DocumentRow, search::PublicFilter, DbConn};
+use crate::db::{
+    self, agencies::AgencyRow, documents::DocumentRow, search_query::PublicFilter, DbConn,
+};
 use crate::domain::cjk_tokens;
 use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::numbering::{
@@ -386,7 +388,7 @@ pub async fn catalogue(state: &AppState, request: Catalogue) -> Result<Catalogue
                 day: Some(request.day),
             };
             let list =
-                db::search::public_list(conn, &filter, page.offset(), page.per_page, window)?;
+                db::search_query::public_list(conn, &filter, page.offset(), page.per_page, window)?;
             let rows = db::public::published_in_order(conn, &list.ids)?;
             let agencies = agencies_of(conn, &rows)?;
             Ok(Ok((rows, agencies, list, key, version)))

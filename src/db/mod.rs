@@ -15,6 +15,7 @@ pub mod numbering;
 pub mod public;
 pub mod schema;
 pub mod search;
+pub mod search_query;
 pub mod settings;
 pub mod users;
 
