@@ -67,6 +67,7 @@ impl Application {
                 }))
                 .wrap(Compress::default())
                 .wrap(from_fn(api::head_as_get))
+                .wrap(from_fn(api::refuse_nul))
                 .wrap(from_fn(telemetry::request_id))
                 .into_utoipa_app()
                 .configure(api::routes)

@@ -195,6 +195,27 @@ impl KnownPaths {
     }
 }
 
+/// Refuses a URL carrying the NUL character (`%00`) before any handler sees it. PostgreSQL
+/// refuses NUL in every text parameter, so a path segment or query value holding one would end
+/// in a 500 wherever it reaches a query; JSON bodies are held to the same rule in `json::parse`.
+/// Both engines answer alike: 400.
+pub async fn refuse_nul(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    let uri = req.uri().to_string();
+    if uri.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        let error =
+            AppError::bad_request("nul_in_url", "the URL must not contain the NUL character (%00)");
+        let response = actix_web::ResponseError::error_response(&error);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 /// Routes HEAD like GET. Handlers are declared for GET only; HTTP/1.1 noted the request's
 /// method when it was parsed and sends no body for HEAD whatever the handler returns, so the
 /// answer is the GET answer's status and headers (Content-Length, ETag) without the body.

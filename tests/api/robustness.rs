@@ -102,6 +102,25 @@ db_test!(probes_request_ids_unknown_paths_and_wrong_methods_answer_properly, |ap
     app.client.get("/api/v1/agencies/not-a-uuid", Some(&admin)).problem(404);
     app.client.get("/api/v1/agencies?page=0", Some(&admin)).problem(422);
     app.client.get("/api/v1/agencies?per_page=abc", Some(&admin)).problem(400);
+
+    // NUL (PostgreSQL refuses it in any text parameter) is refused in any URL.
+    for url in [
+        "/api/v1/public/catalogues/L%00N",
+        "/catalogues/%00",
+        "/search?q=%00",
+        "/api/v1/public/documents?agency=L%00N",
+    ] {
+        c.get(url, None).problem(400);
+    }
+    // Other bytes no agency code can hold are simply no agency.
+    for code in ["%E8%BE%BD", "a%20b", "-%0A"] {
+        c.get(&format!("/api/v1/public/catalogues/{code}"), None).problem(404);
+        c.get(&format!("/api/v1/public/catalogues/{code}?format=csv"), None).problem(404);
+        c.get(&format!("/api/v1/public/cleanup-campaigns?agency={code}"), None).problem(422);
+        c.get(&format!("/api/v1/public/documents?agency={code}"), None).problem(422);
+        let page = c.get(&format!("/catalogues/{code}"), None);
+        assert_eq!(page.status, 404, "{code}: {}", page.body);
+    }
 });
 
 db_test!(policy_and_calendar_are_validated_and_saved, |app| {
