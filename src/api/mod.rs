@@ -206,8 +206,8 @@ pub async fn refuse_nul(
     actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
     actix_web::Error,
 > {
-    let uri = req.uri().to_string();
-    if uri.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"));
+    if has_nul(req.uri().path()) || req.uri().query().is_some_and(has_nul) {
         let error =
             AppError::bad_request("nul_in_url", "the URL must not contain the NUL character (%00)");
         let response = actix_web::ResponseError::error_response(&error);
