@@ -147,7 +147,8 @@ fn timed_cli(url: &str, args: &[&str]) -> (f64, u64) {
     (elapsed, peak)
 }
 
-/// Published documents straight into the table, many per statement.
+/// Published documents straight into the table, many per statement, with their expiry-queue
+/// entries.
 fn seed(conn: &mut DbConn, rows: &[DocumentRow]) {
     for chunk in rows.chunks(500) {
         match conn {
@@ -156,6 +157,10 @@ fn seed(conn: &mut DbConn, rows: &[DocumentRow]) {
         }
         .expect("seed");
     }
+    // As publication would: every published document waits in the expiry queue.
+    let watched: Vec<_> =
+        rows.iter().map(|r| (r.id.clone(), r.valid_until.expect("valid_until"))).collect();
+    normreg::db::expiry::watch_new(conn, &watched).expect("watch");
 }
 
 fn published(
@@ -197,10 +202,6 @@ fn catalogue(app: &TestApp, engine: Engine) -> String {
             .collect();
         written += rows.len();
         seed(&mut c, &rows);
-        // As publication would: every published document waits in the expiry queue.
-        let watched: Vec<_> =
-            rows.iter().map(|r| (r.id.clone(), r.valid_until.expect("valid_until"))).collect();
-        normreg::db::expiry::watch_new(&mut c, &watched).expect("watch");
     }
     println!("  seeded {CATALOGUE} documents in {:.1} s", seeding.elapsed().as_secs_f64());
     drop(c);
@@ -237,10 +238,6 @@ fn expiry(app: &TestApp, engine: Engine) -> String {
             .collect();
         written += rows.len();
         seed(&mut c, &rows);
-        // As publication would: every published document waits in the expiry queue.
-        let watched: Vec<_> =
-            rows.iter().map(|r| (r.id.clone(), r.valid_until.expect("valid_until"))).collect();
-        normreg::db::expiry::watch_new(&mut c, &watched).expect("watch");
     }
     println!("  seeded {EXPIRING} documents in {:.1} s", seeding.elapsed().as_secs_f64());
     let as_of = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();

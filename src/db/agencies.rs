@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::agencies;
 use super::DbConn;
-use crate::domain::agency::{AgencyCode, AgencyKind, AgencyNode, AgencyTree};
+use crate::domain::agency::{AgencyKind, AgencyNode, AgencyTree};
 use crate::error::AppError;
 
 /// One row of `agencies`, field order as in the schema.
@@ -32,13 +32,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<AgencyRow>, AppError> 
     Ok(agencies::table.find(id).first(conn).optional()?)
 }
 
-/// The agency with this code. A code no agency could have (see `AgencyCode`) is not looked
-/// up: it comes from URLs, and PostgreSQL refuses some bytes (NUL) in a text parameter
-/// outright, which would otherwise surface as a 500 instead of "no such agency".
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> Result<Option<AgencyRow>, AppError> {
-    if AgencyCode::parse(code).is_err() {
-        return Ok(None);
-    }
     Ok(agencies::table.filter(agencies::code.eq(code)).first(conn).optional()?)
 }
 

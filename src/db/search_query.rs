@@ -131,15 +131,32 @@ struct MatchRow {
     /// Characters of title and text.
     #[diesel(sql_type = BigInt)]
     text_length: i64,
-    /// How often each term occurs in title and text, comma-separated.
+    /// For each term, the characters of title and text left once every occurrence of it is
+    /// removed; comma-separated.
     #[diesel(sql_type = Text)]
-    term_counts: String,
+    lengths_without: String,
+}
+
+impl MatchRow {
+    /// How often each term occurs in title and text: the characters its removal took, divided
+    /// by its own length (`length` counts characters on both engines, as `chars` does here).
+    fn term_counts(&self, terms: &[String]) -> Vec<u32> {
+        self.lengths_without
+            .split(',')
+            .zip(terms)
+            .filter_map(|(without, term)| {
+                let without: i64 = without.trim().parse().ok()?;
+                let term_length = term.chars().count() as i64;
+                let count = (self.text_length - without) / term_length.max(1);
+                u32::try_from(count).ok()
+            })
+            .collect()
+    }
 }
 
 /// The columns of a match, the same on both engines: the document, its title and date, the
-/// length of title and text, and how often each of `terms` occurs in them. The database
-/// counts, so that no text leaves it: `replace` drops every occurrence, and the characters
-/// lost divided by the term's length are its count (`length` counts characters on both).
+/// length of title and text, and for each of `terms` that length once `replace` has removed
+/// every occurrence of it. The database measures, so that no text leaves it.
 fn push_match_columns(sql: &mut Sql, id: &str, published_on: &str, terms: &[String]) {
     sql.push(&format!(
         "SELECT {id} AS id, d.title AS title, {published_on} AS published_on, \
@@ -152,15 +169,13 @@ fn push_match_columns(sql: &mut Sql, id: &str, published_on: &str, terms: &[Stri
         if i > 0 {
             sql.push(" || ',' || ");
         }
-        sql.push("CAST((length(d.title) + length(d.body) - length(replace(d.title, ")
+        sql.push("CAST(length(replace(d.title, ")
             .bind(Bind::Text(term.clone()))
-            .push(", '')) - length(replace(d.body, ")
+            .push(", '')) + length(replace(d.body, ")
             .bind(Bind::Text(term.clone()))
-            .push(", ''))) / length(")
-            .bind(Bind::Text(term.clone()))
-            .push(") AS TEXT)");
+            .push(", '')) AS TEXT)");
     }
-    sql.push(" AS term_counts");
+    sql.push(" AS lengths_without");
 }
 
 #[derive(QueryableByName)]
@@ -260,15 +275,11 @@ pub fn public_list(
     let window = Window::rank(
         matches
             .into_iter()
-            .map(|m| {
-                let counts: Vec<u32> =
-                    m.term_counts.split(',').filter_map(|n| n.trim().parse().ok()).collect();
-                Match {
-                    title_hits: cjk_tokens::terms_found_in(&m.title, &terms),
-                    score: bm25(&counts, m.text_length as f64, average_length),
-                    id: m.id,
-                    published_on: m.published_on,
-                }
+            .map(|m| Match {
+                title_hits: cjk_tokens::terms_found_in(&m.title, &terms),
+                score: bm25(&m.term_counts(&counted), m.text_length as f64, average_length),
+                id: m.id,
+                published_on: m.published_on,
             })
             .collect(),
         window,
