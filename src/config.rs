@@ -32,6 +32,10 @@ pub struct Config {
     /// `NORMREG_SEARCH_WINDOW`: how many of a search's newest matches are ranked; more
     /// matches than that answer `truncated` (see `domain::search_window`).
     pub search_window: usize,
+    /// `NORMREG_HASH_CONCURRENCY`: argon2 computations at once (default: the cores).
+    pub hash_concurrency: usize,
+    /// `NORMREG_HASH_QUEUE`: logins waiting for a hashing slot before the next gets 503.
+    pub hash_queue: usize,
 }
 
 /// The default of `NORMREG_SEARCH_WINDOW`: 50 pages of 20, ranked within the 50 ms a search
@@ -92,6 +96,9 @@ impl Config {
             expiry_time,
             public_cache_seconds: number("NORMREG_PUBLIC_CACHE_SECONDS", 5)?,
             search_window,
+            hash_concurrency: number("NORMREG_HASH_CONCURRENCY", workers as u64)?.max(1) as usize,
+            // Eight waiting per slot: at ~30 ms a hash the last in line waits ~250 ms.
+            hash_queue: number("NORMREG_HASH_QUEUE", 8 * workers as u64)? as usize,
         })
     }
 
@@ -112,6 +119,8 @@ impl Config {
             expiry_time: chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
             public_cache_seconds: 5,
             search_window: DEFAULT_SEARCH_WINDOW,
+            hash_concurrency: 2,
+            hash_queue: 16,
         }
     }
 }

@@ -52,6 +52,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A bounded resource (password hashing) is saturated: 503 with `Retry-After`.
+    #[error("{detail}")]
+    Busy { detail: String, retry_after_seconds: u32 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -102,6 +105,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Busy { .. } => "busy",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -119,6 +123,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::TooManyRequests(_) => "Too many requests",
             AppError::Unavailable(_) => "Service unavailable",
+            AppError::Busy { .. } => "Service busy",
             AppError::Internal(_) => "Internal error",
         }
     }
@@ -152,7 +157,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -187,6 +192,9 @@ impl ResponseError for AppError {
         if let AppError::Unauthorized(_) = self {
             resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
+        if let AppError::Busy { retry_after_seconds, .. } = self {
+            resp.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
         if let AppError::MethodNotAllowed { allow } = self {
             resp.insert_header((header::ALLOW, allow.join(", ")));
         }
@@ -204,6 +212,18 @@ impl From<diesel::result::Error> for AppError {
             );
         }
         AppError::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<crate::auth::hashing_gate::GateError> for AppError {
+    fn from(e: crate::auth::hashing_gate::GateError) -> Self {
+        use crate::auth::hashing_gate::GateError;
+        match e {
+            GateError::Saturated => {
+                AppError::Busy { detail: e.to_string(), retry_after_seconds: 1 }
+            }
+            GateError::Failed(cause) => AppError::Internal(cause),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! normreg: a registry of administrative normative documents (行政规范性文件).
 
+pub mod allocator;
 pub mod api;
 pub mod auth;
 pub mod cli;

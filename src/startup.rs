@@ -31,6 +31,8 @@ pub struct AppState {
     pub read_cache: crate::api::public::ReadCache,
     /// Catalogue pages and search results, valid until the catalogue changes.
     pub search_cache: Arc<crate::api::public::SearchCache>,
+    /// The bound on concurrent password hashing (logins, new passwords).
+    pub hashing: crate::auth::hashing_gate::HashingGate,
 }
 
 /// A running server and the port it listens on.
@@ -117,7 +119,9 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     let screening = load_screening_rules(&config)?;
     let read_cache = crate::api::public::read_cache(config.public_cache_seconds);
     let search_cache = Arc::new(crate::api::public::search_cache(config.public_cache_seconds > 0));
-    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache })
+    let hashing =
+        crate::auth::hashing_gate::HashingGate::new(config.hash_concurrency, config.hash_queue);
+    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache, hashing })
 }
 
 /// The rule file named by the configuration, else the default rules shipped in the binary.

@@ -31,7 +31,8 @@ pub struct TokenResponse {
 #[utoipa::path(tag = "accounts", request_body = LoginRequest, responses(
     (status = 200, description = "Logged in", body = TokenResponse),
     (status = 401, description = "Wrong username or password", body = Problem),
-    (status = 422, description = "Invalid body", body = Problem)
+    (status = 422, description = "Invalid body", body = Problem),
+    (status = 503, description = "Too many logins at once; retry after `Retry-After` seconds", body = Problem)
 ))]
 #[post("/auth/login")]
 pub async fn login(
@@ -43,18 +44,19 @@ pub async fn login(
         return Err(AppError::Unauthorized("wrong username or password".into()));
     }
     let found = state.db.read(move |conn| db::users::find_by_username(conn, &username)).await?;
-    // Hashing runs on the blocking pool; an unknown user pays for a dummy verification.
-    let user = web::block(move || match found {
-        Some(u) if password::verify(&given, &u.password_hash) => Some(u),
-        Some(_) => None,
-        None => {
-            password::verify_dummy(&given);
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string()))?
-    .ok_or_else(|| AppError::Unauthorized("wrong username or password".into()))?;
+    // Hashing runs on the bounded blocking gate; an unknown user pays for a dummy verification.
+    let user = state
+        .hashing
+        .run(move || match found {
+            Some(u) if password::verify(&given, &u.password_hash) => Some(u),
+            Some(_) => None,
+            None => {
+                password::verify_dummy(&given);
+                None
+            }
+        })
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("wrong username or password".into()))?;
     let roles = Roles::from_storage(&user.roles)
         .map_err(|e| AppError::internal(format!("stored roles of {}: {e}", user.id)))?;
     let token = state

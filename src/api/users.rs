@@ -90,10 +90,7 @@ pub async fn create_user(
         return Err(AppError::invalid_fields(errors));
     }
     let pw = req.password;
-    let hash = web::block(move || password::hash(&pw))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))?
-        .map_err(AppError::internal)?;
+    let hash = state.hashing.run(move || password::hash(&pw)).await?.map_err(AppError::internal)?;
     let row = UserRow {
         id: UserId::new().to_string(),
         username,

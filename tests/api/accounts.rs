@@ -194,3 +194,52 @@ db_test!(two_servers_starting_at_once_on_one_database_both_serve, |app| {
     drop(servers);
     drop(fresh);
 });
+
+db_test!(
+    logins_beyond_the_hashing_bound_get_503_with_retry_after_and_the_bound_frees_again,
+    config | c | {
+        c.hash_concurrency = 1;
+        c.hash_queue = 0;
+    },
+    |app| {
+        // One hashing slot and no queue: of 24 wrong-password logins sent at once, those that
+        // find the slot taken are refused at once instead of queueing for memory.
+        let mut refused = Vec::new();
+        for _round in 0..5 {
+            let answers: Vec<Answer> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..24)
+                    .map(|i| {
+                        let base = app.server.base.clone();
+                        s.spawn(move || {
+                            Client::new(&base).post(
+                                "/api/v1/auth/login",
+                                None,
+                                &json!({"username": "admin", "password": format!("wrong {i}")}),
+                            )
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("client thread")).collect()
+            });
+            for a in &answers {
+                assert!(a.status == 401 || a.status == 503, "{} {}", a.status, a.body);
+            }
+            refused.extend(answers.into_iter().filter(|a| a.status == 503));
+            if !refused.is_empty() {
+                break;
+            }
+        }
+        assert!(!refused.is_empty(), "no login was ever refused by a gate of one slot");
+        for a in &refused {
+            assert_eq!(a.problem(503)["code"], "busy");
+            assert_eq!(a.header("retry-after").as_deref(), Some("1"));
+        }
+        // Every place is given back: the owner logs in afterwards.
+        let ok = app.client.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "admin", "password": ADMIN_PASSWORD}),
+        );
+        assert_eq!(ok.status, 200, "{}", ok.body);
+    }
+);
