@@ -22,7 +22,8 @@ use crate::db;
 use crate::domain::clock::{Clock, ManualClock};
 use crate::domain::ids::UserId;
 use crate::error::AppError;
-use crate::startup::{self, AppState};
+use crate::startup;
+use crate::state::AppState;
 
 /// The demo catalogue: 36 real local regulations rewritten as Liaoning normative documents
 /// (`assets/demo/build.py` says how). Also the sentence pool of `benches/public.rs`.

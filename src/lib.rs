@@ -12,6 +12,8 @@ pub mod error;
 pub mod importer;
 pub mod progress;
 pub mod scheduler;
+pub mod service;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod web;

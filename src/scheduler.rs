@@ -9,7 +9,7 @@ use chrono::{Days, NaiveTime};
 use crate::db;
 use crate::domain::clock::{beijing, Clock};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Runs one expiry as of the clock's today; answers how many documents expired.
 pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {

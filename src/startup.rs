@@ -17,23 +17,8 @@ use crate::domain::calendar::HolidayYear;
 use crate::domain::clock::Clock;
 use crate::domain::screening::RuleSet;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::telemetry;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    pub jwt: JwtKeys,
-    pub clock: Arc<dyn Clock>,
-    pub config: Config,
-    /// Screening rules for submitted drafts: the shipped set or `NORMREG_SCREENING_RULES`.
-    pub screening: RuleSet,
-    /// Public document reads answered from memory for a few seconds.
-    pub read_cache: crate::api::public::ReadCache,
-    /// Catalogue pages and search results, valid until the catalogue changes.
-    pub search_cache: Arc<crate::api::public::SearchCache>,
-    /// The bound on concurrent password hashing (logins, new passwords).
-    pub hashing: crate::auth::hashing_gate::HashingGate,
-}
 
 /// A running server and the port it listens on.
 pub struct Application {

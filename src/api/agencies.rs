@@ -14,7 +14,7 @@ use crate::domain::agency::{parse_name, parse_prefix, AgencyCode, AgencyKind, Ag
 use crate::domain::ids::AgencyId;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,7 @@ use crate::auth::{password, AuthUser};
 use crate::db;
 use crate::domain::role::Roles;
 use crate::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -22,7 +22,6 @@ use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
 use super::public::{cached, PublicAgency};
-use super::scope::visible_agencies;
 use crate::auth::AuthUser;
 use crate::db::{
     self,
@@ -36,7 +35,8 @@ use crate::domain::role::Role;
 use crate::domain::text;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::service::scope::visible_agencies;
+use crate::state::AppState;
 
 /// A campaign without its items, as lists show it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -16,7 +16,7 @@ use crate::domain::catalogue::{self, csv_record, Change, ChangeEntry, Entry, CSV
 use crate::domain::ids::AgencyId;
 use crate::domain::role::Role;
 use crate::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What a frozen catalogue is, without its list.
 #[derive(Debug, Serialize, ToSchema)]

@@ -16,7 +16,7 @@ use crate::domain::deadline::{days_left, falls_due, is_overdue, DeadlineKind};
 use crate::domain::ids::AgencyId;
 use crate::domain::role::Role;
 use crate::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Longest look-ahead accepted, as for `documents/expiring`.
 const MAX_WITHIN_DAYS: u32 = 3650;

@@ -7,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
-use super::scope::{load_document, require_own_agency, visible_agencies};
 use super::{path_id, status_filter};
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent};
@@ -17,7 +16,8 @@ use crate::domain::role::Role;
 use crate::domain::text;
 use crate::domain::validity::{validity_on, Validity};
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::service::scope::{load_document, require_own_agency, visible_agencies};
+use crate::state::AppState;
 
 /// A document as its agency and reviewers see it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -10,7 +10,6 @@ use super::documents::{validity_of, DocumentView, MAX_NOTE};
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
-use super::scope::{load_document, require_own_agency, visible_agencies};
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::DocumentId;
@@ -19,7 +18,8 @@ use crate::domain::role::Role;
 use crate::domain::text;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::service::scope::{load_document, require_own_agency, visible_agencies};
+use crate::state::AppState;
 
 /// A published document that has not ended by `today`, or 409 saying why the action is
 /// impossible. Expiry counts from the day after `valid_until` whether or not the expiry run

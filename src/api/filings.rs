@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::documents::MAX_NOTE;
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
-use super::scope::{load_document, require_own_agency};
 use super::{path_id, status_filter};
 use crate::auth::AuthUser;
 use crate::db::{self, filings::FilingRow};
@@ -21,7 +20,8 @@ use crate::domain::lifecycle::Status;
 use crate::domain::role::Role;
 use crate::domain::text;
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::service::scope::{load_document, require_own_agency};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use diesel::connection::SimpleConnection;
 
 use crate::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The process is up.
 #[utoipa::path(tag = "health", responses((status = 200, description = "The process answers")))]

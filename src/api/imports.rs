@@ -11,7 +11,7 @@ use crate::domain::import::{self, ImportLine};
 use crate::domain::role::Role;
 use crate::error::{AppError, Problem};
 use crate::importer::{self, ImportScope, ImportedItem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What an import wrote.
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,7 +11,6 @@ use super::evolution::require_living;
 use super::json::ApiJson;
 use super::paging::{Page, PageQuery, Paged};
 use super::path_id;
-use super::scope::{load_document, require_own_agency};
 use crate::auth::AuthUser;
 use crate::db::{self, interpretations::InterpretationRow};
 use crate::domain::ids::{DocumentId, InterpretationId};
@@ -20,7 +19,8 @@ use crate::domain::numbering::IssuanceNumber;
 use crate::domain::role::Role;
 use crate::domain::text;
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::service::scope::{load_document, require_own_agency};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A request body parsed from JSON; every failure is a problem+json 4xx.
 #[derive(Debug)]

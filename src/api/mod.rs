@@ -16,7 +16,6 @@ pub mod json;
 pub mod openapi;
 pub mod paging;
 pub mod public;
-pub mod scope;
 pub mod settings;
 pub mod stamped_cache;
 pub mod users;

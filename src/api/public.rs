@@ -27,7 +27,7 @@ use crate::domain::numbering::{
 use crate::domain::role::Role;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How long clients and shared caches may reuse a public answer without asking again. Short,
 /// because validity changes with the date and repeals take effect on publication.

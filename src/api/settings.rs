@@ -11,7 +11,7 @@ use crate::domain::calendar::HolidayYear;
 use crate::domain::policy::Policy;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The policy in force (any signed-in user: deadlines concern everyone).
 #[utoipa::path(tag = "settings", security(("bearer" = [])), responses(

@@ -13,7 +13,7 @@ use crate::db::{self, users::UserRow};
 use crate::domain::ids::{AgencyId, UserId};
 use crate::domain::role::{Role, Roles};
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

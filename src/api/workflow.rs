@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use super::documents::{DocumentView, MAX_NOTE};
 use super::json::{ApiJson, MaybeJson};
 use super::path_id;
-use super::scope::{load_document, require_own_agency, require_within_agency};
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::{DocumentId, ReviewId};
@@ -20,7 +19,8 @@ use crate::domain::screening::Finding;
 use crate::domain::text;
 use crate::domain::validity::{self, is_provisional_title};
 use crate::error::{AppError, FieldError, Problem};
-use crate::startup::AppState;
+use crate::service::scope::{load_document, require_own_agency, require_within_agency};
+use crate::state::AppState;
 
 /// Applies `action` to the document's status, or answers 409 naming what is missing.
 fn next_status(doc: &DocumentRow, action: Action) -> Result<Status, AppError> {

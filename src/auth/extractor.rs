@@ -1,44 +1,13 @@
-//! The caller, taken from the bearer token, and the role checks every handler makes.
+//! The caller of an API request, taken from its bearer token.
 
 use std::future::{ready, Ready};
 
 use actix_web::{http::header, web, FromRequest, HttpRequest};
 
-use crate::domain::ids::{AgencyId, UserId};
-use crate::domain::role::{Role, Roles};
+use crate::domain::role::Roles;
 use crate::error::AppError;
-use crate::startup::AppState;
-
-/// An authenticated caller.
-#[derive(Clone, Debug)]
-pub struct AuthUser {
-    pub id: UserId,
-    pub username: String,
-    pub agency_id: Option<AgencyId>,
-    pub roles: Roles,
-}
-
-impl AuthUser {
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(role)
-    }
-
-    /// 403 unless the caller holds one of `roles`.
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.iter().any(|r| self.has(*r)) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(AppError::Forbidden(format!("this needs the role {}", names.join(" or "))))
-        }
-    }
-
-    /// The caller's agency, or 403 for an account that belongs to none (the bootstrap admin).
-    pub fn agency(&self) -> Result<AgencyId, AppError> {
-        self.agency_id
-            .ok_or_else(|| AppError::Forbidden("this account belongs to no agency".into()))
-    }
-}
+pub use crate::service::actor::Actor as AuthUser;
+use crate::state::AppState;
 
 impl FromRequest for AuthUser {
     type Error = AppError;

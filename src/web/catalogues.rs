@@ -9,7 +9,7 @@ use super::{error_page, HTML};
 use crate::api::catalogues::{self, Entries, Loaded};
 use crate::api::public::cached;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Entries per page of a catalogue page.
 const PER_PAGE: i64 = 100;

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::html::esc;
 use crate::api::public::cached;
 use crate::db;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Entries in the feed; readers poll often, so the latest changes are enough.
 const ENTRIES: i64 = 50;

@@ -17,7 +17,7 @@ use crate::db;
 use crate::domain::ids::DocumentId;
 use crate::domain::validity::Validity;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use html::{badge, esc, page, query_string};
 
 /// The pages and their methods, for the 405 answers of [`crate::api::KnownPaths`]; keep it in

@@ -1,11 +1,11 @@
 //! Which agencies' documents a caller may see: every query of documents goes through here.
 
-use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, DbConn};
 use crate::domain::agency::AgencyTree;
 use crate::domain::ids::AgencyId;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::service::actor::Actor as AuthUser;
 
 /// The agencies whose documents the caller may read; `None` means all (admin).
 ///

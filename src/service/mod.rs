@@ -1,0 +1,19 @@
+//! The use cases: every operation of the registry as a plain function over an actor, a clock
+//! and a transaction. Every edge (the JSON API, the web pages, the CLI, the demo, the
+//! scheduler) calls these and nothing below them.
+//!
+//! The shape of an operation, e.g. `publication::publish(tx, actor, clock, id, input)`:
+//! - `tx: &mut DbConn` is the caller's transaction (the edge opens it with `Db::write`, the
+//!   one write path, which also tells this instance's caches that data changed);
+//! - `actor: &Actor` is who acts, checked here (role, agency scope), never at the edge;
+//! - `clock: &dyn Clock` is where "now" and "today" come from;
+//! - the input is already parsed into domain values (the edge turns a request body into one);
+//! - it loads, asks `crate::domain` to decide, saves the change and its event, and answers a
+//!   domain value or an `AppError`.
+//!
+//! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
+
+pub mod actor;
+pub mod scope;
+
+pub use actor::Actor;
