@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod http_caching;
 pub mod importer;
 pub mod progress;
 pub mod scheduler;

@@ -16,12 +16,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::documents::{validity_of, MAX_NOTE};
 use super::evolution::{end_living, open_amendment, require_living, start_amendment, Ending};
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
-use super::public::{cached, PublicAgency};
+use super::views::PublicAgency;
 use crate::auth::AuthUser;
 use crate::db::{
     self,
@@ -33,8 +32,11 @@ use crate::domain::cleanup::{campaign_year, undecided, CampaignStatus, CleanupOu
 use crate::domain::ids::{CampaignId, DocumentId};
 use crate::domain::role::Role;
 use crate::domain::text;
+use crate::domain::text::MAX_NOTE;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError, Problem};
+use crate::http_caching::cached;
+use crate::service::document_state::validity_of;
 use crate::service::scope::visible_agencies;
 use crate::state::AppState;
 

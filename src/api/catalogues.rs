@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
-use super::public::cached;
 use crate::auth::AuthUser;
 use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, DbConn};
 use crate::domain::catalogue::{self, csv_record, Change, ChangeEntry, Entry, CSV_HEADER};
 use crate::domain::ids::AgencyId;
 use crate::domain::role::Role;
 use crate::error::{AppError, Problem};
+use crate::http_caching::cached;
 use crate::state::AppState;
 
 /// What a frozen catalogue is, without its list.

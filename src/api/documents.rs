@@ -1,12 +1,13 @@
 //! Drafting: create, edit, list and read documents in the caller's scope, and their history.
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
+use super::views::DocumentView;
 use super::{path_id, status_filter};
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent};
@@ -14,131 +15,11 @@ use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::{transition, Action, Status};
 use crate::domain::role::Role;
 use crate::domain::text;
-use crate::domain::validity::{validity_on, Validity};
+use crate::domain::text::{MAX_BODY, MAX_NOTE, MAX_TITLE};
+
 use crate::error::{AppError, FieldError, Problem};
 use crate::service::scope::{load_document, require_own_agency, visible_agencies};
 use crate::state::AppState;
-
-/// A document as its agency and reviewers see it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DocumentView {
-    pub id: String,
-    /// Shared by every version of the same document.
-    pub lineage_id: String,
-    pub version: i32,
-    pub agency_id: String,
-    pub status: Status,
-    /// The status in Chinese.
-    pub status_label: String,
-    pub title: String,
-    pub body: String,
-    /// Number of the current text revision.
-    pub revision: i32,
-    pub provisional: bool,
-    pub validity_years: Option<i32>,
-    pub legal_basis: Option<String>,
-    pub drafting_notes: Option<String>,
-    pub affects_rights: bool,
-    pub review_due_on: Option<NaiveDate>,
-    /// Under review past its due date.
-    pub review_overdue: bool,
-    pub meeting: Option<String>,
-    pub decided_on: Option<NaiveDate>,
-    /// 文号
-    pub issuance_number: Option<String>,
-    /// 统一登记号
-    pub registration_number: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    pub effective_on: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
-    pub channel: Option<String>,
-    pub early_effect_reason: Option<String>,
-    /// For published documents: `not_yet_effective`, `in_force`, `amended`, `expired`,
-    /// `declared_invalid`, `repealed` or `revoked`, as of today.
-    pub validity: Option<Validity>,
-    pub validity_label: Option<String>,
-    pub ended_on: Option<NaiveDate>,
-    pub ended_reason: Option<String>,
-    pub ended_by_document_id: Option<String>,
-    pub supersedes_id: Option<String>,
-    pub superseded_by_id: Option<String>,
-    pub imported: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The validity of a published document on `day`; `None` before publication.
-pub fn validity_of(row: &DocumentRow, day: NaiveDate) -> Option<Validity> {
-    if row.status != Status::Published.as_str() {
-        return None;
-    }
-    let (effective, until) = (row.effective_on?, row.valid_until?);
-    let ended = row.ended_state.as_deref().and_then(Validity::parse).zip(row.ended_on);
-    Some(validity_on(day, effective, until, ended))
-}
-
-/// The day a document's validity ended: the recorded end, or for an expiry the day after
-/// `valid_until` (expiry is an event, not a change of the document; see `db::expiry`).
-pub fn ended_on_of(
-    ended_on: Option<NaiveDate>,
-    valid_until: Option<NaiveDate>,
-    validity: Option<Validity>,
-) -> Option<NaiveDate> {
-    match (ended_on, validity) {
-        (Some(d), _) => Some(d),
-        (None, Some(Validity::Expired)) => valid_until.and_then(|u| u.succ_opt()),
-        _ => None,
-    }
-}
-
-impl DocumentView {
-    pub fn new(row: DocumentRow, today: NaiveDate) -> Self {
-        let status = Status::parse(&row.status).unwrap_or(Status::Draft);
-        let validity = validity_of(&row, today);
-        Self {
-            review_overdue: status == Status::UnderReview
-                && row.review_due_on.is_some_and(|d| today > d),
-            status_label: status.chinese().to_string(),
-            status,
-            validity_label: validity.map(|v| v.chinese().to_string()),
-            validity,
-            id: row.id,
-            lineage_id: row.lineage_id,
-            version: row.version,
-            agency_id: row.agency_id,
-            title: row.title,
-            body: row.body,
-            revision: row.revision,
-            provisional: row.provisional,
-            validity_years: row.validity_years,
-            legal_basis: row.legal_basis,
-            drafting_notes: row.drafting_notes,
-            affects_rights: row.affects_rights,
-            review_due_on: row.review_due_on,
-            meeting: row.meeting,
-            decided_on: row.decided_on,
-            issuance_number: row.issuance_number,
-            registration_number: row.registration_number,
-            published_on: row.published_on,
-            effective_on: row.effective_on,
-            valid_until: row.valid_until,
-            channel: row.channel,
-            early_effect_reason: row.early_effect_reason,
-            ended_on: ended_on_of(row.ended_on, row.valid_until, validity),
-            ended_reason: row.ended_reason,
-            ended_by_document_id: row.ended_by_document_id,
-            supersedes_id: row.supersedes_id,
-            superseded_by_id: row.superseded_by_id,
-            imported: row.imported,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        }
-    }
-}
-
-pub const MAX_TITLE: usize = 300;
-pub const MAX_BODY: usize = 500_000;
-pub const MAX_NOTE: usize = 50_000;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

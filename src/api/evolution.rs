@@ -6,18 +6,20 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::documents::{validity_of, DocumentView, MAX_NOTE};
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
+use super::views::DocumentView;
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::domain::role::Role;
 use crate::domain::text;
+use crate::domain::text::MAX_NOTE;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
+use crate::service::document_state::validity_of;
 use crate::service::scope::{load_document, require_own_agency, visible_agencies};
 use crate::state::AppState;
 

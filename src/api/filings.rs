@@ -6,7 +6,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::documents::MAX_NOTE;
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::{path_id, status_filter};
@@ -19,6 +18,7 @@ use crate::domain::ids::{AgencyId, DocumentId, FilingId};
 use crate::domain::lifecycle::Status;
 use crate::domain::role::Role;
 use crate::domain::text;
+use crate::domain::text::MAX_NOTE;
 use crate::error::{AppError, FieldError, Problem};
 use crate::service::scope::{load_document, require_own_agency};
 use crate::state::AppState;

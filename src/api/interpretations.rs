@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::documents::{MAX_BODY, MAX_TITLE};
 use super::evolution::require_living;
 use super::json::ApiJson;
 use super::paging::{Page, PageQuery, Paged};
@@ -18,6 +17,7 @@ use crate::domain::interpretation::check_issued_on;
 use crate::domain::numbering::IssuanceNumber;
 use crate::domain::role::Role;
 use crate::domain::text;
+use crate::domain::text::{MAX_BODY, MAX_TITLE};
 use crate::error::{AppError, FieldError, Problem};
 use crate::service::scope::{load_document, require_own_agency};
 use crate::state::AppState;

@@ -19,6 +19,7 @@ pub mod public;
 pub mod settings;
 pub mod stamped_cache;
 pub mod users;
+pub mod views;
 pub mod workflow;
 
 use std::str::FromStr;

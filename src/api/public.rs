@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::documents::validity_of;
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
 use super::stamped_cache::StampedCache;
+use super::views::PublicAgency;
 use crate::auth::AuthUser;
 use crate::db::{
     self, agencies::AgencyRow, documents::DocumentRow, search_query::PublicFilter, DbConn,
@@ -27,31 +27,12 @@ use crate::domain::numbering::{
 use crate::domain::role::Role;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError, Problem};
+use crate::http_caching::{cached_json, cached_with_etag, etag_of, CACHE_MAX_AGE};
+use crate::service::document_state::validity_of;
 use crate::state::AppState;
-
-/// How long clients and shared caches may reuse a public answer without asking again. Short,
-/// because validity changes with the date and repeals take effect on publication.
-pub const CACHE_CONTROL: &str = "public, max-age=60";
-/// The `max-age` of [`CACHE_CONTROL`].
-pub const CACHE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Characters of body text shown around the first match in a search result.
 pub const SNIPPET_CHARS: usize = 120;
-
-/// The issuing agency as the public sees it.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct PublicAgency {
-    pub id: String,
-    /// Stable code used in public URLs, e.g. `LN`.
-    pub code: String,
-    pub name: String,
-}
-
-impl From<AgencyRow> for PublicAgency {
-    fn from(a: AgencyRow) -> Self {
-        Self { id: a.id, code: a.code, name: a.name }
-    }
-}
 
 /// A published document in a list of the catalogue.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -228,7 +209,11 @@ impl PublicDocument {
             channel: row.channel,
             validity,
             validity_label,
-            ended_on: super::documents::ended_on_of(row.ended_on, row.valid_until, validity),
+            ended_on: crate::service::document_state::ended_on_of(
+                row.ended_on,
+                row.valid_until,
+                validity,
+            ),
             ended_reason: row.ended_reason,
             ended_by_document_id: row.ended_by_document_id,
             versions,
@@ -506,54 +491,6 @@ pub async fn lookup(state: &AppState, number: &str) -> Result<PublicDocument, Ap
             full_document(conn, row, today)
         })
         .await
-}
-
-/// A strong validator of the exact bytes sent.
-pub fn etag_of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
-}
-
-/// Whether the client's `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for
-/// this header).
-fn not_modified(req: &HttpRequest, etag: &str) -> bool {
-    let strip = |t: &str| t.trim().trim_start_matches("W/").to_string();
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(',').any(|t| t.trim() == "*" || strip(t) == strip(etag)))
-}
-
-/// Answers `body` with its ETag and cache lifetime, or 304 when the client has it already.
-pub fn cached(req: &HttpRequest, content_type: &str, body: Vec<u8>) -> HttpResponse {
-    let etag = etag_of(&body);
-    cached_with_etag(req, content_type, Bytes::from(body), etag)
-}
-
-/// [`cached`] for a body whose ETag is known already.
-fn cached_with_etag(
-    req: &HttpRequest,
-    content_type: &str,
-    body: Bytes,
-    etag: String,
-) -> HttpResponse {
-    if not_modified(req, &etag) {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
-            .finish();
-    }
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
-        .content_type(content_type)
-        .body(body)
-}
-
-fn cached_json<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, AppError> {
-    let body = serde_json::to_vec(value).map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(cached(req, "application/json", body))
 }
 
 /// The catalogue of published documents, searchable in Chinese.

@@ -7,9 +7,9 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::documents::{DocumentView, MAX_NOTE};
 use super::json::{ApiJson, MaybeJson};
 use super::path_id;
+use super::views::DocumentView;
 use crate::auth::AuthUser;
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::ids::{DocumentId, ReviewId};
@@ -17,6 +17,7 @@ use crate::domain::lifecycle::{transition, Action, Conclusion, ReviewPoint, Stat
 use crate::domain::numbering::{format_issuance, issuance_around_serial, RegistrationFormat};
 use crate::domain::screening::Finding;
 use crate::domain::text;
+use crate::domain::text::MAX_NOTE;
 use crate::domain::validity::{self, is_provisional_title};
 use crate::error::{AppError, FieldError, Problem};
 use crate::service::scope::{load_document, require_own_agency, require_within_agency};

@@ -1,5 +1,11 @@
 //! Text fields as people type them: trimmed, bounded, without invisible control characters.
 
+/// The longest title, body and note (reason, opinion, notes) the registry accepts, in
+/// characters.
+pub const MAX_TITLE: usize = 300;
+pub const MAX_BODY: usize = 500_000;
+pub const MAX_NOTE: usize = 50_000;
+
 /// Why a text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {

@@ -14,6 +14,7 @@
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
 pub mod actor;
+pub mod document_state;
 pub mod scope;
 
 pub use actor::Actor;

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::html::{esc, page, url_encode};
 use super::{error_page, HTML};
 use crate::api::catalogues::{self, Entries, Loaded};
-use crate::api::public::cached;
 use crate::error::AppError;
+use crate::http_caching::cached;
 use crate::state::AppState;
 
 /// Entries per page of a catalogue page.

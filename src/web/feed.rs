@@ -4,8 +4,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::html::esc;
-use crate::api::public::cached;
 use crate::db;
+use crate::http_caching::cached;
 use crate::state::AppState;
 
 /// Entries in the feed; readers poll often, so the latest changes are enough.

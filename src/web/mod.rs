@@ -11,12 +11,13 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
 use crate::api::public::{
-    self, cached, Catalogue, CataloguePage, CatalogueQuery, PublicDocument, PublicSummary,
+    self, Catalogue, CataloguePage, CatalogueQuery, PublicDocument, PublicSummary,
 };
 use crate::db;
 use crate::domain::ids::DocumentId;
 use crate::domain::validity::Validity;
 use crate::error::AppError;
+use crate::http_caching::cached;
 use crate::state::AppState;
 use html::{badge, esc, page, query_string};
 
