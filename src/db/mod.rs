@@ -309,6 +309,20 @@ impl Db {
         .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
     }
 
+    /// Runs a write that is one statement (its own transaction, e.g. registration's numbering
+    /// function) on the blocking pool, and advances the write generation like [`Db::write`].
+    pub async fn write_statement<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let result = self.read(work).await;
+        if result.is_ok() {
+            self.note_change();
+        }
+        result
+    }
+
     /// Runs `work` on the blocking pool inside one write transaction.
     pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
     where
