@@ -202,19 +202,6 @@ impl ResponseError for AppError {
     }
 }
 
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        // A unique violation that slipped past the checks is a race with another request.
-        if crate::db::is_unique_violation(&e) {
-            return AppError::conflict(
-                "unique_violation",
-                "another request just wrote the same value; retry",
-            );
-        }
-        AppError::Internal(format!("database: {e}"))
-    }
-}
-
 impl From<crate::auth::hashing_gate::GateError> for AppError {
     fn from(e: crate::auth::hashing_gate::GateError) -> Self {
         use crate::auth::hashing_gate::GateError;
@@ -224,11 +211,5 @@ impl From<crate::auth::hashing_gate::GateError> for AppError {
             }
             GateError::Failed(cause) => AppError::Internal(cause),
         }
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for AppError {
-    fn from(e: diesel::r2d2::PoolError) -> Self {
-        AppError::Unavailable(format!("pool: {e}"))
     }
 }

@@ -36,7 +36,7 @@ impl Application {
         })?;
         let port = listener.local_addr().map_err(|e| AppError::internal(e.to_string()))?.port();
         let spec = api::openapi::document();
-        let known = web::Data::new(KnownPaths::new(&spec));
+        let known = web::Data::new(KnownPaths::new(&spec, &crate::web::PAGES));
         let spec_json = web::Data::new(SpecJson(api::openapi::document_json()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {

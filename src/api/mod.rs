@@ -148,10 +148,11 @@ pub fn path_id<T: FromStr>(raw: &str, what: &'static str) -> Result<T, AppError>
 pub struct KnownPaths(Vec<(ResourceDef, Vec<String>)>);
 
 impl KnownPaths {
-    /// The API's paths from its OpenAPI document, and the web pages.
-    pub fn new(spec: &utoipa::openapi::OpenApi) -> Self {
+    /// The API's paths from its OpenAPI document, and the other pages served beside it (the
+    /// web pages, handed over by `startup` so that the API need not know them).
+    pub fn new(spec: &utoipa::openapi::OpenApi, pages: &[(&str, &[&str])]) -> Self {
         let mut known = Self::from_spec(spec);
-        for (path, methods) in crate::web::PAGES {
+        for (path, methods) in pages {
             known.push(path, methods.iter().map(|m| m.to_string()).collect());
         }
         known

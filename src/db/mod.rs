@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod catalogues;
 pub mod deadlines;
 pub mod documents;
+pub mod error;
 pub mod expiry;
 pub mod filings;
 pub mod imports;
@@ -16,6 +17,7 @@ pub mod public;
 pub mod schema;
 pub mod search;
 pub mod search_query;
+pub mod search_syntax;
 pub mod settings;
 pub mod users;
 
@@ -28,6 +30,8 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use error::is_unique_violation;
 
 use crate::error::AppError;
 
@@ -256,14 +260,6 @@ where
             }
         }
     }
-}
-
-/// Whether a diesel error is a unique-constraint violation, on either engine.
-pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
 }
 
 /// The pool plus the helpers that move blocking database work off the async workers.

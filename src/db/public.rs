@@ -3,11 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamp};
 
 use super::agencies::AgencyRow;
 use super::documents::DocumentRow;
-use super::schema::{agencies, document_events, documents};
+use super::schema::{agencies, document_events, documents, review_suggestions};
 use super::DbConn;
 use crate::error::AppError;
 
@@ -117,67 +116,31 @@ pub fn public_events(
 }
 
 /// One citizens' review suggestion (审查建议).
-#[derive(Clone, Debug, QueryableByName)]
+#[derive(Clone, Debug, Queryable, Insertable)]
+#[diesel(table_name = review_suggestions)]
 pub struct SuggestionRow {
-    #[diesel(sql_type = Text)]
     pub id: String,
-    #[diesel(sql_type = Text)]
     pub tracking_code: String,
-    #[diesel(sql_type = Text)]
     pub document_id: String,
     /// The filing authority that must answer it.
-    #[diesel(sql_type = Text)]
     pub authority_id: String,
-    #[diesel(sql_type = Text)]
     pub content: String,
     /// For the authority only; never on a public path.
-    #[diesel(sql_type = Nullable<Text>)]
     pub contact: Option<String>,
     /// SHA-256 of the client address, for rate limiting.
-    #[diesel(sql_type = Text)]
     pub client_key: String,
-    #[diesel(sql_type = Text)]
     pub status: String,
-    #[diesel(sql_type = Date)]
     pub received_on: NaiveDate,
-    #[diesel(sql_type = Date)]
     pub due_on: NaiveDate,
-    #[diesel(sql_type = Nullable<Text>)]
     pub reply: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub outcome: Option<String>,
-    #[diesel(sql_type = Nullable<Date>)]
     pub replied_on: Option<NaiveDate>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub replied_by: Option<String>,
-    #[diesel(sql_type = Timestamp)]
     pub created_at: NaiveDateTime,
 }
 
-const SUGGESTION_COLUMNS: &str = "id, tracking_code, document_id, authority_id, content, contact, \
-     client_key, status, received_on, due_on, reply, outcome, replied_on, replied_by, created_at";
-
 pub fn insert_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), AppError> {
-    diesel::sql_query(format!(
-        "INSERT INTO review_suggestions ({SUGGESTION_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-    ))
-    .bind::<Text, _>(&s.id)
-    .bind::<Text, _>(&s.tracking_code)
-    .bind::<Text, _>(&s.document_id)
-    .bind::<Text, _>(&s.authority_id)
-    .bind::<Text, _>(&s.content)
-    .bind::<Nullable<Text>, _>(&s.contact)
-    .bind::<Text, _>(&s.client_key)
-    .bind::<Text, _>(&s.status)
-    .bind::<Date, _>(s.received_on)
-    .bind::<Date, _>(s.due_on)
-    .bind::<Nullable<Text>, _>(&s.reply)
-    .bind::<Nullable<Text>, _>(&s.outcome)
-    .bind::<Nullable<Date>, _>(s.replied_on)
-    .bind::<Nullable<Text>, _>(&s.replied_by)
-    .bind::<Timestamp, _>(s.created_at)
-    .execute(conn)?;
+    diesel::insert_into(review_suggestions::table).values(s).execute(conn)?;
     Ok(())
 }
 
@@ -185,21 +148,14 @@ pub fn find_suggestion_by_code(
     conn: &mut DbConn,
     tracking_code: &str,
 ) -> Result<Option<SuggestionRow>, AppError> {
-    Ok(diesel::sql_query(format!(
-        "SELECT {SUGGESTION_COLUMNS} FROM review_suggestions WHERE tracking_code = $1"
-    ))
-    .bind::<Text, _>(tracking_code)
-    .get_result(conn)
-    .optional()?)
+    Ok(review_suggestions::table
+        .filter(review_suggestions::tracking_code.eq(tracking_code))
+        .first(conn)
+        .optional()?)
 }
 
 pub fn find_suggestion(conn: &mut DbConn, id: &str) -> Result<Option<SuggestionRow>, AppError> {
-    Ok(diesel::sql_query(format!(
-        "SELECT {SUGGESTION_COLUMNS} FROM review_suggestions WHERE id = $1"
-    ))
-    .bind::<Text, _>(id)
-    .get_result(conn)
-    .optional()?)
+    Ok(review_suggestions::table.find(id).first(conn).optional()?)
 }
 
 /// The suggestions an authority must answer, oldest deadline first.
@@ -209,41 +165,33 @@ pub fn suggestions_for(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<SuggestionRow>, i64), AppError> {
-    let total: Count =
-        diesel::sql_query("SELECT COUNT(*) AS n FROM review_suggestions WHERE authority_id = $1")
-            .bind::<Text, _>(authority_id)
-            .get_result(conn)?;
-    let rows = diesel::sql_query(format!(
-        "SELECT {SUGGESTION_COLUMNS} FROM review_suggestions WHERE authority_id = $1 \
-         ORDER BY due_on ASC, created_at ASC, id ASC LIMIT $2 OFFSET $3"
-    ))
-    .bind::<Text, _>(authority_id)
-    .bind::<BigInt, _>(limit)
-    .bind::<BigInt, _>(offset)
-    .load(conn)?;
-    Ok((rows, total.n))
+    let of_authority = review_suggestions::authority_id.eq(authority_id);
+    let total = review_suggestions::table.filter(of_authority).count().get_result(conn)?;
+    let rows = review_suggestions::table
+        .filter(of_authority)
+        .order((
+            review_suggestions::due_on.asc(),
+            review_suggestions::created_at.asc(),
+            review_suggestions::id.asc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// Records the authority's reply.
 pub fn reply_to_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), AppError> {
-    diesel::sql_query(
-        "UPDATE review_suggestions SET status = $1, reply = $2, outcome = $3, replied_on = $4, \
-         replied_by = $5 WHERE id = $6",
-    )
-    .bind::<Text, _>(&s.status)
-    .bind::<Nullable<Text>, _>(&s.reply)
-    .bind::<Nullable<Text>, _>(&s.outcome)
-    .bind::<Nullable<Date>, _>(s.replied_on)
-    .bind::<Nullable<Text>, _>(&s.replied_by)
-    .bind::<Text, _>(&s.id)
-    .execute(conn)?;
+    diesel::update(review_suggestions::table.find(&s.id))
+        .set((
+            review_suggestions::status.eq(&s.status),
+            review_suggestions::reply.eq(&s.reply),
+            review_suggestions::outcome.eq(&s.outcome),
+            review_suggestions::replied_on.eq(s.replied_on),
+            review_suggestions::replied_by.eq(&s.replied_by),
+        ))
+        .execute(conn)?;
     Ok(())
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
 }
 
 /// How many suggestions one client address sent since `since`.
@@ -252,11 +200,9 @@ pub fn suggestions_from_client_since(
     client_key: &str,
     since: NaiveDateTime,
 ) -> Result<i64, AppError> {
-    let c: Count = diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM review_suggestions WHERE client_key = $1 AND created_at > $2",
-    )
-    .bind::<Text, _>(client_key)
-    .bind::<Timestamp, _>(since)
-    .get_result(conn)?;
-    Ok(c.n)
+    Ok(review_suggestions::table
+        .filter(review_suggestions::client_key.eq(client_key))
+        .filter(review_suggestions::created_at.gt(since))
+        .count()
+        .get_result(conn)?)
 }

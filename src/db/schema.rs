@@ -245,6 +245,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    review_suggestions (id) {
+        id -> Text,
+        tracking_code -> Text,
+        document_id -> Text,
+        authority_id -> Text,
+        content -> Text,
+        contact -> Nullable<Text>,
+        client_key -> Text,
+        status -> Text,
+        received_on -> Date,
+        due_on -> Date,
+        reply -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        replied_on -> Nullable<Date>,
+        replied_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
@@ -262,4 +282,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     catalogues,
     catalogue_entries,
     catalogue_changes,
+    review_suggestions,
 );

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
-use super::DbConn;
+use super::{search_syntax, DbConn};
 use crate::domain::cjk_tokens;
 use crate::domain::search_window::{bm25, Match, Window};
 use crate::domain::validity::Validity;
@@ -251,14 +251,17 @@ pub fn public_list(
     // The terms as written, whose occurrences are counted for relevance.
     let counted = cjk_tokens::terms_for_highlight(q);
     let matches = match conn {
-        DbConn::Sqlite(_) => match cjk_tokens::fts5_match_expression(&terms) {
+        DbConn::Sqlite(_) => match search_syntax::fts5_match_expression(&terms) {
             Some(expr) => sqlite_matches(conn, filter, &expr, &counted, window)?,
             None => Vec::new(),
         },
         DbConn::Postgres(_) => {
-            match (cjk_tokens::tsquery_all_tokens(&terms), cjk_tokens::tsquery_expression(&terms)) {
+            match (
+                search_syntax::tsquery_all_tokens(&terms),
+                search_syntax::tsquery_expression(&terms),
+            ) {
                 (Some(all), Some(phrases)) => {
-                    let phrases = cjk_tokens::has_phrase(&terms).then_some(phrases);
+                    let phrases = search_syntax::has_phrase(&terms).then_some(phrases);
                     postgres_matches(conn, filter, &all, phrases.as_deref(), &counted, window)?
                 }
                 // Nothing searchable in the query (punctuation only): nothing matches, rather
