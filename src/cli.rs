@@ -148,7 +148,7 @@ async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), 
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
     let day = as_of.unwrap_or_else(|| SystemClock.today());
-    let n = db::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
+    let n = crate::service::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
         .map_err(|e| e.to_string())?;
     println!("{n} document(s) expired as of {day}");
     Ok(())

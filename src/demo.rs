@@ -283,8 +283,11 @@ where
         self.clock.set_date(self.today);
         let now = self.clock.now().naive_utc();
         let today = self.today;
-        summary.expired =
-            self.state.db.read(move |conn| db::expiry::expire_due(conn, today, now)).await?;
+        summary.expired = self
+            .state
+            .db
+            .write_statement(move |conn| crate::service::expiry::expire_due(conn, today, now))
+            .await?;
         Ok(summary)
     }
 

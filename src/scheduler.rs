@@ -6,18 +6,18 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::{Days, NaiveTime};
 
-use crate::db;
 use crate::domain::clock::{beijing, Clock};
 use crate::error::AppError;
+use crate::service;
 use crate::state::AppState;
 
 /// Runs one expiry as of the clock's today; answers how many documents expired.
 pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
     let today = state.clock.today();
     let at = state.clock.now().naive_utc();
-    let n = state.db.read(move |conn| db::expiry::expire_due(conn, today, at)).await?;
+    let n =
+        state.db.write_statement(move |conn| service::expiry::expire_due(conn, today, at)).await?;
     if n > 0 {
-        state.db.note_change();
         tracing::info!(expired = n, %today, "automatic expiry");
     }
     Ok(n)

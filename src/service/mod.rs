@@ -15,6 +15,7 @@
 
 pub mod actor;
 pub mod document_state;
+pub mod expiry;
 pub mod scope;
 
 pub use actor::Actor;
