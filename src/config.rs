@@ -15,6 +15,8 @@ pub struct Config {
     pub admin_password: Option<String>,
     pub token_ttl_seconds: i64,
     pub body_limit: usize,
+    /// `NORMREG_BODY_TIMEOUT_SECONDS`: the whole request body must arrive within this time.
+    pub body_timeout_seconds: u64,
     /// `NORMREG_IMPORT_BODY_LIMIT`: the larger limit of `POST /api/v1/imports`, whose body
     /// carries whole texts by the thousand.
     pub import_body_limit: usize,
@@ -85,6 +87,7 @@ impl Config {
             admin_password: var("NORMREG_ADMIN_PASSWORD"),
             token_ttl_seconds: number("NORMREG_TOKEN_TTL_SECONDS", 3600)? as i64,
             body_limit: number("NORMREG_BODY_LIMIT", 2 * 1024 * 1024)? as usize,
+            body_timeout_seconds: number("NORMREG_BODY_TIMEOUT_SECONDS", 30)?.max(1),
             import_body_limit: number("NORMREG_IMPORT_BODY_LIMIT", 64 * 1024 * 1024)? as usize,
             // PostgreSQL's rule of thumb, twice the cores plus one or two: more connections than
             // that only queue on the same hot rows and CPUs (the registration bench on 2 cores:
@@ -111,6 +114,7 @@ impl Config {
             admin_password: None,
             token_ttl_seconds: 3600,
             body_limit: 2 * 1024 * 1024,
+            body_timeout_seconds: 30,
             import_body_limit: 64 * 1024 * 1024,
             pool_size: 8,
             workers: 2,

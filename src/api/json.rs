@@ -76,10 +76,10 @@ fn read_json_body(
     may_be_empty: bool,
     limit_of: fn(&crate::config::Config) -> usize,
 ) -> Pin<Box<dyn Future<Output = Result<web::BytesMut, AppError>>>> {
-    let limit = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| limit_of(&s.config))
-        .unwrap_or(2 * 1024 * 1024);
+    let config = req.app_data::<web::Data<AppState>>().map(|s| &s.config);
+    let limit = config.map(limit_of).unwrap_or(2 * 1024 * 1024);
+    let timeout =
+        std::time::Duration::from_secs(config.map(|c| c.body_timeout_seconds).unwrap_or(30));
     let content_type_ok = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -105,16 +105,26 @@ fn read_json_body(
         if declared_len.is_some_and(|n| n > limit) {
             return Err(AppError::PayloadTooLarge { limit });
         }
-        let mut body = web::BytesMut::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk =
-                chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string()))?;
-            if body.len() + chunk.len() > limit {
-                return Err(AppError::PayloadTooLarge { limit });
+        // A client that sends part of a body and stalls would otherwise hold the connection
+        // (and the request's memory) for ever: the whole body must arrive within the timeout.
+        let read = async {
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
             }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+            Ok(body)
+        };
+        actix_web::rt::time::timeout(timeout, read).await.map_err(|_| {
+            AppError::RequestTimeout(format!(
+                "the request body did not arrive within {} seconds",
+                timeout.as_secs()
+            ))
+        })?
     })
 }
 

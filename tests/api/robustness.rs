@@ -147,3 +147,35 @@ db_test!(policy_and_calendar_are_validated_and_saved, |app| {
     );
     assert_eq!(saved.json()["days"], 1);
 });
+
+db_test!(
+    a_body_that_stalls_is_answered_408_and_its_connection_closed_within_the_timeout,
+    config | c | {
+        c.body_timeout_seconds = 1;
+    },
+    |app| {
+        use std::io::{Read, Write};
+        let admin = app.admin_token();
+        let before = agency_count(app, &admin);
+        let address = app.server.base.trim_start_matches("http://").to_string();
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+        let head = format!(
+            "POST /api/v1/agencies HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {admin}\r\n\
+             Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{{\"name\": \"慢"
+        );
+        stream.write_all(head.as_bytes()).expect("send part of the body");
+        let started = std::time::Instant::now();
+        // Read until the server closes the connection: the answer, then EOF.
+        let mut answer = Vec::new();
+        let read = stream.read_to_end(&mut answer);
+        let waited = started.elapsed();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(read.is_ok(), "the connection was not closed in 10 s: {read:?}");
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("application/problem+json"), "{answer}");
+        assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+        assert!(waited < std::time::Duration::from_secs(5), "dropped after {waited:?}");
+        assert_eq!(agency_count(app, &admin), before, "nothing was written");
+    }
+);
