@@ -1,43 +1,25 @@
-//! Periodic cleanup campaigns (清理) of an agency's documents: open one over every document in
-//! force, decide an outcome with a reason for each, and close it, which applies all outcomes in
-//! one transaction and publishes the repealed and invalidated documents.
-//!
-//! Outcomes on closing go through the same code as the single-document endpoints:
-//! `repeal` and `declare_invalid` through [`end_living`] (the document reads `repealed` or
-//! `declared_invalid` from the closing day), `amend` through [`start_amendment`] (a new draft
-//! version is started for the drafters, or the one already open is linked; the document stays
-//! in force until the amendment is published), `continue` only records its event. Every
-//! document of the campaign gets exactly one event. A document that ended by other means while
-//! the campaign was open (expiry, a separate repeal, revocation, a published amendment) is left
-//! as it is and its item reads `applied_on: null`.
+//! Periodic cleanup campaigns (清理) of an agency's documents over HTTP: open one, decide an
+//! outcome for each document, close it, and the published results. The rules, and how closing
+//! applies each outcome, are in `service::campaigns`.
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::evolution::{end_living, open_amendment, require_living, start_amendment, Ending};
 use super::json::ApiJson;
 use super::paging::{Page, Paged};
 use super::path_id;
 use super::views::PublicAgency;
 use crate::auth::AuthUser;
-use crate::db::{
-    self,
-    campaigns::{CampaignFilter, CampaignRow, ItemRow},
-    documents::DocumentRow,
-    DbConn,
-};
-use crate::domain::cleanup::{campaign_year, undecided, CampaignStatus, CleanupOutcome};
+use crate::db::{campaigns::ItemRow, documents::DocumentRow};
+use crate::domain::cleanup::{CampaignStatus, CleanupOutcome};
 use crate::domain::ids::{CampaignId, DocumentId};
-use crate::domain::role::Role;
-use crate::domain::text;
-use crate::domain::text::MAX_NOTE;
 use crate::domain::validity::Validity;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, Problem};
 use crate::http_caching::cached;
+use crate::service::campaigns::{self, Campaign, CampaignCounts, ItemDecision, NewCampaign};
 use crate::service::document_state::validity_of;
-use crate::service::scope::visible_agencies;
 use crate::state::AppState;
 
 /// A campaign without its items, as lists show it.
@@ -59,7 +41,8 @@ pub struct CampaignSummary {
 }
 
 impl CampaignSummary {
-    fn new(row: CampaignRow, items_total: i64, items_decided: i64) -> Self {
+    fn new(counts: CampaignCounts) -> Self {
+        let CampaignCounts { row, items_total, items_decided } = counts;
         Self {
             status: CampaignStatus::parse(&row.status).unwrap_or(CampaignStatus::Open),
             id: row.id,
@@ -133,45 +116,17 @@ pub struct CampaignDetail {
     pub items: Vec<CampaignItemView>,
 }
 
-fn detail(
-    conn: &mut DbConn,
-    row: CampaignRow,
-    today: NaiveDate,
-) -> Result<CampaignDetail, AppError> {
-    let items = db::campaigns::items_of(conn, &row.id)?;
-    let decided = items.iter().filter(|(i, _)| i.outcome.is_some()).count() as i64;
-    let campaign = CampaignSummary::new(row, items.len() as i64, decided);
-    let items = items.into_iter().map(|(i, d)| CampaignItemView::new(i, &d, today)).collect();
-    Ok(CampaignDetail { campaign, items })
-}
-
-/// A campaign the caller may see, or 404 without revealing that it exists.
-fn load_campaign(conn: &mut DbConn, user: &AuthUser, id: &str) -> Result<CampaignRow, AppError> {
-    let campaign = db::campaigns::find(conn, id)?.ok_or(AppError::NotFound("cleanup campaign"))?;
-    let tree = db::agencies::tree(conn)?;
-    match visible_agencies(user, &tree) {
-        Some(ids) if !ids.contains(&campaign.agency_id) => {
-            Err(AppError::NotFound("cleanup campaign"))
-        }
-        _ => Ok(campaign),
+impl CampaignDetail {
+    fn new(c: Campaign, today: NaiveDate) -> Self {
+        let decided = c.items.iter().filter(|(i, _)| i.outcome.is_some()).count() as i64;
+        let counts = CampaignCounts {
+            row: c.row,
+            items_total: c.items.len() as i64,
+            items_decided: decided,
+        };
+        let items = c.items.into_iter().map(|(i, d)| CampaignItemView::new(i, &d, today)).collect();
+        Self { campaign: CampaignSummary::new(counts), items }
     }
-}
-
-/// 403 unless the caller belongs to the campaign's agency; 409 once it is closed.
-fn require_own_open(user: &AuthUser, campaign: &CampaignRow) -> Result<(), AppError> {
-    if user.agency_id.map(|a| a.to_string()).as_deref() != Some(campaign.agency_id.as_str()) {
-        return Err(AppError::Forbidden("only the campaign's own agency may do this".into()));
-    }
-    if campaign.status != CampaignStatus::Open.as_str() {
-        return Err(AppError::conflict(
-            "campaign_closed",
-            format!(
-                "the campaign was closed on {}; its outcomes are final",
-                campaign.closed_on.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -198,73 +153,11 @@ pub async fn open_campaign(
     user: AuthUser,
     body: ApiJson<OpenCampaign>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Registrar])?;
-    let agency = user.agency()?.to_string();
-    let today = state.clock.today();
-    let mut errors = Vec::new();
-    let name = text::line(&body.0.name, 200)
-        .map_err(|e| errors.push(FieldError::new("name", e.to_string())));
-    let year =
-        campaign_year(body.0.year, today).map_err(|m| errors.push(FieldError::new("year", m)));
-    let (Ok(name), Ok(year)) = (name, year) else {
-        return Err(AppError::invalid_fields(errors));
-    };
-    let now = state.clock.now().naive_utc();
-    let actor = user.id.to_string();
-    let already_open = || {
-        AppError::conflict(
-            "campaign_open",
-            "the agency already has an open cleanup campaign; close it first",
-        )
-    };
-    let view = state
-        .db
-        .write(move |conn| {
-            if db::campaigns::open_of(conn, &agency)?.is_some() {
-                return Err(already_open());
-            }
-            let row = CampaignRow {
-                id: CampaignId::new().to_string(),
-                agency_id: agency.clone(),
-                name,
-                year,
-                status: CampaignStatus::Open.as_str().into(),
-                opened_on: today,
-                closed_on: None,
-                opened_by: actor,
-                closed_by: None,
-                created_at: now,
-                updated_at: now,
-            };
-            db::campaigns::insert_campaign(conn, &row).map_err(|e| match e {
-                // Another request opened one in the meantime (the one-open index).
-                AppError::Conflict { code: "unique_violation", .. } => already_open(),
-                other => other,
-            })?;
-            let in_force = db::campaigns::running_documents(conn, &agency)?
-                .into_iter()
-                .filter(|d| validity_of(d, today) == Some(Validity::InForce));
-            for (position, doc) in in_force.enumerate() {
-                db::campaigns::insert_item(
-                    conn,
-                    &ItemRow {
-                        campaign_id: row.id.clone(),
-                        document_id: doc.id,
-                        position: i32::try_from(position).unwrap_or(i32::MAX),
-                        outcome: None,
-                        reason: None,
-                        by_document_id: None,
-                        decided_on: None,
-                        decided_by: None,
-                        applied_on: None,
-                        amendment_id: None,
-                    },
-                )?;
-            }
-            detail(conn, row, today)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    let input = NewCampaign { name: body.0.name, year: body.0.year };
+    let clock = state.clock.clone();
+    let campaign =
+        state.db.write(move |tx| campaigns::open(tx, &user, clock.as_ref(), input)).await?;
+    Ok(HttpResponse::Created().json(CampaignDetail::new(campaign, state.clock.today())))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -291,27 +184,12 @@ pub async fn list_campaigns(
     let page = Page::from_query(query.page, query.per_page)?;
     let status =
         super::status_filter(query.status.as_deref(), "campaign status", CampaignStatus::parse)?;
-    let (items, total) = state
+    let (rows, total) = state
         .db
-        .read(move |conn| {
-            let tree = db::agencies::tree(conn)?;
-            let filter = CampaignFilter { agencies: visible_agencies(&user, &tree), status };
-            let (rows, total) = db::campaigns::list(conn, &filter, page.offset(), page.per_page)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let outcomes = db::campaigns::outcomes_of(conn, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| {
-                    let of_this = outcomes.iter().filter(|(c, _)| *c == r.id);
-                    let total = of_this.clone().count() as i64;
-                    let decided = of_this.filter(|(_, o)| o.is_some()).count() as i64;
-                    CampaignSummary::new(r, total, decided)
-                })
-                .collect();
-            Ok((items, total))
-        })
+        .read(move |conn| campaigns::list(conn, &user, status, page.offset(), page.per_page))
         .await?;
-    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+    Ok(HttpResponse::Ok()
+        .json(page.wrap(rows.into_iter().map(CampaignSummary::new).collect(), total)))
 }
 
 /// One campaign of the caller's scope with every document, its 文号 and outcome.
@@ -327,15 +205,8 @@ pub async fn get_campaign(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let today = state.clock.today();
-    let view = state
-        .db
-        .read(move |conn| {
-            let row = load_campaign(conn, &user, &id.to_string())?;
-            detail(conn, row, today)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let campaign = state.db.read(move |conn| campaigns::get(conn, &user, id)).await?;
+    Ok(HttpResponse::Ok().json(CampaignDetail::new(campaign, state.clock.today())))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -366,65 +237,21 @@ pub async fn decide_item(
     path: web::Path<(String, String)>,
     body: ApiJson<DecideItem>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Registrar])?;
     let (id, document_id) = path.into_inner();
     let id: CampaignId = path_id(&id, "cleanup campaign")?;
     let document_id: DocumentId = path_id(&document_id, "cleanup item")?;
     let req = body.0;
-    let mut errors = Vec::new();
-    let reason = text::paragraph(&req.reason, MAX_NOTE)
-        .map_err(|e| errors.push(FieldError::new("reason", e.to_string())));
-    if let Err(m) = req.outcome.check_repealing_document(req.by_document_id.is_some()) {
-        errors.push(FieldError::new("by_document_id", m));
-    }
-    let Ok(reason) = reason else {
-        return Err(AppError::invalid_fields(errors));
+    let input = ItemDecision {
+        outcome: req.outcome,
+        reason: req.reason,
+        by_document_id: req.by_document_id.map(DocumentId),
     };
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
-    }
-    let today = state.clock.today();
-    let actor = user.id.to_string();
-    let view = state
+    let clock = state.clock.clone();
+    let (item, doc) = state
         .db
-        .write(move |conn| {
-            let campaign = load_campaign(conn, &user, &id.to_string())?;
-            require_own_open(&user, &campaign)?;
-            let mut item = db::campaigns::find_item(conn, &campaign.id, &document_id.to_string())?
-                .ok_or(AppError::NotFound("cleanup item"))?;
-            let doc = db::documents::find(conn, &item.document_id)?
-                .ok_or_else(|| AppError::internal("campaign document vanished"))?;
-            require_living(&doc, "decided on", today)?;
-            if let Some(by) = req.by_document_id {
-                let by = by.to_string();
-                let published = db::documents::find(conn, &by)?.is_some_and(|d| {
-                    d.status == crate::domain::lifecycle::Status::Published.as_str()
-                });
-                if !published || by == doc.id {
-                    return Err(AppError::invalid(
-                        "by_document_id",
-                        "must be another published document",
-                    ));
-                }
-            }
-            item.outcome = Some(req.outcome.as_str().into());
-            item.reason = Some(reason);
-            item.by_document_id = req.by_document_id.map(|b| b.to_string());
-            item.decided_on = Some(today);
-            item.decided_by = Some(actor);
-            db::campaigns::save_item(conn, &item)?;
-            Ok(CampaignItemView::new(item, &doc, today))
-        })
+        .write(move |tx| campaigns::decide_item(tx, &user, clock.as_ref(), id, document_id, input))
         .await?;
-    Ok(HttpResponse::Ok().json(view))
-}
-
-/// How a document is named in a refusal: 《title》 with its 文号.
-fn cite(doc: &DocumentRow) -> String {
-    match &doc.issuance_number {
-        Some(n) => format!("《{}》（{n}）", doc.title),
-        None => format!("《{}》", doc.title),
-    }
+    Ok(HttpResponse::Ok().json(CampaignItemView::new(item, &doc, state.clock.today())))
 }
 
 /// Closes a campaign (registrar of its agency): refused while any document lacks an outcome;
@@ -443,114 +270,11 @@ pub async fn close_campaign(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Registrar])?;
     let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let today = state.clock.today();
-    let now = state.clock.now().naive_utc();
-    let actor = user.id.to_string();
-    let view = state
-        .db
-        .write(move |conn| {
-            let campaign = load_campaign(conn, &user, &id.to_string())?;
-            require_own_open(&user, &campaign)?;
-            let items = db::campaigns::items_of(conn, &campaign.id)?;
-            let missing = undecided(
-                items
-                    .iter()
-                    .map(|(i, d)| (d, i.outcome.as_deref().and_then(CleanupOutcome::parse))),
-            );
-            if !missing.is_empty() {
-                let names: Vec<String> = missing.iter().map(|d| cite(d)).collect();
-                return Err(AppError::conflict(
-                    "undecided_items",
-                    format!(
-                        "{} document(s) still have no outcome: {}",
-                        names.len(),
-                        names.join("；")
-                    ),
-                ));
-            }
-            // Claim the campaign first: a second closing racing this one finds it closed.
-            if !db::campaigns::mark_closed(conn, &campaign.id, today, &actor, now)? {
-                return Err(AppError::conflict("campaign_closed", "the campaign was just closed"));
-            }
-            for (mut item, mut doc) in items {
-                apply(conn, &campaign, &mut item, &mut doc, &actor, today, now)?;
-            }
-            let closed = db::campaigns::find(conn, &campaign.id)?
-                .ok_or_else(|| AppError::internal("campaign vanished"))?;
-            detail(conn, closed, today)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
-}
-
-/// Applies one decided outcome in the closing transaction.
-fn apply(
-    conn: &mut DbConn,
-    campaign: &CampaignRow,
-    item: &mut ItemRow,
-    doc: &mut DocumentRow,
-    actor: &str,
-    today: NaiveDate,
-    now: chrono::NaiveDateTime,
-) -> Result<(), AppError> {
-    let outcome = item
-        .outcome
-        .as_deref()
-        .and_then(CleanupOutcome::parse)
-        .ok_or_else(|| AppError::internal("undecided item at closing"))?;
-    // Ended by other means since it was listed: its fate is already settled and recorded.
-    if require_living(doc, "closed", today).is_err() {
-        return Ok(());
-    }
-    let reason = item.reason.clone().unwrap_or_default();
-    let extra = serde_json::json!({"campaign_id": campaign.id, "campaign": campaign.name, "outcome": outcome});
-    match outcome {
-        CleanupOutcome::Continue => {
-            db::documents::note_event(
-                conn,
-                doc,
-                actor,
-                now,
-                "cleanup_continued",
-                Some(&reason),
-                extra,
-            )?;
-        }
-        CleanupOutcome::Amend => {
-            let draft = match open_amendment(conn, doc)? {
-                Some(open) => open,
-                None => start_amendment(conn, doc, actor, now, today, extra.clone())?,
-            };
-            let mut payload = extra;
-            payload["amendment_id"] = serde_json::json!(draft.id);
-            db::documents::note_event(
-                conn,
-                doc,
-                actor,
-                now,
-                "cleanup_amendment_ordered",
-                Some(&reason),
-                payload,
-            )?;
-            item.amendment_id = Some(draft.id);
-        }
-        CleanupOutcome::Repeal | CleanupOutcome::DeclareInvalid => {
-            let end =
-                outcome.ends_in().ok_or_else(|| AppError::internal("outcome does not end"))?;
-            let ending = Ending {
-                end,
-                date_field: "closed_on",
-                on: today,
-                reason: &reason,
-                by: item.by_document_id.clone(),
-            };
-            end_living(conn, doc, &ending, actor, now, today, extra)?;
-        }
-    }
-    item.applied_on = Some(today);
-    db::campaigns::save_item(conn, item)
+    let clock = state.clock.clone();
+    let campaign =
+        state.db.write(move |tx| campaigns::close(tx, &user, clock.as_ref(), id)).await?;
+    Ok(HttpResponse::Ok().json(CampaignDetail::new(campaign, state.clock.today())))
 }
 
 // ---- Public ----
@@ -607,54 +331,31 @@ pub async fn get_public_campaign(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let view = state
-        .db
-        .read(move |conn| {
-            let c = db::campaigns::find_closed(conn, &id.to_string())?
-                .ok_or(AppError::NotFound("cleanup campaign"))?;
-            let agency = db::agencies::find(conn, &c.agency_id)?.map(PublicAgency::from);
-            let items = db::campaigns::items_of(conn, &c.id)?;
-            let mut view = PublicCampaign {
-                id: c.id,
-                agency,
-                name: c.name,
-                year: c.year,
-                opened_on: c.opened_on,
-                closed_on: c.closed_on,
-                reviewed: items.len() as i64,
-                continued: 0,
-                to_be_amended: 0,
-                repealed: Vec::new(),
-                declared_invalid: Vec::new(),
-            };
-            for (item, doc) in items {
-                let outcome = item.outcome.as_deref().and_then(CleanupOutcome::parse);
-                // Only what this campaign applied; a document that ended otherwise was not
-                // repealed by it.
-                if item.applied_on.is_none() {
-                    continue;
-                }
-                let entry = || PublicCleanupEntry {
-                    document_id: doc.id.clone(),
-                    title: doc.title.clone(),
-                    issuance_number: doc.issuance_number.clone(),
-                    registration_number: doc.registration_number.clone(),
-                    published_on: doc.published_on,
-                    ended_on: doc.ended_on,
-                    reason: item.reason.clone().unwrap_or_default(),
-                    by_document_id: item.by_document_id.clone(),
-                };
-                match outcome {
-                    Some(CleanupOutcome::Continue) => view.continued += 1,
-                    Some(CleanupOutcome::Amend) => view.to_be_amended += 1,
-                    Some(CleanupOutcome::Repeal) => view.repealed.push(entry()),
-                    Some(CleanupOutcome::DeclareInvalid) => view.declared_invalid.push(entry()),
-                    None => {}
-                }
-            }
-            Ok(view)
-        })
-        .await?;
+    let result = state.db.read(move |conn| campaigns::public_result(conn, id)).await?;
+    let entry = |(item, doc): (ItemRow, DocumentRow)| PublicCleanupEntry {
+        document_id: doc.id,
+        title: doc.title,
+        issuance_number: doc.issuance_number,
+        registration_number: doc.registration_number,
+        published_on: doc.published_on,
+        ended_on: doc.ended_on,
+        reason: item.reason.unwrap_or_default(),
+        by_document_id: item.by_document_id,
+    };
+    let c = result.row;
+    let view = PublicCampaign {
+        id: c.id,
+        agency: result.agency.map(PublicAgency::from),
+        name: c.name,
+        year: c.year,
+        opened_on: c.opened_on,
+        closed_on: c.closed_on,
+        reviewed: result.reviewed,
+        continued: result.continued,
+        to_be_amended: result.to_be_amended,
+        repealed: result.repealed.into_iter().map(entry).collect(),
+        declared_invalid: result.declared_invalid.into_iter().map(entry).collect(),
+    };
     let body = serde_json::to_vec(&view).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(cached(&req, "application/json", body))
 }
@@ -692,42 +393,21 @@ pub async fn list_public_campaigns(
 ) -> Result<HttpResponse, AppError> {
     let page = Page::from_query(query.page, query.per_page)?;
     let code = query.agency.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
-    let paged = state
+    let (rows, total) = state
         .db
-        .read(move |conn| {
-            let agencies = match code {
-                None => None,
-                Some(code) => {
-                    let a = db::agencies::find_by_code(conn, &code)?.ok_or_else(|| {
-                        AppError::invalid("agency", format!("no agency has the code `{code}`"))
-                    })?;
-                    Some(vec![a.id])
-                }
-            };
-            let filter =
-                CampaignFilter { agencies, status: Some(CampaignStatus::Closed.as_str().into()) };
-            let (rows, total) = db::campaigns::list(conn, &filter, page.offset(), page.per_page)?;
-            let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            let agencies = db::public::agencies_by_id(conn, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| PublicCampaignSummary {
-                    agency: agencies
-                        .iter()
-                        .find(|a| a.id == r.agency_id)
-                        .cloned()
-                        .map(PublicAgency::from),
-                    id: r.id,
-                    name: r.name,
-                    year: r.year,
-                    closed_on: r.closed_on,
-                })
-                .collect();
-            Ok(page.wrap(items, total))
-        })
+        .read(move |conn| campaigns::public_list(conn, code, page.offset(), page.per_page))
         .await?;
-    let body = serde_json::to_vec(&paged).map_err(|e| AppError::internal(e.to_string()))?;
+    let items = rows
+        .into_iter()
+        .map(|(r, agency)| PublicCampaignSummary {
+            agency: agency.map(PublicAgency::from),
+            id: r.id,
+            name: r.name,
+            year: r.year,
+            closed_on: r.closed_on,
+        })
+        .collect();
+    let body = serde_json::to_vec(&page.wrap(items, total))
+        .map_err(|e| AppError::internal(e.to_string()))?;
     Ok(cached(&req, "application/json", body))
 }

@@ -6,20 +6,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::evolution::require_living;
 use super::json::ApiJson;
 use super::paging::{Page, PageQuery, Paged};
 use super::path_id;
 use crate::auth::AuthUser;
-use crate::db::{self, interpretations::InterpretationRow};
-use crate::domain::ids::{DocumentId, InterpretationId};
-use crate::domain::interpretation::check_issued_on;
-use crate::domain::numbering::IssuanceNumber;
-use crate::domain::role::Role;
-use crate::domain::text;
-use crate::domain::text::{MAX_BODY, MAX_TITLE};
-use crate::error::{AppError, FieldError, Problem};
-use crate::service::scope::{load_document, require_own_agency};
+use crate::db::interpretations::InterpretationRow;
+use crate::domain::ids::DocumentId;
+use crate::error::{AppError, Problem};
+use crate::service::interpretations;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -84,68 +78,18 @@ pub async fn create_interpretation(
     id: web::Path<String>,
     body: ApiJson<NewInterpretation>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Registrar])?;
     let id: DocumentId = path_id(&id, "document")?;
     let req = body.0;
-    let mut errors = Vec::new();
-    let title = text::line(&req.title, MAX_TITLE)
-        .map_err(|e| errors.push(FieldError::new("title", e.to_string())));
-    let text_body = text::paragraph(&req.body, MAX_BODY)
-        .map_err(|e| errors.push(FieldError::new("body", e.to_string())));
-    let number = match req.issuance_number.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(n) => IssuanceNumber::parse(n)
-            .map(|n| Some(n.to_string()))
-            .map_err(|e| errors.push(FieldError::new("issuance_number", e.to_string()))),
+    let input = interpretations::NewInterpretation {
+        title: req.title,
+        body: req.body,
+        issued_on: req.issued_on,
+        issuance_number: req.issuance_number,
     };
-    let (Ok(title), Ok(text_body), Ok(number)) = (title, text_body, number) else {
-        return Err(AppError::invalid_fields(errors));
-    };
-    let today = state.clock.today();
-    let now = state.clock.now().naive_utc();
-    let actor = user.id.to_string();
+    let clock = state.clock.clone();
     let row = state
         .db
-        .write(move |conn| {
-            let doc = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
-            require_living(&doc, "interpreted", today)?;
-            let published_on = doc
-                .published_on
-                .ok_or_else(|| AppError::internal("published without published_on"))?;
-            let issued_on = check_issued_on(req.issued_on, published_on, today)
-                .map_err(|e| AppError::invalid("issued_on", e.to_string()))?;
-            if let Some(n) = &number {
-                if db::interpretations::number_taken(conn, n)? {
-                    return Err(AppError::conflict(
-                        "number_taken",
-                        format!("{n} already names another document or interpretation"),
-                    ));
-                }
-            }
-            let row = InterpretationRow {
-                id: InterpretationId::new().to_string(),
-                document_id: doc.id.clone(),
-                agency_id: doc.agency_id.clone(),
-                title,
-                body: text_body,
-                issued_on,
-                issuance_number: number,
-                created_by: actor.clone(),
-                created_at: now,
-            };
-            db::interpretations::insert(conn, &row)?;
-            db::documents::note_event(
-                conn,
-                &doc,
-                &actor,
-                now,
-                "interpreted",
-                None,
-                serde_json::json!({"interpretation_id": row.id, "title": row.title, "issued_on": row.issued_on, "issuance_number": row.issuance_number}),
-            )?;
-            Ok(row)
-        })
+        .write(move |tx| interpretations::create(tx, &user, clock.as_ref(), id, input))
         .await?;
     Ok(HttpResponse::Created().json(InterpretationView::from(row)))
 }
@@ -168,10 +112,7 @@ pub async fn list_interpretations(
     let page = Page::from_query(query.page, query.per_page)?;
     let (rows, total) = state
         .db
-        .read(move |conn| {
-            let doc = load_document(conn, &user, &id.to_string())?;
-            db::interpretations::of_document(conn, &doc.id, page.offset(), page.per_page)
-        })
+        .read(move |conn| interpretations::list(conn, &user, id, page.offset(), page.per_page))
         .await?;
     Ok(HttpResponse::Ok()
         .json(page.wrap(rows.into_iter().map(InterpretationView::from).collect(), total)))

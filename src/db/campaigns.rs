@@ -6,10 +6,9 @@ use diesel::prelude::*;
 use super::documents::DocumentRow;
 use super::schema::{cleanup_campaigns, cleanup_items, documents};
 use super::DbConn;
+use crate::domain::cleanup::CampaignStatus;
+use crate::domain::lifecycle::Status;
 use crate::error::AppError;
-
-const OPEN: &str = "open";
-const CLOSED: &str = "closed";
 
 /// One row of `cleanup_campaigns`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]
@@ -48,6 +47,24 @@ pub struct ItemRow {
     pub amendment_id: Option<String>,
 }
 
+impl ItemRow {
+    /// A document listed at `position` of a campaign, waiting for its outcome.
+    pub fn undecided(campaign_id: &str, document_id: String, position: i32) -> Self {
+        Self {
+            campaign_id: campaign_id.to_string(),
+            document_id,
+            position,
+            outcome: None,
+            reason: None,
+            by_document_id: None,
+            decided_on: None,
+            decided_by: None,
+            applied_on: None,
+            amendment_id: None,
+        }
+    }
+}
+
 pub fn insert_campaign(conn: &mut DbConn, row: &CampaignRow) -> Result<(), AppError> {
     diesel::insert_into(cleanup_campaigns::table).values(row).execute(conn)?;
     Ok(())
@@ -66,7 +83,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, AppError
 pub fn find_closed(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, AppError> {
     Ok(cleanup_campaigns::table
         .filter(cleanup_campaigns::id.eq(id))
-        .filter(cleanup_campaigns::status.eq(CLOSED))
+        .filter(cleanup_campaigns::status.eq(CampaignStatus::Closed.as_str()))
         .first(conn)
         .optional()?)
 }
@@ -75,7 +92,7 @@ pub fn find_closed(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, A
 pub fn open_of(conn: &mut DbConn, agency_id: &str) -> Result<Option<CampaignRow>, AppError> {
     Ok(cleanup_campaigns::table
         .filter(cleanup_campaigns::agency_id.eq(agency_id))
-        .filter(cleanup_campaigns::status.eq(OPEN))
+        .filter(cleanup_campaigns::status.eq(CampaignStatus::Open.as_str()))
         .first(conn)
         .optional()?)
 }
@@ -181,10 +198,10 @@ pub fn mark_closed(
     let n = diesel::update(
         cleanup_campaigns::table
             .filter(cleanup_campaigns::id.eq(id))
-            .filter(cleanup_campaigns::status.eq(OPEN)),
+            .filter(cleanup_campaigns::status.eq(CampaignStatus::Open.as_str())),
     )
     .set((
-        cleanup_campaigns::status.eq(CLOSED),
+        cleanup_campaigns::status.eq(CampaignStatus::Closed.as_str()),
         cleanup_campaigns::closed_on.eq(Some(on)),
         cleanup_campaigns::closed_by.eq(Some(by)),
         cleanup_campaigns::updated_at.eq(at),
@@ -198,7 +215,7 @@ pub fn mark_closed(
 pub fn running_documents(conn: &mut DbConn, agency_id: &str) -> Result<Vec<DocumentRow>, AppError> {
     Ok(documents::table
         .filter(documents::agency_id.eq(agency_id))
-        .filter(documents::status.eq("published"))
+        .filter(documents::status.eq(Status::Published.as_str()))
         .filter(documents::ended_state.is_null())
         .order((
             documents::published_on.asc(),
@@ -212,7 +229,7 @@ pub fn running_documents(conn: &mut DbConn, agency_id: &str) -> Result<Vec<Docum
 pub fn last_closed_on(conn: &mut DbConn, agency_id: &str) -> Result<Option<NaiveDate>, AppError> {
     Ok(cleanup_campaigns::table
         .filter(cleanup_campaigns::agency_id.eq(agency_id))
-        .filter(cleanup_campaigns::status.eq(CLOSED))
+        .filter(cleanup_campaigns::status.eq(CampaignStatus::Closed.as_str()))
         .select(diesel::dsl::max(cleanup_campaigns::closed_on))
         .first::<Option<NaiveDate>>(conn)?)
 }

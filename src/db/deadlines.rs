@@ -8,6 +8,8 @@ use diesel::sql_types::{Date, Text};
 
 use super::schema::{documents, filings};
 use super::DbConn;
+use crate::domain::filing::FilingStatus;
+use crate::domain::lifecycle::Status;
 use crate::error::AppError;
 
 /// A document a deadline is about: id, agency, title and the date the deadline counts from.
@@ -18,7 +20,7 @@ pub type DatedDocument = (String, String, String, NaiveDate);
 pub fn unfiled(conn: &mut DbConn, agencies: &[String]) -> Result<Vec<DatedDocument>, AppError> {
     let rows: Vec<(String, String, String, Option<NaiveDate>)> = documents::table
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
-        .filter(documents::status.eq("published"))
+        .filter(documents::status.eq(Status::Published.as_str()))
         .filter(documents::imported.eq(false))
         .filter(not(exists(filings::table.filter(filings::document_id.eq(documents::id)))))
         .select((documents::id, documents::agency_id, documents::title, documents::published_on))
@@ -46,7 +48,10 @@ pub fn pending_filings(
     Ok(filings::table
         .inner_join(documents::table.on(documents::id.eq(filings::document_id)))
         .filter(filings::agency_id.eq_any(agencies.to_vec()))
-        .filter(filings::status.eq_any(["supplement_required", "correction_required"]))
+        .filter(filings::status.eq_any([
+            FilingStatus::SupplementRequired.as_str(),
+            FilingStatus::CorrectionRequired.as_str(),
+        ]))
         .select((
             filings::id,
             filings::document_id,
@@ -66,7 +71,7 @@ pub fn under_review(
 ) -> Result<Vec<DatedDocument>, AppError> {
     let rows: Vec<(String, String, String, Option<NaiveDate>)> = documents::table
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
-        .filter(documents::status.eq("under_review"))
+        .filter(documents::status.eq(Status::UnderReview.as_str()))
         .select((documents::id, documents::agency_id, documents::title, documents::review_due_on))
         .load(conn)?;
     Ok(rows.into_iter().filter_map(|(i, a, t, d)| Some((i, a, t, d?))).collect())
@@ -107,7 +112,7 @@ pub fn first_published_on(
 ) -> Result<Option<NaiveDate>, AppError> {
     Ok(documents::table
         .filter(documents::agency_id.eq(agency_id))
-        .filter(documents::status.eq("published"))
+        .filter(documents::status.eq(Status::Published.as_str()))
         .select(diesel::dsl::min(documents::published_on))
         .first::<Option<NaiveDate>>(conn)?)
 }

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::schema::{documents, filings};
 use super::DbConn;
+use crate::domain::filing::FilingStatus;
+use crate::domain::lifecycle::Status;
 use crate::error::AppError;
 
 /// One row of `filings`, field order as in the schema.
@@ -89,9 +91,11 @@ pub fn list(
             q = q.filter(filings::status.eq(s.clone()));
         }
         if let Some(day) = f.overdue_on {
-            q = q.filter(filings::on_time.eq(false).or(
-                filings::status.eq("correction_required").and(filings::correction_due_on.lt(day)),
-            ));
+            q = q.filter(
+                filings::on_time.eq(false).or(filings::status
+                    .eq(FilingStatus::CorrectionRequired.as_str())
+                    .and(filings::correction_due_on.lt(day))),
+            );
         }
         q
     };
@@ -124,7 +128,7 @@ pub fn counts(
 ) -> Result<FilingCounts, AppError> {
     let published = documents::table
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
-        .filter(documents::status.eq("published"))
+        .filter(documents::status.eq(Status::Published.as_str()))
         .filter(documents::imported.eq(false))
         .filter(documents::published_on.between(from, to))
         .count()
@@ -132,7 +136,7 @@ pub fn counts(
     let rows: Vec<(bool, bool, String, bool)> = filings::table
         .inner_join(documents::table.on(documents::id.eq(filings::document_id)))
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
-        .filter(documents::status.eq("published"))
+        .filter(documents::status.eq(Status::Published.as_str()))
         .filter(documents::imported.eq(false))
         .filter(documents::published_on.between(from, to))
         .select((filings::on_time, filings::complete, filings::status, filings::found_unlawful))
@@ -144,7 +148,11 @@ pub fn counts(
         if *found_unlawful {
             c.found_unlawful += 1;
             // Corrected: accepted after a correction order; or revoked outright.
-            c.corrected_or_revoked += i64::from(status == "accepted" || status == "revoked");
+            let settled = matches!(
+                FilingStatus::parse(status),
+                Some(FilingStatus::Accepted | FilingStatus::Revoked)
+            );
+            c.corrected_or_revoked += i64::from(settled);
         }
     }
     Ok(c)

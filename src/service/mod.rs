@@ -14,8 +14,13 @@
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
 pub mod actor;
+pub mod campaigns;
+pub mod deadlines;
 pub mod document_state;
+pub mod evolution;
 pub mod expiry;
+pub mod filing;
+pub mod interpretations;
 pub mod scope;
 
 pub use actor::Actor;

@@ -379,3 +379,47 @@ db_test!(filing_decisions_follow_their_rules_and_revocation_ends_validity, |app|
     assert_eq!(stats["correction_rate"]["numerator"], 1);
     assert_eq!(stats["correction_rate"]["rate"], 1.0);
 });
+
+db_test!(a_filing_whose_stored_materials_do_not_decode_is_an_error_not_an_empty_filing, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "沈阳市占道管理办法", "第一条 为了规范占道管理，制定本办法。");
+    let id = doc["id"].as_str().unwrap();
+    let filed = app.client.post(
+        &format!("/api/v1/documents/{id}/filing"),
+        Some(&p.drafter),
+        &json!({"report": "备案报告", "materials": [{"kind": "official_text", "title": "正式文本"}]}),
+    );
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let inbox = app.client.get("/api/v1/filings", Some(&p.filing_reviewer));
+    assert_eq!(inbox.json()["items"][0]["materials"][0]["title"], "正式文本");
+    // Damage the stored column behind the service's back: once a list of materials, now not.
+    execute_sql(&app.db.url, "UPDATE filings SET materials = '{\"kind\": \"official_text\"}'");
+    let broken = app.client.get("/api/v1/filings", Some(&p.filing_reviewer));
+    assert_eq!(broken.problem(500)["code"], "internal_error", "not an empty list of materials");
+    let decided = app.client.post(
+        &format!("/api/v1/filings/{}/decision", id_of(&filed.json())),
+        Some(&p.filing_reviewer),
+        &json!({"outcome": "accepted", "reason": "予以备案。"}),
+    );
+    assert_eq!(decided.problem(500)["code"], "internal_error");
+    execute_sql(&app.db.url, "UPDATE filings SET materials = '[]'");
+    let repaired = app.client.get("/api/v1/filings?status=submitted", Some(&p.filing_reviewer));
+    assert_eq!(repaired.json()["total"], 1, "the failed decision changed nothing");
+});
+
+/// The `id` of an answer.
+fn id_of(v: &serde_json::Value) -> String {
+    v["id"].as_str().expect("id").to_string()
+}
+
+/// Runs one SQL statement on the test database directly.
+fn execute_sql(url: &str, sql: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let mut c = diesel::SqliteConnection::establish(path).expect("sqlite");
+        diesel::sql_query(sql).execute(&mut c).expect("statement");
+    } else {
+        let mut c = diesel::PgConnection::establish(url).expect("postgres");
+        diesel::sql_query(sql).execute(&mut c).expect("statement");
+    }
+}
