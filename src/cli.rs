@@ -200,7 +200,7 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
 }
 
 async fn freeze_catalogue(config: Config, agency: String, year: i32) -> Result<(), String> {
-    use crate::api::catalogues::{freeze_or_find, Frozen};
+    use crate::service::catalogues::{freeze_or_find, Frozen};
     let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;

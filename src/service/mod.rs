@@ -14,7 +14,11 @@
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
 pub mod actor;
+pub mod catalogues;
 pub mod document_state;
+pub mod public_cache;
+pub mod public_reading;
 pub mod scope;
+pub mod suggestions;
 
 pub use actor::Actor;
