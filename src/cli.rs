@@ -112,7 +112,7 @@ async fn migrate(config: Config) -> Result<(), String> {
 
 async fn create_admin(config: Config, username: String, password: String) -> Result<(), String> {
     let username =
-        crate::api::users::parse_username(&username).map_err(|m| format!("username {m}"))?;
+        crate::service::accounts::parse_username(&username).map_err(|m| format!("username {m}"))?;
     crate::auth::password::check_strength(&password).map_err(|m| format!("password {m}"))?;
     let hash = crate::auth::password::hash(&password)?;
     let roles = Roles::parse(&["admin"]).map_err(|e| e.to_string())?;

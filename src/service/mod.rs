@@ -13,12 +13,16 @@
 //!
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
+pub mod accounts;
 pub mod actor;
+pub mod agencies;
 pub mod catalogues;
 pub mod document_state;
+pub mod import;
 pub mod public_cache;
 pub mod public_reading;
 pub mod scope;
+pub mod settings;
 pub mod suggestions;
 
 pub use actor::Actor;

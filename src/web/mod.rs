@@ -15,8 +15,8 @@ use actix_web::{web, HttpResponse, ResponseError};
 use crate::error::AppError;
 use html::{esc, page};
 
-/// The pages and their methods, for the 405 answers of [`crate::api::KnownPaths`]; keep it in
-/// step with [`routes`] (a test asks every entry).
+/// The pages and their methods, for the API's 405 answers (`KnownPaths`); keep it in step
+/// with [`routes`] (a test asks every entry).
 pub const PAGES: [(&str, &[&str]); 6] = [
     ("/", &["GET"]),
     ("/search", &["GET"]),
