@@ -112,7 +112,7 @@ async fn migrate(config: Config) -> Result<(), String> {
 
 async fn create_admin(config: Config, username: String, password: String) -> Result<(), String> {
     let username =
-        crate::api::users::parse_username(&username).map_err(|m| format!("username {m}"))?;
+        crate::service::accounts::parse_username(&username).map_err(|m| format!("username {m}"))?;
     crate::auth::password::check_strength(&password).map_err(|m| format!("password {m}"))?;
     let hash = crate::auth::password::hash(&password)?;
     let roles = Roles::parse(&["admin"]).map_err(|e| e.to_string())?;
@@ -200,7 +200,7 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
 }
 
 async fn freeze_catalogue(config: Config, agency: String, year: i32) -> Result<(), String> {
-    use crate::api::catalogues::{freeze_or_find, Frozen};
+    use crate::service::catalogues::{freeze_or_find, Frozen};
     let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;

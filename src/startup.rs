@@ -102,8 +102,11 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
     let screening = load_screening_rules(&config)?;
-    let read_cache = crate::api::public::read_cache(config.public_cache_seconds);
-    let search_cache = Arc::new(crate::api::public::search_cache(config.public_cache_seconds > 0));
+    let read_cache = crate::service::public_cache::read_cache(config.public_cache_seconds);
+    let search_cache = Arc::new(crate::service::public_cache::search_cache(
+        config.public_cache_seconds > 0,
+        crate::http_caching::CACHE_MAX_AGE,
+    ));
     let hashing =
         crate::auth::hashing_gate::HashingGate::new(config.hash_concurrency, config.hash_queue);
     Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache, hashing })

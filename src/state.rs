@@ -19,9 +19,9 @@ pub struct AppState {
     /// Screening rules for submitted drafts: the shipped set or `NORMREG_SCREENING_RULES`.
     pub screening: RuleSet,
     /// Public document reads answered from memory for a few seconds.
-    pub read_cache: crate::api::public::ReadCache,
+    pub read_cache: crate::service::public_cache::ReadCache,
     /// Catalogue pages and search results, valid until the catalogue changes.
-    pub search_cache: Arc<crate::api::public::SearchCache>,
+    pub search_cache: Arc<crate::service::public_cache::SearchCache>,
     /// The bound on concurrent password hashing (logins, new passwords).
     pub hashing: crate::auth::hashing_gate::HashingGate,
 }

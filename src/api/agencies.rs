@@ -9,11 +9,11 @@ use super::json::ApiJson;
 use super::paging::{Page, PageQuery, Paged};
 use super::path_id;
 use crate::auth::AuthUser;
-use crate::db::{self, agencies::AgencyRow};
-use crate::domain::agency::{parse_name, parse_prefix, AgencyCode, AgencyKind, AgencyTree};
+use crate::db::agencies::AgencyRow;
+use crate::domain::agency::AgencyTree;
 use crate::domain::ids::AgencyId;
-use crate::domain::role::Role;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, Problem};
+use crate::service::agencies::{self, AgencyRequest};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,79 +87,21 @@ pub async fn create_agency(
     user: AuthUser,
     body: ApiJson<CreateAgency>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Admin])?;
     let req = body.0;
-    let mut errors = Vec::new();
-    let name =
-        parse_name(&req.name).map_err(|e| errors.push(FieldError::new("name", e.to_string())));
-    let code = AgencyCode::parse(&req.code)
-        .map_err(|e| errors.push(FieldError::new("code", e.to_string())));
-    let kind = match req.kind.as_deref() {
-        None => Ok(AgencyKind::Government),
-        Some(k) => AgencyKind::parse(k).ok_or_else(|| {
-            errors.push(FieldError::new("kind", "must be `government` or `department`"))
-        }),
+    let request = AgencyRequest {
+        name: req.name,
+        code: req.code,
+        parent_id: req.parent_id.map(AgencyId),
+        kind: req.kind,
+        issuance_prefix: req.issuance_prefix,
+        registration_prefix: req.registration_prefix,
+        filing_authority_id: req.filing_authority_id.map(AgencyId),
     };
-    let issuance_prefix =
-        optional_prefix(req.issuance_prefix.as_deref(), "issuance_prefix", &mut errors);
-    let registration_prefix =
-        optional_prefix(req.registration_prefix.as_deref(), "registration_prefix", &mut errors);
-    let (Ok(name), Ok(code), Ok(kind)) = (name, code, kind) else {
-        return Err(AppError::invalid_fields(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
-    }
-    let row = AgencyRow {
-        id: AgencyId::new().to_string(),
-        code: code.as_str().to_string(),
-        name,
-        kind: kind.as_str().to_string(),
-        parent_id: req.parent_id.map(|p| p.to_string()),
-        issuance_prefix,
-        registration_prefix,
-        filing_authority_id: req.filing_authority_id.map(|p| p.to_string()),
-        created_at: state.clock.now().naive_utc(),
-    };
-    let view = state
-        .db
-        .write(move |conn| {
-            for (field, id) in
-                [("parent_id", &row.parent_id), ("filing_authority_id", &row.filing_authority_id)]
-            {
-                if let Some(id) = id {
-                    if db::agencies::find(conn, id)?.is_none() {
-                        return Err(AppError::invalid(field, "no agency has this id"));
-                    }
-                }
-            }
-            if db::agencies::find_by_code(conn, &row.code)?.is_some() {
-                return Err(AppError::conflict(
-                    "agency_code_taken",
-                    format!("an agency with code `{}` exists", row.code),
-                ));
-            }
-            db::agencies::insert(conn, &row)?;
-            let tree = db::agencies::tree(conn)?;
-            Ok(AgencyView::from_row(row, &tree))
-        })
-        .await?;
+    let clock = state.clock.clone();
+    let (row, tree) =
+        state.db.write(move |tx| agencies::create(tx, &user, clock.as_ref(), request)).await?;
+    let view = AgencyView::from_row(row, &tree);
     Ok(HttpResponse::Created().json(view))
-}
-
-fn optional_prefix(
-    raw: Option<&str>,
-    field: &'static str,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    let raw = raw?;
-    match parse_prefix(raw, field) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
-            None
-        }
-    }
 }
 
 /// Lists agencies (any signed-in user: names and codes are public facts).
@@ -174,13 +116,8 @@ pub async fn list_agencies(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = Page::from_query(query.page, query.per_page)?;
-    let (rows, total, tree) = state
-        .db
-        .read(move |conn| {
-            let (rows, total) = db::agencies::list(conn, None, page.offset(), page.per_page)?;
-            Ok((rows, total, db::agencies::tree(conn)?))
-        })
-        .await?;
+    let (rows, total, tree) =
+        state.db.read(move |conn| agencies::list(conn, page.offset(), page.per_page)).await?;
     let items = rows.into_iter().map(|r| AgencyView::from_row(r, &tree)).collect();
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
@@ -197,13 +134,6 @@ pub async fn get_agency(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: AgencyId = path_id(&id, "agency")?;
-    let view = state
-        .db
-        .read(move |conn| {
-            let row =
-                db::agencies::find(conn, &id.to_string())?.ok_or(AppError::NotFound("agency"))?;
-            Ok(AgencyView::from_row(row, &db::agencies::tree(conn)?))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let (row, tree) = state.db.read(move |conn| agencies::get(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(AgencyView::from_row(row, &tree)))
 }

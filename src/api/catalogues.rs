@@ -4,18 +4,17 @@
 use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
 use crate::auth::AuthUser;
-use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, DbConn};
-use crate::domain::catalogue::{self, csv_record, Change, ChangeEntry, Entry, CSV_HEADER};
-use crate::domain::ids::AgencyId;
-use crate::domain::role::Role;
+use crate::db::{agencies::AgencyRow, catalogues::CatalogueRow};
+use crate::domain::catalogue::{csv_record, Change, ChangeEntry, Entry, CSV_HEADER};
 use crate::error::{AppError, Problem};
 use crate::http_caching::cached;
+use crate::service::catalogues::{self, ChangeCounts, Entries, Freezing, Frozen, Loaded};
 use crate::state::AppState;
 
 /// What a frozen catalogue is, without its list.
@@ -80,7 +79,7 @@ pub struct PublicCatalogue {
 }
 
 /// How many documents each kind of change concerns, from a list already read.
-fn count_changes(changes: &[ChangeEntry]) -> BTreeMap<String, usize> {
+fn count_changes(changes: &[ChangeEntry]) -> ChangeCounts {
     let mut counts = BTreeMap::new();
     for c in changes {
         *counts.entry(c.change.as_str().to_string()).or_insert(0) += 1;
@@ -91,7 +90,7 @@ fn count_changes(changes: &[ChangeEntry]) -> BTreeMap<String, usize> {
 fn summary(
     row: &CatalogueRow,
     agency: &AgencyRow,
-    change_counts: BTreeMap<String, usize>,
+    change_counts: ChangeCounts,
 ) -> CatalogueSummary {
     CatalogueSummary {
         agency_code: agency.code.clone(),
@@ -137,41 +136,6 @@ impl From<Entry> for CatalogueEntry {
     }
 }
 
-/// Whether a new catalogue was made or the one frozen before was found.
-pub enum Frozen {
-    New(CatalogueRow),
-    Existing(CatalogueRow),
-}
-
-/// Freezes the agency's catalogue for `year`, or finds the one frozen before: a catalogue is
-/// made once, and asking again answers the same one. Used by the API and the command line.
-pub fn freeze_or_find(
-    conn: &mut DbConn,
-    agency: &AgencyRow,
-    year: i32,
-    today: NaiveDate,
-    at: NaiveDateTime,
-    actor: Option<&str>,
-) -> Result<Frozen, AppError> {
-    let as_of = catalogue::freezable(year, today)
-        .map_err(|e| AppError::conflict("year_not_over", e.to_string()))?;
-    if let Some(existing) = db::catalogues::find(conn, &agency.id, year)? {
-        return Ok(Frozen::Existing(existing));
-    }
-    let made =
-        db::write_tx(conn, |conn| db::catalogues::freeze(conn, agency, year, as_of, at, actor));
-    match made {
-        Ok(row) => Ok(Frozen::New(row)),
-        // Another request froze it between our look and our write: answer that one.
-        Err(AppError::Conflict { code: "unique_violation", .. }) => {
-            db::catalogues::find(conn, &agency.id, year)?
-                .map(Frozen::Existing)
-                .ok_or_else(|| AppError::internal("catalogue vanished after a unique violation"))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreezeRequest {
@@ -196,37 +160,19 @@ pub async fn freeze_catalogue(
     user: AuthUser,
     body: ApiJson<FreezeRequest>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Admin, Role::Registrar])?;
     let req = body.0;
-    let agency_id: AgencyId =
-        req.agency_id.parse().map_err(|_| AppError::invalid("agency_id", "not an agency id"))?;
-    if !user.has(Role::Admin) && user.agency()? != agency_id {
-        return Err(AppError::Forbidden(
-            "a registrar freezes only its own agency's catalogue".into(),
-        ));
-    }
-    catalogue::year_end(req.year).map_err(|e| AppError::invalid("year", e.to_string()))?;
-    let today = state.clock.today();
-    let at = state.clock.now().naive_utc();
-    let actor = user.id.to_string();
-    let (frozen, agency, counts) = state
+    let clock = state.clock.clone();
+    // `freeze` opens its own write transaction (see `freeze_or_find`), so the connection is
+    // taken bare.
+    let Freezing { frozen, agency, change_counts } = state
         .db
-        .read(move |conn| {
-            let agency = db::agencies::find(conn, &agency_id.to_string())?
-                .ok_or(AppError::NotFound("agency"))?;
-            let frozen = freeze_or_find(conn, &agency, req.year, today, at, Some(&actor))?;
-            let row = match &frozen {
-                Frozen::New(r) | Frozen::Existing(r) => r,
-            };
-            let counts = db::catalogues::change_counts(conn, &row.id)?;
-            Ok((frozen, agency, counts))
-        })
+        .read(move |conn| catalogues::freeze(conn, &user, clock.as_ref(), &req.agency_id, req.year))
         .await?;
     let (mut answer, row) = match frozen {
         Frozen::New(row) => (HttpResponse::Created(), row),
         Frozen::Existing(row) => (HttpResponse::Ok(), row),
     };
-    Ok(answer.json(summary(&row, &agency, counts)))
+    Ok(answer.json(summary(&row, &agency, change_counts)))
 }
 
 /// The frozen catalogues of an agency, latest year first.
@@ -241,18 +187,10 @@ pub async fn list_public_catalogues(
     agency_code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let code = agency_code.into_inner();
-    let list = state
-        .db
-        .read(move |conn| {
-            let (agency, rows) = frozen_of_agency(conn, &code)?;
-            let mut out = Vec::new();
-            for row in rows {
-                let counts = db::catalogues::change_counts(conn, &row.id)?;
-                out.push(summary(&row, &agency, counts));
-            }
-            Ok(out)
-        })
-        .await?;
+    let (agency, rows) =
+        state.db.read(move |conn| catalogues::frozen_of_agency_counted(conn, &code)).await?;
+    let list: Vec<CatalogueSummary> =
+        rows.into_iter().map(|(row, counts)| summary(&row, &agency, counts)).collect();
     let body = serde_json::to_vec(&list).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(cached(&req, "application/json", body))
 }
@@ -319,7 +257,8 @@ pub async fn get_public_catalogue(
         (true, false) => Entries::All,
         (false, _) => Entries::Page { page, per_page, texts },
     };
-    let Loaded { row, agency, changes, entries } = load(&state, code, year, wanted).await?;
+    let Loaded { row, agency, changes, entries } =
+        state.db.read(move |conn| catalogues::load(conn, &code, year, wanted)).await?;
     if csv {
         let body =
             if changes_only { changes_csv(&changes) } else { entries_csv(&entries, &changes) };
@@ -348,82 +287,6 @@ pub async fn get_public_catalogue(
     };
     let body = serde_json::to_vec(&answer).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(cached(&req, "application/json", body))
-}
-
-/// Which entries of a catalogue to read.
-#[derive(Clone, Copy, Debug)]
-pub enum Entries {
-    None,
-    /// Every entry, without texts.
-    All,
-    Page {
-        page: i64,
-        per_page: i64,
-        texts: bool,
-    },
-}
-
-/// A frozen catalogue as read for the public.
-pub struct Loaded {
-    pub row: CatalogueRow,
-    pub agency: AgencyRow,
-    pub changes: Vec<ChangeEntry>,
-    pub entries: Vec<Entry>,
-}
-
-/// Reads a frozen catalogue by agency code and year; 404 when either is unknown.
-pub async fn load(
-    state: &AppState,
-    code: String,
-    year: i32,
-    wanted: Entries,
-) -> Result<Loaded, AppError> {
-    state
-        .db
-        .read(move |conn| {
-            let agency =
-                db::agencies::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
-            let row = db::catalogues::find(conn, &agency.id, year)?
-                .ok_or(AppError::NotFound("catalogue"))?;
-            let changes = db::catalogues::changes(conn, &row.id)?;
-            let entries = match wanted {
-                Entries::None => Vec::new(),
-                Entries::All => db::catalogues::entries(conn, &row.id, 0, row.entry_count, false)?,
-                Entries::Page { page, per_page, texts } => {
-                    let (after, limit) = db::catalogues::position_range(page, per_page);
-                    db::catalogues::entries(conn, &row.id, after, limit, texts)?
-                }
-            };
-            Ok(Loaded { row, agency, changes, entries })
-        })
-        .await
-}
-
-/// An agency by code and its frozen catalogues, latest year first; 404 for an unknown code.
-pub fn frozen_of_agency(
-    conn: &mut DbConn,
-    code: &str,
-) -> Result<(AgencyRow, Vec<CatalogueRow>), AppError> {
-    let agency = db::agencies::find_by_code(conn, code)?.ok_or(AppError::NotFound("agency"))?;
-    let rows = db::catalogues::of_agency(conn, &agency.id)?;
-    Ok((agency, rows))
-}
-
-/// Every frozen catalogue, with its agency, agencies in code order and latest year first.
-pub async fn all_frozen(state: &AppState) -> Result<Vec<(AgencyRow, CatalogueRow)>, AppError> {
-    state
-        .db
-        .read(|conn| {
-            let agencies: HashMap<String, AgencyRow> =
-                db::public::all_agencies(conn)?.into_iter().map(|a| (a.id.clone(), a)).collect();
-            let mut out: Vec<_> = db::catalogues::all(conn)?
-                .into_iter()
-                .filter_map(|c| Some((agencies.get(&c.agency_id)?.clone(), c)))
-                .collect();
-            out.sort_by(|(a, x), (b, y)| (&a.code, -x.year).cmp(&(&b.code, -y.year)));
-            Ok(out)
-        })
-        .await
 }
 
 /// A byte-order mark first, so that spreadsheets open the Chinese text as UTF-8.

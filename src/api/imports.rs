@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 
 use super::json::BulkJson;
 use crate::auth::AuthUser;
-use crate::domain::import::{self, ImportLine};
-use crate::domain::role::Role;
+use crate::domain::import::{parse_value, ImportLine};
 use crate::error::{AppError, Problem};
-use crate::importer::{self, ImportScope, ImportedItem};
+use crate::importer::ImportedItem;
+use crate::service::import;
 use crate::state::AppState;
 
 /// What an import wrote.
@@ -37,28 +37,15 @@ pub async fn import_documents(
     user: AuthUser,
     body: BulkJson<Vec<serde_json::Value>>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Admin, Role::Registrar])?;
-    let scope = if user.has(Role::Admin) {
-        ImportScope::Any
-    } else {
-        ImportScope::Agency(user.agency()?.to_string())
-    };
     let lines: Vec<_> = body
         .0
         .into_iter()
         .enumerate()
-        .map(|(i, value)| (i + 1, import::parse_value(i + 1, value)))
+        .map(|(i, value)| (i + 1, parse_value(i + 1, value)))
         .collect();
-    let actor = user.id.to_string();
-    let today = state.clock.today();
-    let at = state.clock.now().naive_utc();
-    // `importer::run` opens its own write transaction, so the connection is taken bare.
-    let items = state
-        .db
-        .read(move |conn| {
-            importer::run(conn, lines, &scope, Some(&actor), today, at, &mut |_, _| {})
-                .map_err(AppError::from)
-        })
-        .await?;
+    let clock = state.clock.clone();
+    // The import opens its own write transaction, so the connection is taken bare.
+    let items =
+        state.db.read(move |conn| import::import(conn, &user, clock.as_ref(), lines)).await?;
     Ok(HttpResponse::Created().json(ImportAnswer { imported: items.len(), documents: items }))
 }

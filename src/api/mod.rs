@@ -16,8 +16,9 @@ pub mod json;
 pub mod openapi;
 pub mod paging;
 pub mod public;
+pub mod public_suggestions;
 pub mod settings;
-pub mod stamped_cache;
+pub mod suggestion_inbox;
 pub mod users;
 pub mod views;
 pub mod workflow;
@@ -92,10 +93,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(workflow::deliberation)
             .service(workflow::register)
             .service(workflow::publish)
-            .service(public::create_review_suggestion)
-            .service(public::get_review_suggestion)
-            .service(public::list_review_suggestions)
-            .service(public::reply_review_suggestion)
+            .service(public_suggestions::create_review_suggestion)
+            .service(public_suggestions::get_review_suggestion)
+            .service(suggestion_inbox::list_review_suggestions)
+            .service(suggestion_inbox::reply_review_suggestion)
             .service(evolution::continue_document)
             .service(evolution::repeal)
             .service(evolution::declare_invalid)

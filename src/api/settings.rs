@@ -6,11 +6,10 @@ use utoipa::ToSchema;
 
 use super::json::ApiJson;
 use crate::auth::AuthUser;
-use crate::db;
 use crate::domain::calendar::HolidayYear;
 use crate::domain::policy::Policy;
-use crate::domain::role::Role;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::{AppError, Problem};
+use crate::service::settings;
 use crate::state::AppState;
 
 /// The policy in force (any signed-in user: deadlines concern everyone).
@@ -23,7 +22,7 @@ pub async fn get_policy(
     state: web::Data<AppState>,
     _user: AuthUser,
 ) -> Result<HttpResponse, AppError> {
-    let policy = state.db.read(db::settings::policy).await?;
+    let policy = state.db.read(settings::policy).await?;
     Ok(HttpResponse::Ok().json(policy))
 }
 
@@ -39,15 +38,8 @@ pub async fn put_policy(
     user: AuthUser,
     body: ApiJson<Policy>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Admin])?;
     let policy = body.0;
-    policy.validate().map_err(|errs| {
-        AppError::invalid_fields(
-            errs.into_iter().map(|e| FieldError::new(e.field, e.message)).collect(),
-        )
-    })?;
-    let saved = policy.clone();
-    state.db.write(move |conn| db::settings::save_policy(conn, &policy)).await?;
+    let saved = state.db.write(move |tx| settings::save_policy(tx, &user, policy)).await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -70,16 +62,8 @@ pub async fn put_calendar(
     year: web::Path<i32>,
     body: ApiJson<HolidayYear>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Admin])?;
-    let file = body.0;
-    if file.year != *year {
-        return Err(AppError::invalid(
-            "year",
-            format!("the file is for {}, the path for {}", file.year, *year),
-        ));
-    }
-    file.validate().map_err(|e| AppError::invalid("days", e.to_string()))?;
-    let saved = CalendarSaved { year: file.year, days: file.days.len() };
-    state.db.write(move |conn| db::calendar::replace_year(conn, &file)).await?;
-    Ok(HttpResponse::Ok().json(saved))
+    let (year, file) = (year.into_inner(), body.0);
+    let saved =
+        state.db.write(move |tx| settings::replace_calendar_year(tx, &user, year, file)).await?;
+    Ok(HttpResponse::Ok().json(CalendarSaved { year: saved.year, days: saved.days }))
 }

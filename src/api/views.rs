@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::agencies::AgencyRow;
 use crate::db::documents::DocumentRow;
 use crate::domain::lifecycle::Status;
 use crate::domain::validity::Validity;
@@ -104,17 +103,6 @@ impl DocumentView {
     }
 }
 
-/// The issuing agency as the public sees it.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct PublicAgency {
-    pub id: String,
-    /// Stable code used in public URLs, e.g. `LN`.
-    pub code: String,
-    pub name: String,
-}
-
-impl From<AgencyRow> for PublicAgency {
-    fn from(a: AgencyRow) -> Self {
-        Self { id: a.id, code: a.code, name: a.name }
-    }
-}
+/// The issuing agency as the public sees it; defined with the public reads, whose answers
+/// carry it.
+pub use crate::service::public_reading::PublicAgency;

@@ -13,14 +13,22 @@
 //!
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
+pub mod accounts;
 pub mod actor;
+pub mod agencies;
 pub mod campaigns;
+pub mod catalogues;
 pub mod deadlines;
 pub mod document_state;
 pub mod evolution;
 pub mod expiry;
 pub mod filing;
+pub mod import;
 pub mod interpretations;
+pub mod public_cache;
+pub mod public_reading;
 pub mod scope;
+pub mod settings;
+pub mod suggestions;
 
 pub use actor::Actor;

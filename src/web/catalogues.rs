@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use super::html::{esc, page, url_encode};
 use super::{error_page, HTML};
-use crate::api::catalogues::{self, Entries, Loaded};
 use crate::error::AppError;
 use crate::http_caching::cached;
+use crate::service::catalogues::{self, Entries, Loaded};
 use crate::state::AppState;
 
 /// Entries per page of a catalogue page.
@@ -16,7 +16,7 @@ const PER_PAGE: i64 = 100;
 
 /// `/catalogues`: the frozen catalogues of every agency.
 pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let all = match catalogues::all_frozen(&state).await {
+    let all = match state.db.read(catalogues::all_frozen).await {
         Ok(all) => all,
         Err(e) => return error_page(e),
     };
@@ -95,7 +95,7 @@ pub async fn catalogue(
         },
     };
     let wanted = Entries::Page { page: page_no, per_page: PER_PAGE, texts: false };
-    match catalogues::load(&state, code, year, wanted).await {
+    match state.db.read(move |conn| catalogues::load(conn, &code, year, wanted)).await {
         Ok(loaded) => cached(&req, HTML, catalogue_page(&loaded, page_no).into_bytes()),
         Err(e) => error_page(e),
     }

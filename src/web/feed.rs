@@ -4,27 +4,31 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::html::esc;
-use crate::db;
+use crate::domain::lifecycle::Status;
+use crate::domain::validity::Validity;
 use crate::http_caching::cached;
+use crate::service::public_reading;
 use crate::state::AppState;
 
 /// Entries in the feed; readers poll often, so the latest changes are enough.
 const ENTRIES: i64 = 50;
 
-/// The events the public may follow, with the word each entry's title starts with. Events
-/// that are internal (review, deliberation, registration) never appear.
-const ACTIONS: [(&str, &str); 5] = [
-    ("published", "公布"),
-    ("repealed", "废止"),
-    ("revoked", "撤销"),
-    ("declared_invalid", "宣布失效"),
-    ("expired", "失效"),
-];
+/// The word an entry's title starts with, by the action of its event (one of
+/// `public_reading::public_actions`).
+fn word_of(action: &str) -> &'static str {
+    let words = [
+        (Status::Published.as_str(), "公布"),
+        (Validity::Repealed.as_str(), "废止"),
+        (Validity::Revoked.as_str(), "撤销"),
+        (Validity::DeclaredInvalid.as_str(), "宣布失效"),
+        (Validity::Expired.as_str(), "失效"),
+    ];
+    words.iter().find(|(a, _)| *a == action).map_or("更新", |(_, w)| *w)
+}
 
 pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let actions: Vec<&str> = ACTIONS.iter().map(|(a, _)| *a).collect();
     let events =
-        match state.db.read(move |conn| db::public::public_events(conn, &actions, ENTRIES)).await {
+        match state.db.read(move |conn| public_reading::recent_changes(conn, ENTRIES)).await {
             Ok(e) => e,
             Err(e) => return super::error_page(e),
         };
@@ -43,7 +47,7 @@ pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         base = esc(&base),
     );
     for (event_id, at, action, doc) in &events {
-        let word = ACTIONS.iter().find(|(a, _)| a == action).map_or("更新", |(_, w)| *w);
+        let word = word_of(action);
         let mut summary = Vec::new();
         if let Some(n) = &doc.issuance_number {
             summary.push(n.clone());
@@ -51,7 +55,7 @@ pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         if let Some(d) = doc.published_on {
             summary.push(format!("{d} 公布"));
         }
-        if action != "published" {
+        if action != Status::Published.as_str() {
             if let Some(d) = doc.ended_on {
                 summary.push(format!("{d} 起{word}"));
             }

@@ -1,0 +1,61 @@
+//! Citizens' review suggestions under `/api/v1/public/review-suggestions`: anyone asks the
+//! filing authority to review a published document, then follows it by its tracking code.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::json::ApiJson;
+use crate::error::{AppError, Problem};
+use crate::service::suggestions::{self, SuggestionInput, SuggestionReceipt, SuggestionTracking};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSuggestion {
+    /// The published document the suggestion is about.
+    pub document_id: String,
+    /// At most 10,000 characters.
+    pub content: String,
+    /// How the filing authority may reach you; never shown publicly.
+    pub contact: Option<String>,
+}
+
+/// Asks the filing authority to review a published document (审查建议).
+#[utoipa::path(tag = "public", request_body = NewSuggestion, responses(
+    (status = 201, description = "Received; keep the tracking code", body = SuggestionReceipt),
+    (status = 422, description = "Invalid fields, or no published document with this id", body = Problem),
+    (status = 429, description = "Too many suggestions from this address; try again later", body = Problem)
+))]
+#[post("/public/review-suggestions")]
+pub async fn create_review_suggestion(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ApiJson<NewSuggestion>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let input = SuggestionInput::parse(&body.document_id, &body.content, body.contact.as_deref())?;
+    let client = suggestions::client_key(req.peer_addr().map(|a| a.ip()));
+    let clock = state.clock.clone();
+    let receipt =
+        state.db.write(move |tx| suggestions::submit(tx, clock.as_ref(), client, input)).await?;
+    Ok(HttpResponse::Created().json(receipt))
+}
+
+/// The status, deadline and public reply of a suggestion; never the contact.
+#[utoipa::path(tag = "public", responses(
+    (status = 200, description = "The suggestion's status", body = SuggestionTracking),
+    (status = 404, description = "No suggestion has this tracking code", body = Problem)
+))]
+#[get("/public/review-suggestions/{tracking_code}")]
+pub async fn get_review_suggestion(
+    state: web::Data<AppState>,
+    tracking_code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let clock = state.clock.clone();
+    let code = tracking_code.into_inner();
+    let view = state.db.read(move |conn| suggestions::track(conn, clock.as_ref(), &code)).await?;
+    // Not cached by shared caches: the code is the only key to it.
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
+}

@@ -1,0 +1,319 @@
+//! What the public reads, with no account: the catalogue of published documents and its
+//! Chinese search, one published document with its versions and interpretations, the lookup
+//! by 文号 or 登记号, the agencies and the changes the public may follow. The public API and
+//! the web pages both render these answers, so they are read models rather than rows.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::db::{
+    self, agencies::AgencyRow, documents::DocumentRow, search_query::PublicFilter, DbConn,
+};
+use crate::domain::cjk_tokens;
+use crate::domain::clock::Clock;
+use crate::domain::ids::{AgencyId, DocumentId};
+use crate::domain::lifecycle::Status;
+use crate::domain::numbering::{
+    DocumentNumber, NumberError, RegistrationFormat, MAX_YEAR, MIN_YEAR,
+};
+use crate::domain::validity::Validity;
+use crate::error::AppError;
+use crate::service::public_cache::SearchCache;
+
+mod answers;
+
+pub use answers::{
+    CataloguePage, PublicAgency, PublicDocument, PublicInterpretation, PublicSummary,
+    PublicVersion, SNIPPET_CHARS,
+};
+
+/// A catalogue request as it arrives, every field optional: the API's query string, or what
+/// the web's search form makes of its own.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueQuery {
+    /// Chinese full text over title, numbers and text: terms separated by spaces, all
+    /// required; any run of two or more characters matches where it occurs; "double quotes"
+    /// keep a phrase with spaces together.
+    pub q: Option<String>,
+    /// Validity on `valid_on` (default today): `not_yet_effective`, `in_force`, `amended`,
+    /// `expired`, `declared_invalid`, `repealed`, `revoked`, or the Chinese word.
+    pub validity: Option<String>,
+    /// Code of the issuing agency.
+    pub agency: Option<String>,
+    /// With `agency`: include the agencies below it.
+    pub include_sub: Option<bool>,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// What was in force on this date (`YYYY-MM-DD`); with `validity`, the date it is judged on.
+    pub valid_on: Option<NaiveDate>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page, 1–100 (default 20).
+    pub per_page: Option<i64>,
+}
+
+/// A checked page of the catalogue: `page` from 1, `per_page` 1–100 (default 20), checked
+/// with the same words as every list of the API.
+#[derive(Clone, Copy, Debug)]
+pub struct CataloguePaging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl CataloguePaging {
+    fn parse(page: Option<i64>, per_page: Option<i64>) -> Result<Self, AppError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(20);
+        if !(1..=1_000_000).contains(&page) {
+            return Err(AppError::invalid("page", "must be a whole number from 1"));
+        }
+        if !(1..=100).contains(&per_page) {
+            return Err(AppError::invalid("per_page", "must be between 1 and 100"));
+        }
+        Ok(Self { page, per_page })
+    }
+
+    fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// A checked catalogue request.
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    pub q: Option<String>,
+    pub validity: Option<Validity>,
+    pub agency: Option<String>,
+    pub include_sub: bool,
+    pub year: Option<i32>,
+    pub day: NaiveDate,
+    pub page: CataloguePaging,
+}
+
+impl Catalogue {
+    /// Checks the query; `today` is the day validity is judged on without `valid_on`.
+    pub fn parse(query: &CatalogueQuery, today: NaiveDate) -> Result<Self, AppError> {
+        let page = CataloguePaging::parse(query.page, query.per_page)?;
+        let blank = |s: &Option<String>| {
+            s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+        };
+        let validity = match blank(&query.validity) {
+            None => None,
+            Some(v) => Some(Validity::parse(&v).ok_or_else(|| {
+                AppError::invalid(
+                    "validity",
+                    format!("unknown validity `{v}`; use in_force, expired, repealed …"),
+                )
+            })?),
+        };
+        if let Some(y) = query.year {
+            if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+                return Err(AppError::invalid(
+                    "year",
+                    format!("must be between {MIN_YEAR} and {MAX_YEAR}"),
+                ));
+            }
+        }
+        let q = blank(&query.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(AppError::invalid("q", "at most 200 characters"));
+        }
+        Ok(Self {
+            q,
+            // A date alone asks what was in force on it.
+            validity: validity.or(query.valid_on.map(|_| Validity::InForce)),
+            agency: blank(&query.agency),
+            include_sub: query.include_sub.unwrap_or(false),
+            year: query.year,
+            day: query.valid_on.unwrap_or(today),
+            page,
+        })
+    }
+}
+
+/// A page of the catalogue, from `cache` while the catalogue has not changed (see
+/// [`SearchCache`]); a search ranks at most `window` matches.
+pub fn catalogue(
+    conn: &mut DbConn,
+    clock: &dyn Clock,
+    cache: &SearchCache,
+    window: usize,
+    request: Catalogue,
+) -> Result<CataloguePage, AppError> {
+    let today = clock.today();
+    let key = format!("{today}|{request:?}");
+    // Read first: a change committing meanwhile gives the next request a new version.
+    let version = db::public::catalogue_version(conn)?;
+    if let Some(hit) = cache.get(&key, &version) {
+        return Ok(hit);
+    }
+    let terms = request.q.as_deref().map(cjk_tokens::terms_for_highlight).unwrap_or_default();
+    let page = request.page;
+    let filter = PublicFilter {
+        agencies: agency_filter(conn, request.agency.as_deref(), request.include_sub)?,
+        q: request.q,
+        year: request.year,
+        validity: request.validity,
+        day: Some(request.day),
+    };
+    let list = db::search_query::public_list(conn, &filter, page.offset(), page.per_page, window)?;
+    let rows = db::public::published_in_order(conn, &list.ids)?;
+    let agencies = agencies_of(conn, &rows)?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let agency = agency_for(&agencies, &r.agency_id);
+            PublicSummary::new(r, agency, today, &terms)
+        })
+        .collect();
+    let answer = CataloguePage {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total: list.total,
+        truncated: list.truncated,
+    };
+    cache.put(key, version, answer.clone());
+    Ok(answer)
+}
+
+/// The agencies whose documents a catalogue request asks for: the one with `code`, and with
+/// `include_sub` those below it; `None` for every agency.
+fn agency_filter(
+    conn: &mut DbConn,
+    code: Option<&str>,
+    include_sub: bool,
+) -> Result<Option<Vec<String>>, AppError> {
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    let agency = db::agencies::find_by_code(conn, code)?
+        .ok_or_else(|| AppError::invalid("agency", format!("no agency has the code `{code}`")))?;
+    if !include_sub {
+        return Ok(Some(vec![agency.id]));
+    }
+    let root: AgencyId =
+        agency.id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
+    let ids = db::agencies::tree(conn)?.subtree(root).into_iter().map(|a| a.to_string());
+    Ok(Some(ids.collect()))
+}
+
+/// The agencies of `rows`, by id.
+fn agencies_of(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<Vec<AgencyRow>, AppError> {
+    let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    db::public::agencies_by_id(conn, &ids)
+}
+
+fn agency_for(agencies: &[AgencyRow], id: &str) -> Option<PublicAgency> {
+    agencies.iter().find(|a| a.id == id).cloned().map(PublicAgency::from)
+}
+
+/// Loads the document with its agency and published versions.
+fn full_document(
+    conn: &mut DbConn,
+    row: DocumentRow,
+    today: NaiveDate,
+) -> Result<PublicDocument, AppError> {
+    let versions = db::public::published_versions(conn, &row.lineage_id)?;
+    let agency = db::agencies::find(conn, &row.agency_id)?.map(PublicAgency::from);
+    let interpretations = db::interpretations::all_of_document(conn, &row.id)?
+        .into_iter()
+        .map(PublicInterpretation::from)
+        .collect();
+    Ok(PublicDocument::new(row, agency, &versions, interpretations, today))
+}
+
+/// One published document; 404 for anything else.
+pub fn document(
+    conn: &mut DbConn,
+    clock: &dyn Clock,
+    id: DocumentId,
+) -> Result<PublicDocument, AppError> {
+    let row =
+        db::public::find_published(conn, &id.to_string())?.ok_or(AppError::NotFound("document"))?;
+    full_document(conn, row, clock.today())
+}
+
+/// The spellings a number may be stored under: the canonical form, and for a 登记号 also the
+/// jurisdiction's own template and padding.
+fn stored_spellings(number: &DocumentNumber, format: &RegistrationFormat) -> Vec<String> {
+    let mut out = vec![number.canonical()];
+    if let DocumentNumber::Registration(r) = number {
+        let own = r.format(format);
+        if !out.contains(&own) {
+            out.push(own);
+        }
+    }
+    out
+}
+
+/// A 文号 or 登记号 as a person may write it; 422 saying how to write one.
+pub fn parse_number(number: &str) -> Result<DocumentNumber, AppError> {
+    DocumentNumber::parse(number)
+        .map_err(|e: NumberError| AppError::invalid("number", e.to_string()))
+}
+
+/// The published document with this 文号 or 登记号, in any bracket or dash spelling.
+pub fn lookup(
+    conn: &mut DbConn,
+    clock: &dyn Clock,
+    number: &DocumentNumber,
+) -> Result<PublicDocument, AppError> {
+    let policy = db::settings::policy(conn)?;
+    let format = RegistrationFormat {
+        template: policy.registration_format,
+        serial_width: policy.registration_serial_width,
+    };
+    let spellings = stored_spellings(number, &format);
+    let row = db::public::find_published_by_number(conn, &spellings)?
+        .ok_or(AppError::NotFound("document"))?;
+    full_document(conn, row, clock.today())
+}
+
+/// Every agency, in code order (the public search form offers them all).
+pub fn agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, AppError> {
+    db::public::all_agencies(conn)
+}
+
+/// The events the public may follow, by the action each records: a publication and every way
+/// a published document ends. Events that are internal (review, deliberation, registration)
+/// never appear.
+pub fn public_actions() -> [&'static str; 5] {
+    [
+        Status::Published.as_str(),
+        Validity::Repealed.as_str(),
+        Validity::Revoked.as_str(),
+        Validity::DeclaredInvalid.as_str(),
+        Validity::Expired.as_str(),
+    ]
+}
+
+/// One change the public may follow: the event's id, when it happened, its action (one of
+/// [`public_actions`]) and the published document it concerns.
+pub type PublicChange = (i64, NaiveDateTime, String, DocumentRow);
+
+/// The latest `limit` public changes, newest first.
+pub fn recent_changes(conn: &mut DbConn, limit: i64) -> Result<Vec<PublicChange>, AppError> {
+    db::public::public_events(conn, &public_actions(), limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registration_number_is_also_looked_up_in_the_jurisdictions_own_spelling() {
+        let n = DocumentNumber::parse("lnfs-2026-3").expect("parses");
+        let padded = RegistrationFormat { template: "{prefix}-{year}-{n}".into(), serial_width: 4 };
+        assert_eq!(
+            stored_spellings(&n, &padded),
+            vec!["LNFS—2026—3".to_string(), "LNFS-2026-0003".to_string()]
+        );
+        let issuance = DocumentNumber::parse("辽政规[2026]3号").expect("parses");
+        assert_eq!(stored_spellings(&issuance, &padded), vec!["辽政规〔2026〕3号".to_string()]);
+    }
+}

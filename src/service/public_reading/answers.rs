@@ -1,0 +1,229 @@
+//! The answers of the public reads, as both the public API and the web pages render them: a
+//! document in a list, a whole document with its versions and interpretations, a page of the
+//! catalogue. Never an internal note, opinion or actor.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{self, agencies::AgencyRow, documents::DocumentRow};
+use crate::domain::cjk_tokens;
+use crate::domain::validity::Validity;
+use crate::service::document_state::{ended_on_of, validity_of};
+
+/// Characters of body text shown around the first match in a search result.
+pub const SNIPPET_CHARS: usize = 120;
+
+/// The issuing agency as the public sees it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicAgency {
+    pub id: String,
+    /// Stable code used in public URLs, e.g. `LN`.
+    pub code: String,
+    pub name: String,
+}
+
+impl From<AgencyRow> for PublicAgency {
+    fn from(a: AgencyRow) -> Self {
+        Self { id: a.id, code: a.code, name: a.name }
+    }
+}
+
+/// A published document in a list of the catalogue.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicSummary {
+    pub id: String,
+    pub title: String,
+    pub agency: Option<PublicAgency>,
+    /// 文号
+    pub issuance_number: Option<String>,
+    /// 统一登记号
+    pub registration_number: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Validity today.
+    pub validity: Option<Validity>,
+    /// Validity today in Chinese (现行有效 …).
+    pub validity_label: Option<String>,
+    /// With `q`: the title as HTML, escaped, matches in `<mark>`.
+    pub title_html: Option<String>,
+    /// With `q`: an HTML excerpt of the text around the first match, escaped, matches in
+    /// `<mark>`.
+    pub snippet: Option<String>,
+}
+
+/// One version of a document, in its history.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicVersion {
+    pub id: String,
+    pub version: i32,
+    pub title: String,
+    pub issuance_number: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub validity: Option<Validity>,
+    pub validity_label: Option<String>,
+}
+
+/// An interpretation (解释) published with the document it interprets.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicInterpretation {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub issued_on: NaiveDate,
+    /// 文号
+    pub issuance_number: Option<String>,
+}
+
+impl From<db::interpretations::InterpretationRow> for PublicInterpretation {
+    fn from(r: db::interpretations::InterpretationRow) -> Self {
+        Self {
+            id: r.id,
+            title: r.title,
+            body: r.body,
+            issued_on: r.issued_on,
+            issuance_number: r.issuance_number,
+        }
+    }
+}
+
+/// A published document with its text; never an internal note, opinion or actor.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicDocument {
+    pub id: String,
+    /// Shared by every version of the same document.
+    pub lineage_id: String,
+    pub version: i32,
+    pub title: String,
+    pub body: String,
+    pub agency: Option<PublicAgency>,
+    /// 文号
+    pub issuance_number: Option<String>,
+    /// 统一登记号
+    pub registration_number: Option<String>,
+    pub provisional: bool,
+    pub published_on: Option<NaiveDate>,
+    pub effective_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Where it was published, e.g. 辽宁省人民政府公报.
+    pub channel: Option<String>,
+    /// Validity today.
+    pub validity: Option<Validity>,
+    pub validity_label: Option<String>,
+    /// When an amendment, repeal or revocation took effect.
+    pub ended_on: Option<NaiveDate>,
+    /// Why it ended (published with a repeal).
+    pub ended_reason: Option<String>,
+    pub ended_by_document_id: Option<String>,
+    /// Every published version, oldest first, this one included.
+    pub versions: Vec<PublicVersion>,
+    /// Interpretations of this version, in the order they were issued.
+    pub interpretations: Vec<PublicInterpretation>,
+}
+
+fn validity_pair(row: &DocumentRow, today: NaiveDate) -> (Option<Validity>, Option<String>) {
+    let v = validity_of(row, today);
+    (v, v.map(|v| v.chinese().to_string()))
+}
+
+impl PublicSummary {
+    pub(super) fn new(
+        row: DocumentRow,
+        agency: Option<PublicAgency>,
+        today: NaiveDate,
+        terms: &[String],
+    ) -> Self {
+        let (validity, validity_label) = validity_pair(&row, today);
+        let (title_html, snippet) = if terms.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(cjk_tokens::highlight(&row.title, terms, row.title.chars().count())),
+                Some(cjk_tokens::highlight(&row.body, terms, SNIPPET_CHARS)),
+            )
+        };
+        Self {
+            id: row.id,
+            title: row.title,
+            agency,
+            issuance_number: row.issuance_number,
+            registration_number: row.registration_number,
+            published_on: row.published_on,
+            effective_on: row.effective_on,
+            valid_until: row.valid_until,
+            validity,
+            validity_label,
+            title_html,
+            snippet,
+        }
+    }
+}
+
+impl PublicVersion {
+    fn new(v: &DocumentRow, today: NaiveDate) -> Self {
+        let (validity, validity_label) = validity_pair(v, today);
+        Self {
+            id: v.id.clone(),
+            version: v.version,
+            title: v.title.clone(),
+            issuance_number: v.issuance_number.clone(),
+            published_on: v.published_on,
+            effective_on: v.effective_on,
+            valid_until: v.valid_until,
+            validity,
+            validity_label,
+        }
+    }
+}
+
+impl PublicDocument {
+    pub(super) fn new(
+        row: DocumentRow,
+        agency: Option<PublicAgency>,
+        versions: &[DocumentRow],
+        interpretations: Vec<PublicInterpretation>,
+        today: NaiveDate,
+    ) -> Self {
+        let (validity, validity_label) = validity_pair(&row, today);
+        Self {
+            id: row.id,
+            lineage_id: row.lineage_id,
+            version: row.version,
+            title: row.title,
+            body: row.body,
+            agency,
+            issuance_number: row.issuance_number,
+            registration_number: row.registration_number,
+            provisional: row.provisional,
+            published_on: row.published_on,
+            effective_on: row.effective_on,
+            valid_until: row.valid_until,
+            channel: row.channel,
+            validity,
+            validity_label,
+            ended_on: ended_on_of(row.ended_on, row.valid_until, validity),
+            ended_reason: row.ended_reason,
+            ended_by_document_id: row.ended_by_document_id,
+            versions: versions.iter().map(|v| PublicVersion::new(v, today)).collect(),
+            interpretations,
+        }
+    }
+}
+
+/// A page of the public catalogue: `{items, page, per_page, total}` like every list, and
+/// whether a search ranked only its newest matches.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CataloguePage {
+    pub items: Vec<PublicSummary>,
+    pub page: i64,
+    pub per_page: i64,
+    /// The number of documents the list holds, which paging reaches.
+    pub total: i64,
+    /// True when more documents match the search than it ranks (`NORMREG_SEARCH_WINDOW`,
+    /// 1,000 by default): the list then holds the best of the newest `total` matches, and a
+    /// year, agency or validity filter reaches the older ones.
+    pub truncated: bool,
+}

@@ -1,0 +1,52 @@
+//! The jurisdiction's settings: the policy in force (deadlines, numbering formats …) and the
+//! holiday calendar that working-day deadlines count by.
+
+use crate::db::{self, DbConn};
+use crate::domain::calendar::HolidayYear;
+use crate::domain::policy::Policy;
+use crate::domain::role::Role;
+use crate::error::{AppError, FieldError};
+use crate::service::actor::Actor;
+
+/// The policy in force (any signed-in user: deadlines concern everyone).
+pub fn policy(conn: &mut DbConn) -> Result<Policy, AppError> {
+    db::settings::policy(conn)
+}
+
+/// Replaces the policy (admin), each setting out of range named; answers what was saved.
+pub fn save_policy(tx: &mut DbConn, actor: &Actor, policy: Policy) -> Result<Policy, AppError> {
+    actor.require_any(&[Role::Admin])?;
+    policy.validate().map_err(|errs| {
+        AppError::invalid_fields(
+            errs.into_iter().map(|e| FieldError::new(e.field, e.message)).collect(),
+        )
+    })?;
+    db::settings::save_policy(tx, &policy)?;
+    Ok(policy)
+}
+
+/// One year of the calendar as saved: the year and how many days it lists.
+#[derive(Clone, Copy, Debug)]
+pub struct CalendarYearSaved {
+    pub year: i32,
+    pub days: usize,
+}
+
+/// Replaces the calendar of `year` with a holiday-cn file for that year (admin).
+pub fn replace_calendar_year(
+    tx: &mut DbConn,
+    actor: &Actor,
+    year: i32,
+    file: HolidayYear,
+) -> Result<CalendarYearSaved, AppError> {
+    actor.require_any(&[Role::Admin])?;
+    if file.year != year {
+        return Err(AppError::invalid(
+            "year",
+            format!("the file is for {}, the path for {}", file.year, year),
+        ));
+    }
+    file.validate().map_err(|e| AppError::invalid("days", e.to_string()))?;
+    db::calendar::replace_year(tx, &file)?;
+    Ok(CalendarYearSaved { year: file.year, days: file.days.len() })
+}
