@@ -120,6 +120,9 @@ pub fn test_config(database_url: &str) -> Result<Config, String> {
 pub struct TestServer {
     pub base: String,
     handle: actix_web::dev::ServerHandle,
+    /// The running instance's state, for tests that drive another edge (the scheduler)
+    /// inside the same instance.
+    pub state: actix_web::web::Data<normreg::state::AppState>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -140,7 +143,7 @@ impl TestServer {
             actix_web::rt::System::new().block_on(async move {
                 match Application::build(config, Arc::new(clock)).await {
                     Ok(app) => {
-                        let _ = tx.send(Ok((app.port(), app.handle())));
+                        let _ = tx.send(Ok((app.port(), app.handle(), app.state())));
                         let _ = app.run_until_stopped().await;
                     }
                     Err(e) => {
@@ -149,10 +152,10 @@ impl TestServer {
                 }
             })
         });
-        let (port, handle) = rx
+        let (port, handle, state) = rx
             .recv_timeout(Duration::from_secs(120))
             .map_err(|e| format!("server did not start: {e}"))??;
-        Ok(Self { base: format!("http://127.0.0.1:{port}"), handle, thread: Some(thread) })
+        Ok(Self { base: format!("http://127.0.0.1:{port}"), handle, state, thread: Some(thread) })
     }
 
     pub fn stop(&mut self) {
