@@ -124,9 +124,15 @@ mod tests {
     #[test]
     fn anything_but_ten_character_iso_dates_is_a_format_error() {
         let range = DateRange::default();
-        for bad in
-            ["0000-01-01", "+10000-01-01", "-0001-01-01", "2026-1-1", "2026-02-30", "", "2026/01/01"]
-        {
+        for bad in [
+            "0000-01-01",
+            "+10000-01-01",
+            "-0001-01-01",
+            "2026-1-1",
+            "2026-02-30",
+            "",
+            "2026/01/01",
+        ] {
             let e = range.parse(bad).unwrap_err();
             // Year 0 is well-formed but out of range; the rest are malformed.
             if bad == "0000-01-01" {
