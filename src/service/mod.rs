@@ -14,7 +14,13 @@
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
 pub mod actor;
+pub mod deliberation;
 pub mod document_state;
+pub mod drafting;
+pub mod numbering;
+pub mod publication;
+pub mod review;
 pub mod scope;
+pub mod step;
 
 pub use actor::Actor;
