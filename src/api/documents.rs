@@ -1,4 +1,5 @@
-//! Drafting: create, edit, list and read documents in the caller's scope, and their history.
+//! The HTTP edge of drafting: create, edit, list and read documents in the caller's scope, and
+//! their history (the operations are in `service::drafting`).
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};

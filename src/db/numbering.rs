@@ -161,16 +161,11 @@ impl From<AppError> for NumberingError {
     }
 }
 
-/// Why one attempt numbered nothing and wrote nothing, besides a plain failure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Refusal {
+/// Why one attempt numbered nothing and wrote nothing.
+enum Failure {
     /// A series of the year has no row yet: [`register`] creates it and numbers again.
     SeriesMissing,
     NumberTaken,
-}
-
-enum Failure {
-    Refused(Refusal),
     Other(AppError),
 }
 
@@ -182,21 +177,20 @@ impl From<AppError> for Failure {
 
 impl From<Failure> for NumberingError {
     fn from(f: Failure) -> Self {
-        match f {
-            Failure::Refused(Refusal::NumberTaken) => NumberingError::NumberTaken,
-            Failure::Refused(Refusal::SeriesMissing) => NumberingError::Failed(AppError::conflict(
-                SERIES_MISSING,
-                "number series row missing",
-            )),
-            Failure::Other(e) => NumberingError::Failed(e),
-        }
+        NumberingError::Failed(match f {
+            Failure::NumberTaken => return NumberingError::NumberTaken,
+            Failure::SeriesMissing => {
+                AppError::conflict(SERIES_MISSING, "number series row missing")
+            }
+            Failure::Other(e) => e,
+        })
     }
 }
 
 /// A failed statement of a registration: a unique violation is a taken number.
 fn refusal_of(e: diesel::result::Error) -> Failure {
     if super::is_unique_violation(&e) {
-        Failure::Refused(Refusal::NumberTaken)
+        Failure::NumberTaken
     } else {
         Failure::Other(e.into())
     }
@@ -215,7 +209,7 @@ pub fn register(
     match register_once(conn, r, &render) {
         // The first number of a year: create the rows (outside the failed transaction, which
         // rolled back whatever it had advanced) and number again.
-        Err(Failure::Refused(Refusal::SeriesMissing)) => {
+        Err(Failure::SeriesMissing) => {
             ensure(conn, SeriesKind::Issuance, &r.issuance_prefix, r.year)?;
             ensure(conn, SeriesKind::Registration, &r.registration_prefix, r.year)?;
             Ok(register_once(conn, r, &render)?)
@@ -250,7 +244,7 @@ fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<Failur
         .first(conn)
         .optional()?;
     Ok(if status.as_deref().and_then(Status::parse) == Some(Status::Adopted) {
-        Failure::Refused(Refusal::SeriesMissing)
+        Failure::SeriesMissing
     } else {
         Failure::Other(no_longer_adopted())
     })
@@ -288,17 +282,14 @@ fn register_once(
             Err(no_longer_adopted())
         }
     })
-    .map_err(|e| match refusal.get() {
-        Some(why) => Failure::Refused(why),
-        None => Failure::Other(e),
-    })
+    .map_err(|e| refusal.take().unwrap_or(Failure::Other(e)))
 }
 
 /// Advances both counters of the registration by one, in the caller's transaction.
 fn advance_counters(
     conn: &mut DbConn,
     r: &Registration,
-    refusal: &Cell<Option<Refusal>>,
+    refusal: &Cell<Option<Failure>>,
 ) -> Result<Serials, AppError> {
     let bump = match conn {
         // See COUNTERS.
@@ -324,7 +315,7 @@ fn advance_counters(
             .find(|s| s.kind == kind.as_str())
             .map(|s| s.last_value.max(0) as u32)
             .ok_or_else(|| {
-                refusal.set(Some(Refusal::SeriesMissing));
+                refusal.set(Some(Failure::SeriesMissing));
                 AppError::conflict(SERIES_MISSING, "number series row missing")
             })
     };
@@ -341,11 +332,11 @@ fn move_document(
     r: &Registration,
     issuance: &str,
     registration: &str,
-    refusal: &Cell<Option<Refusal>>,
+    refusal: &Cell<Option<Failure>>,
 ) -> Result<bool, AppError> {
     let taken = |e: diesel::result::Error| {
         if super::is_unique_violation(&e) {
-            refusal.set(Some(Refusal::NumberTaken));
+            refusal.set(Some(Failure::NumberTaken));
         }
         AppError::from(e)
     };
