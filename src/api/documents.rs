@@ -1,4 +1,5 @@
-//! Drafting: create, edit, list and read documents in the caller's scope, and their history.
+//! The HTTP edge of drafting: create, edit, list and read documents in the caller's scope, and
+//! their history (the operations are in `service::drafting`).
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -10,15 +11,10 @@ use super::paging::{Page, Paged};
 use super::views::DocumentView;
 use super::{path_id, status_filter};
 use crate::auth::AuthUser;
-use crate::db::{self, documents::DocumentRow, documents::NewEvent};
 use crate::domain::ids::DocumentId;
-use crate::domain::lifecycle::{transition, Action, Status};
-use crate::domain::role::Role;
-use crate::domain::text;
-use crate::domain::text::{MAX_BODY, MAX_NOTE, MAX_TITLE};
-
-use crate::error::{AppError, FieldError, Problem};
-use crate::service::scope::{load_document, require_own_agency, visible_agencies};
+use crate::domain::lifecycle::Status;
+use crate::error::{AppError, Problem};
+use crate::service::drafting::{self, DraftChanges, HistoryEntry, NewDraft};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -38,31 +34,6 @@ pub struct CreateDocument {
     pub affects_rights: Option<bool>,
 }
 
-/// Parses an optional note; `Some("")` clears it.
-fn note(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<Option<String>> {
-    let raw = raw?;
-    if raw.trim().is_empty() {
-        return Some(None);
-    }
-    match text::paragraph(raw, MAX_NOTE) {
-        Ok(t) => Some(Some(t)),
-        Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
-            None
-        }
-    }
-}
-
-fn validity_years(raw: Option<i32>, errors: &mut Vec<FieldError>) -> Option<i32> {
-    let v = raw?;
-    if (1..=50).contains(&v) {
-        Some(v)
-    } else {
-        errors.push(FieldError::new("validity_years", "must be between 1 and 50"));
-        None
-    }
-}
-
 /// Creates a draft in the caller's agency (drafter).
 #[utoipa::path(tag = "documents", security(("bearer" = [])), request_body = CreateDocument, responses(
     (status = 201, description = "The new draft", body = DocumentView),
@@ -75,63 +46,24 @@ pub async fn create_document(
     user: AuthUser,
     body: ApiJson<CreateDocument>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(&[Role::Drafter])?;
-    let agency = user.agency()?;
-    let req = body.0;
-    let mut errors = Vec::new();
-    let title = text::line(&req.title, MAX_TITLE)
-        .map_err(|e| errors.push(FieldError::new("title", e.to_string())));
-    let text_body = text::paragraph(&req.body, MAX_BODY)
-        .map_err(|e| errors.push(FieldError::new("body", e.to_string())));
-    let legal_basis = note("legal_basis", req.legal_basis.as_deref(), &mut errors).flatten();
-    let drafting_notes =
-        note("drafting_notes", req.drafting_notes.as_deref(), &mut errors).flatten();
-    let years = validity_years(req.validity_years, &mut errors);
-    let (Ok(title), Ok(text_body)) = (title, text_body) else {
-        return Err(AppError::invalid_fields(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
+    let draft = body.0.into();
+    let clock = state.clock.clone();
+    let row = state.db.write(move |tx| drafting::create(tx, &user, clock.as_ref(), draft)).await?;
+    Ok(HttpResponse::Created().json(DocumentView::new(row, state.clock.today())))
+}
+
+impl From<CreateDocument> for NewDraft {
+    fn from(req: CreateDocument) -> Self {
+        Self {
+            title: req.title,
+            body: req.body,
+            provisional: req.provisional,
+            validity_years: req.validity_years,
+            legal_basis: req.legal_basis,
+            drafting_notes: req.drafting_notes,
+            affects_rights: req.affects_rights,
+        }
     }
-    let now = state.clock.now().naive_utc();
-    let row = DocumentRow {
-        provisional: req.provisional.unwrap_or(false),
-        validity_years: years,
-        legal_basis,
-        drafting_notes,
-        affects_rights: req.affects_rights.unwrap_or(false),
-        ..DocumentRow::draft(
-            DocumentId::new().to_string(),
-            agency.to_string(),
-            title,
-            text_body,
-            now,
-        )
-    };
-    let actor = user.id.to_string();
-    let today = state.clock.today();
-    let view = state
-        .db
-        .write(move |conn| {
-            db::documents::insert(conn, &row)?;
-            db::documents::insert_revision(conn, &row, Some(&actor), now)?;
-            db::documents::insert_event(
-                conn,
-                &NewEvent {
-                    document_id: &row.id,
-                    actor_id: Some(&actor),
-                    at: now,
-                    action: "created",
-                    from_status: None,
-                    to_status: Some(Status::Draft.as_str()),
-                    reason: None,
-                    payload: Some(serde_json::json!({"revision": 1, "title": row.title})),
-                },
-            )?;
-            Ok(DocumentView::new(row, today))
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -158,17 +90,14 @@ pub async fn list_documents(
 ) -> Result<HttpResponse, AppError> {
     let page = Page::from_query(query.page, query.per_page)?;
     let status = status_filter(query.status.as_deref(), "status", Status::parse)?;
-    let q = query.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string());
+    let query = drafting::DocumentQuery {
+        status: status.as_deref().and_then(Status::parse),
+        q: query.q.clone(),
+        offset: page.offset(),
+        limit: page.per_page,
+    };
+    let (rows, total) = state.db.read(move |conn| drafting::list(conn, &user, query)).await?;
     let today = state.clock.today();
-    let (rows, total) = state
-        .db
-        .read(move |conn| {
-            let tree = db::agencies::tree(conn)?;
-            let filter =
-                db::documents::ListFilter { agencies: visible_agencies(&user, &tree), status, q };
-            db::documents::list(conn, &filter, page.offset(), page.per_page)
-        })
-        .await?;
     let items = rows.into_iter().map(|r| DocumentView::new(r, today)).collect();
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
@@ -185,9 +114,8 @@ pub async fn get_document(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: DocumentId = path_id(&id, "document")?;
-    let today = state.clock.today();
-    let row = state.db.read(move |conn| load_document(conn, &user, &id.to_string())).await?;
-    Ok(HttpResponse::Ok().json(DocumentView::new(row, today)))
+    let row = state.db.read(move |conn| drafting::get(conn, &user, id)).await?;
+    Ok(HttpResponse::Ok().json(DocumentView::new(row, state.clock.today())))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -220,79 +148,26 @@ pub async fn edit_document(
     id: web::Path<String>,
     body: ApiJson<EditDocument>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(Action::Edit.allowed_roles())?;
     let id: DocumentId = path_id(&id, "document")?;
-    let req = body.0;
-    let mut errors = Vec::new();
-    let title = req.title.as_deref().map(|t| {
-        text::line(t, MAX_TITLE).map_err(|e| errors.push(FieldError::new("title", e.to_string())))
-    });
-    let new_body = req.body.as_deref().map(|b| {
-        text::paragraph(b, MAX_BODY)
-            .map_err(|e| errors.push(FieldError::new("body", e.to_string())))
-    });
-    let legal_basis = note("legal_basis", req.legal_basis.as_deref(), &mut errors);
-    let drafting_notes = note("drafting_notes", req.drafting_notes.as_deref(), &mut errors);
-    let years = validity_years(req.validity_years, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
+    let changes = body.0.into();
+    let clock = state.clock.clone();
+    let row =
+        state.db.write(move |tx| drafting::edit(tx, &user, clock.as_ref(), id, changes)).await?;
+    Ok(HttpResponse::Ok().json(DocumentView::new(row, state.clock.today())))
+}
+
+impl From<EditDocument> for DraftChanges {
+    fn from(req: EditDocument) -> Self {
+        Self {
+            title: req.title,
+            body: req.body,
+            provisional: req.provisional,
+            validity_years: req.validity_years,
+            legal_basis: req.legal_basis,
+            drafting_notes: req.drafting_notes,
+            affects_rights: req.affects_rights,
+        }
     }
-    let title = title.and_then(Result::ok);
-    let new_body = new_body.and_then(Result::ok);
-    let now = state.clock.now().naive_utc();
-    let today = state.clock.today();
-    let actor = user.id.to_string();
-    let view = state
-        .db
-        .write(move |conn| {
-            let mut doc = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
-            let status =
-                Status::parse(&doc.status).ok_or_else(|| AppError::internal("bad status"))?;
-            transition(status, Action::Edit)
-                .map_err(|e| AppError::conflict("invalid_transition", e.to_string()))?;
-            let text_changed = title.as_ref().is_some_and(|t| *t != doc.title)
-                || new_body.as_ref().is_some_and(|b| *b != doc.body);
-            if let Some(t) = title {
-                doc.title = t;
-            }
-            if let Some(b) = new_body {
-                doc.body = b;
-            }
-            if let Some(p) = req.provisional {
-                doc.provisional = p;
-            }
-            if years.is_some() {
-                doc.validity_years = years;
-            }
-            if let Some(l) = legal_basis {
-                doc.legal_basis = l;
-            }
-            if let Some(d) = drafting_notes {
-                doc.drafting_notes = d;
-            }
-            if let Some(a) = req.affects_rights {
-                doc.affects_rights = a;
-            }
-            if text_changed {
-                doc.revision += 1;
-                db::documents::insert_revision(conn, &doc, Some(&actor), now)?;
-            }
-            doc.updated_at = now;
-            db::documents::save(conn, &doc)?;
-            db::documents::note_event(
-                conn,
-                &doc,
-                &actor,
-                now,
-                "edited",
-                None,
-                serde_json::json!({"revision": doc.revision, "text_changed": text_changed}),
-            )?;
-            Ok(DocumentView::new(doc, today))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
 }
 
 /// One entry of a document's history.
@@ -310,10 +185,9 @@ pub struct EventView {
     pub payload: Option<serde_json::Value>,
 }
 
-impl From<db::documents::EventRow> for EventView {
-    fn from(e: db::documents::EventRow) -> Self {
-        // Expiry events are written by the million and carry no text of their own.
-        let reason = e.reason.or_else(|| db::expiry::reason_of(&e.action).map(str::to_string));
+impl From<HistoryEntry> for EventView {
+    fn from(entry: HistoryEntry) -> Self {
+        let e = entry.event;
         Self {
             id: e.id,
             document_id: e.document_id,
@@ -322,8 +196,8 @@ impl From<db::documents::EventRow> for EventView {
             action: e.action,
             from_status: e.from_status,
             to_status: e.to_status,
-            reason,
-            payload: e.payload.and_then(|p| serde_json::from_str(&p).ok()),
+            reason: entry.reason,
+            payload: entry.payload,
         }
     }
 }
@@ -340,14 +214,6 @@ pub async fn document_history(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: DocumentId = path_id(&id, "document")?;
-    let events = state
-        .db
-        .read(move |conn| {
-            let doc = load_document(conn, &user, &id.to_string())?;
-            let ids: Vec<String> =
-                db::documents::versions(conn, &doc.lineage_id)?.into_iter().map(|v| v.id).collect();
-            db::documents::events_of(conn, &ids)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(events.into_iter().map(EventView::from).collect::<Vec<_>>()))
+    let entries = state.db.read(move |conn| drafting::history(conn, &user, id)).await?;
+    Ok(HttpResponse::Ok().json(entries.into_iter().map(EventView::from).collect::<Vec<_>>()))
 }

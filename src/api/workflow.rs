@@ -1,9 +1,10 @@
-//! The steps of a document's life after drafting: submission for legality review, the review,
-//! collective deliberation, unified numbering and publication. Each step is one transaction
-//! that checks role, scope and state, changes the document and writes its event.
+//! The HTTP edge of a document's life after drafting: submission for legality review, the
+//! review, collective deliberation, unified numbering and publication. Each step is one
+//! operation of `service::{review, deliberation, numbering, publication}`, which checks role,
+//! scope and state, changes the document and writes its event.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -11,54 +12,15 @@ use super::json::{ApiJson, MaybeJson};
 use super::path_id;
 use super::views::DocumentView;
 use crate::auth::AuthUser;
-use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
-use crate::domain::ids::{DocumentId, ReviewId};
-use crate::domain::lifecycle::{transition, Action, Conclusion, ReviewPoint, Status};
-use crate::domain::numbering::{format_issuance, issuance_around_serial, RegistrationFormat};
-use crate::domain::screening::Finding;
-use crate::domain::text;
-use crate::domain::text::MAX_NOTE;
-use crate::domain::validity::{self, is_provisional_title};
-use crate::error::{AppError, FieldError, Problem};
-use crate::service::scope::{load_document, require_own_agency, require_within_agency};
+use crate::domain::ids::DocumentId;
+use crate::domain::lifecycle::{Conclusion, ReviewPoint};
+use crate::domain::screening::{Finding, RuleSet};
+use crate::error::{AppError, Problem};
+use crate::service;
+use crate::service::deliberation::Decision;
+use crate::service::publication::Publication;
+use crate::service::review::{DrafterAnswer, Opinion, Review, ReviewFinding};
 use crate::state::AppState;
-
-/// Applies `action` to the document's status, or answers 409 naming what is missing.
-fn next_status(doc: &DocumentRow, action: Action) -> Result<Status, AppError> {
-    let from =
-        Status::parse(&doc.status).ok_or_else(|| AppError::internal("stored status unknown"))?;
-    transition(from, action).map_err(|e| AppError::conflict("invalid_transition", e.to_string()))
-}
-
-/// Saves the document with its new status and writes the event, in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    conn: &mut DbConn,
-    doc: &mut DocumentRow,
-    to: Status,
-    actor: &str,
-    at: NaiveDateTime,
-    action: &str,
-    reason: Option<&str>,
-    payload: serde_json::Value,
-) -> Result<(), AppError> {
-    let from = std::mem::replace(&mut doc.status, to.as_str().to_string());
-    doc.updated_at = at;
-    db::documents::save(conn, doc)?;
-    db::documents::insert_event(
-        conn,
-        &NewEvent {
-            document_id: &doc.id,
-            actor_id: Some(actor),
-            at,
-            action,
-            from_status: Some(&from),
-            to_status: Some(to.as_str()),
-            reason,
-            payload: Some(payload),
-        },
-    )
-}
 
 /// A passage the screen flagged for the reviewer's attention; it never blocks.
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,93 +84,26 @@ pub async fn submit(
     id: web::Path<String>,
     body: MaybeJson<SubmitRequest>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(Action::Submit.allowed_roles())?;
     let id: DocumentId = path_id(&id, "document")?;
-    let responses = body.0.map(|b| b.responses).unwrap_or_default();
-    let mut answers = Vec::new();
-    let mut errors = Vec::new();
-    for (i, r) in responses.into_iter().enumerate() {
-        match text::paragraph(&r.response, MAX_NOTE) {
-            Ok(t) => answers.push((r.point, t)),
-            Err(e) => {
-                errors.push(FieldError::new(format!("responses[{i}].response"), e.to_string()))
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
-    }
-    let now = state.clock.now().naive_utc();
-    let today = state.clock.today();
-    let actor = user.id.to_string();
+    let answers = body.0.map(|b| b.responses).unwrap_or_default();
+    let answers = answers
+        .into_iter()
+        .map(|r| DrafterAnswer { point: r.point, response: r.response })
+        .collect();
+    let clock = state.clock.clone();
     let doc = state
         .db
-        .write(move |conn| {
-            let mut doc = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
-            let to = next_status(&doc, Action::Submit)?;
-            if doc.status == Status::RevisionRequired.as_str() {
-                answer_last_review(conn, &doc, &answers)?;
-            }
-            let policy = db::settings::policy(conn)?;
-            let calendar = db::calendar::load(conn)?;
-            doc.review_due_on = Some(calendar.add_working_days(today, policy.review_working_days));
-            let payload =
-                serde_json::json!({"revision": doc.revision, "review_due_on": doc.review_due_on});
-            record(conn, &mut doc, to, &actor, now, "submitted", None, payload)?;
-            Ok(doc)
-        })
+        .write(move |tx| service::review::submit(tx, &user, clock.as_ref(), id, answers))
         .await?;
-    let screening =
-        state.screening.screen(&doc.body).into_iter().map(ScreeningFinding::from).collect();
-    Ok(HttpResponse::Ok().json(SubmitAnswer { document: DocumentView::new(doc, today), screening }))
+    // The screen runs after the commit, outside the write lock: it only informs the answer.
+    let screening = screening_of(&state.screening, &doc.body);
+    let document = DocumentView::new(doc, state.clock.today());
+    Ok(HttpResponse::Ok().json(SubmitAnswer { document, screening }))
 }
 
-/// On resubmission after `revise`, every finding of that opinion needs the drafter's answer.
-fn answer_last_review(
-    conn: &mut DbConn,
-    doc: &DocumentRow,
-    answers: &[(ReviewPoint, String)],
-) -> Result<(), AppError> {
-    let Some(last) = db::documents::reviews_of(conn, &doc.id)?.pop() else {
-        return Ok(());
-    };
-    if last.conclusion != Conclusion::Revise.as_str() {
-        return Ok(());
-    }
-    let findings: Vec<ReviewFinding> = serde_json::from_str(&last.findings).unwrap_or_default();
-    let missing: Vec<FieldError> = findings
-        .iter()
-        .filter(|f| !answers.iter().any(|(p, _)| *p == f.point))
-        .map(|f| {
-            FieldError::new(
-                "responses",
-                format!(
-                    "answer the finding on `{}` of the review opinion",
-                    serde_json::to_value(f.point).unwrap_or_default().as_str().unwrap_or("")
-                ),
-            )
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(AppError::invalid_fields(missing));
-    }
-    let json = serde_json::to_string(
-        &answers
-            .iter()
-            .map(|(p, r)| serde_json::json!({"point": p, "response": r}))
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|e| AppError::internal(e.to_string()))?;
-    db::documents::set_review_responses(conn, &last.id, &json)
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewFinding {
-    /// A point of the legality checklist (令第338号).
-    pub point: ReviewPoint,
-    pub note: String,
+/// What the screen flags in a document's text.
+fn screening_of(rules: &RuleSet, body: &str) -> Vec<ScreeningFinding> {
+    rules.screen(body).into_iter().map(ScreeningFinding::from).collect()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -238,11 +133,12 @@ pub struct ReviewView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<db::documents::ReviewRow> for ReviewView {
-    fn from(r: db::documents::ReviewRow) -> Self {
+impl From<Review> for ReviewView {
+    fn from(opinion: Review) -> Self {
+        let r = opinion.row;
         Self {
-            findings: serde_json::from_str(&r.findings).unwrap_or_default(),
-            responses: r.responses.and_then(|x| serde_json::from_str(&x).ok()),
+            findings: opinion.findings,
+            responses: opinion.responses,
             id: r.id,
             document_id: r.document_id,
             revision: r.revision,
@@ -270,70 +166,16 @@ pub async fn review(
     id: web::Path<String>,
     body: ApiJson<ReviewRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let req = body.0;
-    user.require_any(Action::Review(req.conclusion).allowed_roles())?;
     let id: DocumentId = path_id(&id, "document")?;
-    let mut errors = Vec::new();
-    let opinion = text::paragraph(&req.opinion, MAX_NOTE)
-        .map_err(|e| errors.push(FieldError::new("opinion", e.to_string())));
-    let mut findings = Vec::new();
-    for (i, f) in req.findings.iter().enumerate() {
-        if findings.iter().any(|g: &ReviewFinding| g.point == f.point) {
-            errors.push(FieldError::new(
-                format!("findings[{i}].point"),
-                "one finding per checklist point",
-            ));
-        }
-        match text::paragraph(&f.note, MAX_NOTE) {
-            Ok(note) => findings.push(ReviewFinding { point: f.point, note }),
-            Err(e) => errors.push(FieldError::new(format!("findings[{i}].note"), e.to_string())),
-        }
-    }
-    if req.conclusion != Conclusion::Lawful && req.findings.is_empty() {
-        errors.push(FieldError::new(
-            "findings",
-            "a `revise` or `unlawful` conclusion needs at least one finding",
-        ));
-    }
-    let Ok(opinion) = opinion else {
-        return Err(AppError::invalid_fields(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
-    }
-    let now = state.clock.now().naive_utc();
-    let today = state.clock.today();
-    let actor = user.id.to_string();
-    let conclusion = req.conclusion;
+    let req = body.0;
+    let opinion =
+        Opinion { conclusion: req.conclusion, opinion: req.opinion, findings: req.findings };
+    let clock = state.clock.clone();
     let doc = state
         .db
-        .write(move |conn| {
-            let mut doc = load_document(conn, &user, &id.to_string())?;
-            let tree = db::agencies::tree(conn)?;
-            require_within_agency(&user, &doc, &tree)?;
-            let to = next_status(&doc, Action::Review(conclusion))?;
-            let review_id = ReviewId::new().to_string();
-            db::documents::insert_review(
-                conn,
-                &db::documents::ReviewRow {
-                    id: review_id.clone(),
-                    document_id: doc.id.clone(),
-                    revision: doc.revision,
-                    reviewer_id: actor.clone(),
-                    conclusion: conclusion.as_str().into(),
-                    opinion: opinion.clone(),
-                    findings: serde_json::to_string(&findings).map_err(|e| AppError::internal(e.to_string()))?,
-                    responses: None,
-                    due_on: doc.review_due_on,
-                    created_at: now,
-                },
-            )?;
-            let payload = serde_json::json!({"review_id": review_id, "conclusion": conclusion, "revision": doc.revision, "findings": findings.len()});
-            record(conn, &mut doc, to, &actor, now, "reviewed", Some(&opinion), payload)?;
-            Ok(doc)
-        })
+        .write(move |tx| service::review::record_review(tx, &user, clock.as_ref(), id, opinion))
         .await?;
-    Ok(HttpResponse::Ok().json(DocumentView::new(doc, today)))
+    Ok(HttpResponse::Ok().json(DocumentView::new(doc, state.clock.today())))
 }
 
 /// The review opinions of a document, oldest first, with the current screening findings.
@@ -355,19 +197,11 @@ pub async fn list_reviews(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: DocumentId = path_id(&id, "document")?;
-    let (doc, reviews) = state
-        .db
-        .read(move |conn| {
-            let doc = load_document(conn, &user, &id.to_string())?;
-            let reviews = db::documents::reviews_of(conn, &doc.id)?;
-            Ok((doc, reviews))
-        })
-        .await?;
-    let screening =
-        state.screening.screen(&doc.body).into_iter().map(ScreeningFinding::from).collect();
+    let (doc, reviews) =
+        state.db.read(move |conn| service::review::reviews(conn, &user, id)).await?;
     Ok(HttpResponse::Ok().json(ReviewsAnswer {
         reviews: reviews.into_iter().map(ReviewView::from).collect(),
-        screening,
+        screening: screening_of(&state.screening, &doc.body),
     }))
 }
 
@@ -395,35 +229,16 @@ pub async fn deliberation(
     id: web::Path<String>,
     body: ApiJson<DeliberationRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let req = body.0;
-    let action = Action::Deliberate { adopted: req.adopted };
-    user.require_any(action.allowed_roles())?;
     let id: DocumentId = path_id(&id, "document")?;
-    let meeting =
-        text::line(&req.meeting, 200).map_err(|e| AppError::invalid("meeting", e.to_string()))?;
-    let today = state.clock.today();
-    if req.decided_on > today {
-        return Err(AppError::invalid(
-            "decided_on",
-            "a meeting that has not happened cannot be recorded",
-        ));
-    }
-    let now = state.clock.now().naive_utc();
-    let actor = user.id.to_string();
+    let req = body.0;
+    let decision =
+        Decision { meeting: req.meeting, decided_on: req.decided_on, adopted: req.adopted };
+    let clock = state.clock.clone();
     let doc = state
         .db
-        .write(move |conn| {
-            let mut doc = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
-            let to = next_status(&doc, action)?;
-            doc.meeting = Some(meeting.clone());
-            doc.decided_on = Some(req.decided_on);
-            let payload = serde_json::json!({"meeting": meeting, "decided_on": req.decided_on, "adopted": req.adopted});
-            record(conn, &mut doc, to, &actor, now, "deliberated", None, payload)?;
-            Ok(doc)
-        })
+        .write(move |tx| service::deliberation::deliberate(tx, &user, clock.as_ref(), id, decision))
         .await?;
-    Ok(HttpResponse::Ok().json(DocumentView::new(doc, today)))
+    Ok(HttpResponse::Ok().json(DocumentView::new(doc, state.clock.today())))
 }
 
 /// Gives the document its 文号 and 统一登记号 (registrar of its agency). Both numbers come from
@@ -440,60 +255,14 @@ pub async fn register(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(Action::Register.allowed_roles())?;
     let id: DocumentId = path_id(&id, "document")?;
-    let now = state.clock.now().naive_utc();
-    let today = state.clock.today();
-    let actor = user.id.to_string();
-    // Reads first, outside the write transaction, so that the counters' locks (and SQLite's
-    // write lock) are held only for the two statements that number the document. The write
-    // re-checks the state, so a registration that raced us is refused, not doubled.
+    let clock = state.clock.clone();
+    // One statement of its own (see `service::numbering::register`), not a transaction.
     let doc = state
         .db
-        .read(move |conn| {
-            let mut doc = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
-            let to = next_status(&doc, Action::Register)?;
-            let agency = db::agencies::find(conn, &doc.agency_id)?.ok_or_else(|| AppError::internal("agency vanished"))?;
-            let (Some(issuance_prefix), Some(registration_prefix)) = (agency.issuance_prefix, agency.registration_prefix) else {
-                return Err(AppError::conflict(
-                    "agency_prefix_missing",
-                    "the agency needs an issuance_prefix (机关代字) and a registration_prefix before it can number documents",
-                ));
-            };
-            let policy = db::settings::policy(conn)?;
-            let format = RegistrationFormat { template: policy.registration_format.clone(), serial_width: policy.registration_serial_width };
-            let year = today.year();
-            let plan = db::numbering::Registration {
-                document_id: doc.id.clone(),
-                issuance_prefix: issuance_prefix.clone(),
-                registration_prefix: registration_prefix.clone(),
-                year,
-                actor: actor.clone(),
-                at: now,
-                printed: format.around_serial(&registration_prefix, year).map(|registration| db::numbering::Printed {
-                    issuance: issuance_around_serial(&issuance_prefix, year),
-                    registration,
-                    serial_width: format.serial_width,
-                }),
-            };
-            let render = |s: &db::numbering::Serials| {
-                (format_issuance(&issuance_prefix, year, s.issuance), format.render(&registration_prefix, year, s.registration))
-            };
-            let (issuance, registration) = db::numbering::register(conn, &plan, render).map_err(|e| match e {
-                AppError::Conflict { code: "unique_violation", .. } => {
-                    AppError::conflict("number_taken", "the next number of the series is already used by another document; nothing was numbered")
-                }
-                other => other,
-            })?;
-            doc.status = to.as_str().to_string();
-            doc.issuance_number = Some(issuance);
-            doc.registration_number = Some(registration);
-            doc.updated_at = now;
-            Ok(doc)
-        })
+        .write_statement(move |conn| service::numbering::register(conn, &user, clock.as_ref(), id))
         .await?;
-    Ok(HttpResponse::Ok().json(DocumentView::new(doc, today)))
+    Ok(HttpResponse::Ok().json(DocumentView::new(doc, state.clock.today())))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -524,93 +293,19 @@ pub async fn publish(
     id: web::Path<String>,
     body: ApiJson<PublishRequest>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_any(Action::Publish.allowed_roles())?;
     let id: DocumentId = path_id(&id, "document")?;
     let req = body.0;
-    let channel =
-        text::line(&req.channel, 200).map_err(|e| AppError::invalid("channel", e.to_string()))?;
-    let early = match req.early_effect_reason.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(r) => Some(
-            text::paragraph(r, MAX_NOTE)
-                .map_err(|e| AppError::invalid("early_effect_reason", e.to_string()))?,
-        ),
+    let publication = Publication {
+        published_on: req.published_on,
+        effective_on: req.effective_on,
+        early_effect_reason: req.early_effect_reason,
+        valid_until: req.valid_until,
+        channel: req.channel,
     };
-    let today = state.clock.today();
-    if req.published_on > today {
-        return Err(AppError::invalid(
-            "published_on",
-            "publication cannot be recorded before it happens",
-        ));
-    }
-    let now = state.clock.now().naive_utc();
-    let actor = user.id.to_string();
+    let clock = state.clock.clone();
     let doc = state
         .db
-        .write(move |conn| {
-            let mut doc = load_document(conn, &user, &id.to_string())?;
-            require_own_agency(&user, &doc)?;
-            let to = next_status(&doc, Action::Publish)?;
-            let policy = db::settings::policy(conn)?.validity();
-            let invalid = |e: validity::ValidityError| AppError::invalid(e.field(), e.to_string());
-            let effective = validity::effective_on(req.published_on, req.effective_on, early.as_deref(), &policy).map_err(invalid)?;
-            let provisional = doc.provisional || is_provisional_title(&doc.title);
-            // A stated end date wins over stated years; years alone give the end date.
-            let years = if req.valid_until.is_some() { None } else { doc.validity_years.map(|y| y as u32) };
-            let until = validity::valid_until(effective, req.valid_until, years, provisional, &policy).map_err(invalid)?;
-            doc.published_on = Some(req.published_on);
-            doc.effective_on = Some(effective);
-            doc.valid_until = Some(until);
-            doc.channel = Some(channel.clone());
-            doc.early_effect_reason = early.clone();
-            if let Some(older_id) = doc.supersedes_id.clone() {
-                supersede(conn, &older_id, &doc, &actor, now)?;
-            }
-            let payload = serde_json::json!({"published_on": req.published_on, "effective_on": effective, "valid_until": until, "channel": channel, "early_effect_reason": early});
-            db::search::index_document(conn, &doc)?;
-            db::expiry::watch(conn, &doc.id, until)?;
-            record(conn, &mut doc, to, &actor, now, "published", None, payload)?;
-            Ok(doc)
-        })
+        .write(move |tx| service::publication::publish(tx, &user, clock.as_ref(), id, publication))
         .await?;
-    Ok(HttpResponse::Ok().json(DocumentView::new(doc, today)))
-}
-
-/// The earlier version of an amended document reads `amended` from the day the new version
-/// takes effect, and points to it.
-fn supersede(
-    conn: &mut DbConn,
-    older_id: &str,
-    newer: &DocumentRow,
-    actor: &str,
-    at: NaiveDateTime,
-) -> Result<(), AppError> {
-    let Some(mut older) = db::documents::find(conn, older_id)? else {
-        return Ok(());
-    };
-    if older.ended_state.is_some() {
-        return Err(AppError::conflict(
-            "already_ended",
-            format!(
-                "the version being amended already ended ({}); it cannot be amended",
-                older.ended_state.as_deref().unwrap_or("")
-            ),
-        ));
-    }
-    db::expiry::unwatch(conn, &older.id)?;
-    older.superseded_by_id = Some(newer.id.clone());
-    older.ended_state = Some("amended".into());
-    older.ended_on = newer.effective_on;
-    older.ended_by_document_id = Some(newer.id.clone());
-    older.updated_at = at;
-    db::documents::save(conn, &older)?;
-    db::documents::note_event(
-        conn,
-        &older,
-        actor,
-        at,
-        "amended",
-        None,
-        serde_json::json!({"superseded_by": newer.id, "from": newer.effective_on}),
-    )
+    Ok(HttpResponse::Ok().json(DocumentView::new(doc, state.clock.today())))
 }

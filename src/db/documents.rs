@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{document_events, document_revisions, documents, reviews};
 use super::DbConn;
+use crate::domain::lifecycle::Status;
 use crate::error::AppError;
 
 /// One row of `documents`, field order as in the schema.
@@ -60,7 +61,7 @@ impl DocumentRow {
             id,
             version: 1,
             agency_id,
-            status: crate::domain::lifecycle::Status::Draft.as_str().into(),
+            status: Status::Draft.as_str().into(),
             title,
             body,
             revision: 1,
@@ -306,7 +307,7 @@ pub fn expiring(
 ) -> Result<(Vec<DocumentRow>, i64), AppError> {
     let build = || {
         let mut q = documents::table
-            .filter(documents::status.eq("published"))
+            .filter(documents::status.eq(Status::Published.as_str()))
             .filter(documents::ended_state.is_null())
             .filter(documents::valid_until.between(from, until))
             .into_boxed();

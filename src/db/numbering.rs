@@ -3,12 +3,15 @@
 //! The row lock serialises concurrent registrations of one series; a rollback returns the
 //! number.
 
+use std::cell::Cell;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::schema::number_series;
 use super::DbConn;
+use crate::domain::lifecycle::Status;
 use crate::error::AppError;
 
 /// The two series a registration draws from.
@@ -106,7 +109,7 @@ fn register_in_one_statement(
     conn: &mut DbConn,
     r: &Registration,
     p: &Printed,
-) -> Result<Option<(String, String)>, AppError> {
+) -> Result<Option<(String, String)>, Failure> {
     let rows: Vec<PrintedNumbers> = diesel::sql_query(
         "SELECT issuance, registration \
          FROM normreg_register($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -122,7 +125,8 @@ fn register_in_one_statement(
     .bind::<Timestamp, _>(r.at)
     .bind::<Text, _>(&r.document_id)
     .bind::<Text, _>(&r.actor)
-    .load(conn)?;
+    .load(conn)
+    .map_err(refusal_of)?;
     Ok(rows.into_iter().next().map(|n| (n.issuance, n.registration)))
 }
 
@@ -141,6 +145,57 @@ struct SeriesValue {
     last_value: i32,
 }
 
+/// Why a registration numbered nothing, where the caller answers differently.
+#[derive(Debug)]
+pub enum NumberingError {
+    /// The next number of a series is already used by another document (a unique index
+    /// refused it, e.g. an imported number): the whole registration was undone.
+    NumberTaken,
+    /// Anything else, already an answer (e.g. 409 when the document is no longer `adopted`).
+    Failed(AppError),
+}
+
+impl From<AppError> for NumberingError {
+    fn from(e: AppError) -> Self {
+        NumberingError::Failed(e)
+    }
+}
+
+/// Why one attempt numbered nothing and wrote nothing.
+enum Failure {
+    /// A series of the year has no row yet: [`register`] creates it and numbers again.
+    SeriesMissing,
+    NumberTaken,
+    Other(AppError),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<Failure> for NumberingError {
+    fn from(f: Failure) -> Self {
+        NumberingError::Failed(match f {
+            Failure::NumberTaken => return NumberingError::NumberTaken,
+            Failure::SeriesMissing => {
+                AppError::conflict(SERIES_MISSING, "number series row missing")
+            }
+            Failure::Other(e) => e,
+        })
+    }
+}
+
+/// A failed statement of a registration: a unique violation is a taken number.
+fn refusal_of(e: diesel::result::Error) -> Failure {
+    if super::is_unique_violation(&e) {
+        Failure::NumberTaken
+    } else {
+        Failure::Other(e.into())
+    }
+}
+
 /// Numbers an adopted document in one short write transaction: both counters advance in one
 /// statement (so their row locks are taken together and held only until commit), then the
 /// document moves to `registered` with its numbers and its event, still only if it is
@@ -150,16 +205,16 @@ pub fn register(
     conn: &mut DbConn,
     r: &Registration,
     render: impl Fn(&Serials) -> (String, String),
-) -> Result<(String, String), AppError> {
+) -> Result<(String, String), NumberingError> {
     match register_once(conn, r, &render) {
         // The first number of a year: create the rows (outside the failed transaction, which
         // rolled back whatever it had advanced) and number again.
-        Err(AppError::Conflict { code: SERIES_MISSING, .. }) => {
+        Err(Failure::SeriesMissing) => {
             ensure(conn, SeriesKind::Issuance, &r.issuance_prefix, r.year)?;
             ensure(conn, SeriesKind::Registration, &r.registration_prefix, r.year)?;
-            register_once(conn, r, &render)
+            Ok(register_once(conn, r, &render)?)
         }
-        other => other,
+        other => Ok(other?),
     }
 }
 
@@ -182,16 +237,16 @@ const COUNTERS: &str = "i AS (UPDATE number_series SET last_value = last_value +
 /// Why the one statement changed nothing: the document is no longer `adopted`, or (when it
 /// still is) a series of the year had no row yet when the statement began, even if another
 /// registration has created it since.
-fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<AppError, AppError> {
+fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<Failure, AppError> {
     let status: Option<String> = super::schema::documents::table
         .find(&r.document_id)
         .select(super::schema::documents::status)
         .first(conn)
         .optional()?;
-    Ok(if status.as_deref() == Some("adopted") {
-        AppError::conflict(SERIES_MISSING, "number series row missing")
+    Ok(if status.as_deref().and_then(Status::parse) == Some(Status::Adopted) {
+        Failure::SeriesMissing
     } else {
-        no_longer_adopted()
+        Failure::Other(no_longer_adopted())
     })
 }
 
@@ -206,7 +261,7 @@ fn register_once(
     conn: &mut DbConn,
     r: &Registration,
     render: &impl Fn(&Serials) -> (String, String),
-) -> Result<(String, String), AppError> {
+) -> Result<(String, String), Failure> {
     if let (DbConn::Postgres(_), Some(printed)) = (&*conn, &r.printed) {
         // No BEGIN/COMMIT round trips: the statement is atomic on its own.
         return match register_in_one_statement(conn, r, printed)? {
@@ -214,90 +269,126 @@ fn register_once(
             None => Err(missing_series_or_moved(conn, r)?),
         };
     }
+    // A refusal must still roll the transaction back (a counter may have advanced already),
+    // so the closure fails with an `AppError` and leaves the reason here.
+    let refusal = Cell::new(None);
     super::write_tx(conn, |conn| {
-        let bump = match conn {
-            // See COUNTERS.
-            DbConn::Postgres(_) => &format!(
-                "WITH {COUNTERS} \
-                 SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r"
-            ),
-            // SQLite's write lock is the whole database: nothing to order.
-            DbConn::Sqlite(_) => {
-                "UPDATE number_series SET last_value = last_value + 1 \
-                 WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
-                                     OR (kind = 'registration' AND prefix = ?)) \
-                 RETURNING kind, last_value"
-            }
-        };
-        let rows: Vec<SeriesValue> = diesel::sql_query(bump)
-            .bind::<Integer, _>(r.year)
-            .bind::<Text, _>(&r.issuance_prefix)
-            .bind::<Text, _>(&r.registration_prefix)
-            .load(conn)?;
-        let value = |kind: SeriesKind| {
-            rows.iter()
-                .find(|s| s.kind == kind.as_str())
-                .map(|s| s.last_value.max(0) as u32)
-                .ok_or_else(|| AppError::conflict(SERIES_MISSING, "number series row missing"))
-        };
-        let serials = Serials {
-            issuance: value(SeriesKind::Issuance)?,
-            registration: value(SeriesKind::Registration)?,
-        };
+        let serials = advance_counters(conn, r, &refusal)?;
         let (issuance, registration) = render(&serials);
-        let payload = serde_json::json!({
-            "issuance_number": issuance,
-            "registration_number": registration,
-        })
-        .to_string();
-        let moved = match conn {
-            // One round trip: the document and its event together.
-            DbConn::Postgres(_) => diesel::sql_query(
-                "WITH doc AS ( \
-                     UPDATE documents SET status = 'registered', issuance_number = $1, \
-                            registration_number = $2, updated_at = $3 \
-                     WHERE id = $4 AND status = 'adopted' RETURNING id) \
-                 INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                 SELECT id, $5, $3, 'registered', 'adopted', 'registered', NULL, $6 FROM doc",
-            )
-            .bind::<Text, _>(&issuance)
-            .bind::<Text, _>(&registration)
-            .bind::<Timestamp, _>(r.at)
-            .bind::<Text, _>(&r.document_id)
-            .bind::<Text, _>(&r.actor)
-            .bind::<Text, _>(&payload)
-            .execute(conn)?,
-            // SQLite has no writable CTEs; the write lock is held anyway, so two statements.
-            DbConn::Sqlite(_) => {
-                let n = diesel::sql_query(
-                    "UPDATE documents SET status = 'registered', issuance_number = ?, \
-                            registration_number = ?, updated_at = ? \
-                     WHERE id = ? AND status = 'adopted'",
-                )
-                .bind::<Text, _>(&issuance)
-                .bind::<Text, _>(&registration)
-                .bind::<Timestamp, _>(r.at)
-                .bind::<Text, _>(&r.document_id)
-                .execute(conn)?;
-                if n == 1 {
-                    diesel::sql_query(
-                        "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                         VALUES (?, ?, ?, 'registered', 'adopted', 'registered', NULL, ?)",
-                    )
-                    .bind::<Text, _>(&r.document_id)
-                    .bind::<Text, _>(&r.actor)
-                    .bind::<Timestamp, _>(r.at)
-                    .bind::<Text, _>(&payload)
-                    .execute(conn)?;
-                }
-                n
-            }
-        };
-        if moved == 1 {
+        if move_document(conn, r, &issuance, &registration, &refusal)? {
             Ok((issuance, registration))
         } else {
             // Someone else moved the document first: give the numbers back.
             Err(no_longer_adopted())
         }
     })
+    .map_err(|e| refusal.take().unwrap_or(Failure::Other(e)))
+}
+
+/// Advances both counters of the registration by one, in the caller's transaction.
+fn advance_counters(
+    conn: &mut DbConn,
+    r: &Registration,
+    refusal: &Cell<Option<Failure>>,
+) -> Result<Serials, AppError> {
+    let bump = match conn {
+        // See COUNTERS.
+        DbConn::Postgres(_) => &format!(
+            "WITH {COUNTERS} \
+             SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r"
+        ),
+        // SQLite's write lock is the whole database: nothing to order.
+        DbConn::Sqlite(_) => {
+            "UPDATE number_series SET last_value = last_value + 1 \
+             WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
+                                 OR (kind = 'registration' AND prefix = ?)) \
+             RETURNING kind, last_value"
+        }
+    };
+    let rows: Vec<SeriesValue> = diesel::sql_query(bump)
+        .bind::<Integer, _>(r.year)
+        .bind::<Text, _>(&r.issuance_prefix)
+        .bind::<Text, _>(&r.registration_prefix)
+        .load(conn)?;
+    let value = |kind: SeriesKind| {
+        rows.iter()
+            .find(|s| s.kind == kind.as_str())
+            .map(|s| s.last_value.max(0) as u32)
+            .ok_or_else(|| {
+                refusal.set(Some(Failure::SeriesMissing));
+                AppError::conflict(SERIES_MISSING, "number series row missing")
+            })
+    };
+    Ok(Serials {
+        issuance: value(SeriesKind::Issuance)?,
+        registration: value(SeriesKind::Registration)?,
+    })
+}
+
+/// Moves the document to `registered` with its numbers and writes its event, if it is still
+/// `adopted`; answers whether it was.
+fn move_document(
+    conn: &mut DbConn,
+    r: &Registration,
+    issuance: &str,
+    registration: &str,
+    refusal: &Cell<Option<Failure>>,
+) -> Result<bool, AppError> {
+    let taken = |e: diesel::result::Error| {
+        if super::is_unique_violation(&e) {
+            refusal.set(Some(Failure::NumberTaken));
+        }
+        AppError::from(e)
+    };
+    let payload = serde_json::json!({
+        "issuance_number": issuance,
+        "registration_number": registration,
+    })
+    .to_string();
+    let moved = match conn {
+        // One round trip: the document and its event together.
+        DbConn::Postgres(_) => diesel::sql_query(
+            "WITH doc AS ( \
+                 UPDATE documents SET status = 'registered', issuance_number = $1, \
+                        registration_number = $2, updated_at = $3 \
+                 WHERE id = $4 AND status = 'adopted' RETURNING id) \
+             INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
+             SELECT id, $5, $3, 'registered', 'adopted', 'registered', NULL, $6 FROM doc",
+        )
+        .bind::<Text, _>(issuance)
+        .bind::<Text, _>(registration)
+        .bind::<Timestamp, _>(r.at)
+        .bind::<Text, _>(&r.document_id)
+        .bind::<Text, _>(&r.actor)
+        .bind::<Text, _>(&payload)
+        .execute(conn)
+        .map_err(taken)?,
+        // SQLite has no writable CTEs; the write lock is held anyway, so two statements.
+        DbConn::Sqlite(_) => {
+            let n = diesel::sql_query(
+                "UPDATE documents SET status = 'registered', issuance_number = ?, \
+                        registration_number = ?, updated_at = ? \
+                 WHERE id = ? AND status = 'adopted'",
+            )
+            .bind::<Text, _>(issuance)
+            .bind::<Text, _>(registration)
+            .bind::<Timestamp, _>(r.at)
+            .bind::<Text, _>(&r.document_id)
+            .execute(conn)
+            .map_err(taken)?;
+            if n == 1 {
+                diesel::sql_query(
+                    "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
+                     VALUES (?, ?, ?, 'registered', 'adopted', 'registered', NULL, ?)",
+                )
+                .bind::<Text, _>(&r.document_id)
+                .bind::<Text, _>(&r.actor)
+                .bind::<Timestamp, _>(r.at)
+                .bind::<Text, _>(&payload)
+                .execute(conn)?;
+            }
+            n
+        }
+    };
+    Ok(moved == 1)
 }

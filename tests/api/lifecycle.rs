@@ -177,6 +177,42 @@ db_test!(a_revise_opinion_is_answered_point_by_point_and_then_found_lawful, |app
     assert_eq!(published["validity"], "in_force");
 });
 
+db_test!(a_corrupt_stored_review_opinion_is_an_error_not_an_empty_one, |app| {
+    let p = Province::new(app);
+    let id = p.draft(app, "沈阳市公共资源交易管理暂行办法", BODY);
+    p.submit(app, &id);
+    let revise = app.client.post(&format!("/api/v1/documents/{id}/review"), Some(&p.reviewer), &json!({
+        "conclusion": "revise", "opinion": "第二条设定行政许可和罚款，请删除。",
+        "findings": [{"point": "prohibited_measures", "note": "第二条设定了行政许可和行政处罚。"}]}));
+    assert_eq!(revise.json()["status"], "revision_required");
+    // Read as "no findings", the column would let the resubmission pass unanswered.
+    execute(&app.db.url, "UPDATE reviews SET findings = 'not json'");
+    let resubmitted = app.client.raw(
+        "POST",
+        &format!("/api/v1/documents/{id}/submit"),
+        Some(&p.drafter),
+        None,
+        Vec::new(),
+        &[],
+    );
+    assert_eq!(resubmitted.problem(500)["code"], "internal_error");
+    app.client.get(&format!("/api/v1/documents/{id}/reviews"), Some(&p.reviewer)).problem(500);
+    let doc = app.client.get(&format!("/api/v1/documents/{id}"), Some(&p.drafter)).json();
+    assert_eq!(doc["status"], "revision_required", "nothing was submitted");
+});
+
+/// Runs one statement on the test database behind the server's back.
+fn execute(url: &str, sql: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let mut c = diesel::SqliteConnection::establish(path).unwrap();
+        diesel::sql_query(sql).execute(&mut c).unwrap();
+    } else {
+        let mut c = diesel::PgConnection::establish(url).unwrap();
+        diesel::sql_query(sql).execute(&mut c).unwrap();
+    }
+}
+
 db_test!(every_illegal_move_is_refused_and_changes_nothing, |app| {
     let p = Province::new(app);
     let id = p.draft(app, "沈阳市某管理办法", BODY);
