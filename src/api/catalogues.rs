@@ -163,10 +163,12 @@ pub async fn freeze_catalogue(
     let req = body.0;
     let clock = state.clock.clone();
     // `freeze` opens its own write transaction (see `freeze_or_find`), so the connection is
-    // taken bare.
+    // taken bare; `write_statement` still tells the caches that data changed.
     let Freezing { frozen, agency, change_counts } = state
         .db
-        .read(move |conn| catalogues::freeze(conn, &user, clock.as_ref(), &req.agency_id, req.year))
+        .write_statement(move |conn| {
+            catalogues::freeze(conn, &user, clock.as_ref(), &req.agency_id, req.year)
+        })
         .await?;
     let (mut answer, row) = match frozen {
         Frozen::New(row) => (HttpResponse::Created(), row),

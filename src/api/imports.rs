@@ -44,8 +44,11 @@ pub async fn import_documents(
         .map(|(i, value)| (i + 1, parse_value(i + 1, value)))
         .collect();
     let clock = state.clock.clone();
-    // The import opens its own write transaction, so the connection is taken bare.
-    let items =
-        state.db.read(move |conn| import::import(conn, &user, clock.as_ref(), lines)).await?;
+    // The import opens its own write transaction, so the connection is taken bare;
+    // `write_statement` still tells the caches that data changed.
+    let items = state
+        .db
+        .write_statement(move |conn| import::import(conn, &user, clock.as_ref(), lines))
+        .await?;
     Ok(HttpResponse::Created().json(ImportAnswer { imported: items.len(), documents: items }))
 }

@@ -8,6 +8,7 @@ mod catalogues;
 mod cleanup;
 mod deadlines;
 mod demo;
+mod edges;
 mod evolution;
 mod fixtures;
 mod imports;
