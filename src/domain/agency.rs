@@ -184,6 +184,32 @@ impl AgencyTree {
         None
     }
 
+    /// The government whose legal office reviews the agency's documents (domain.md §2–3): a
+    /// government itself, or for a department the nearest government above it.
+    pub fn issuing_government(&self, id: AgencyId) -> Option<AgencyId> {
+        let mut current = Some(id);
+        let mut steps = 0;
+        while let Some(c) = current {
+            let n = self.nodes.get(&c)?;
+            if n.kind == AgencyKind::Government {
+                return Some(c);
+            }
+            steps += 1;
+            if steps > self.nodes.len() {
+                return None;
+            }
+            current = n.parent_id;
+        }
+        None
+    }
+
+    /// Whether the legal office of `reviewer` may review documents of `issuer`: the issuer
+    /// itself (a department with a legal office of its own) or its issuing government, never
+    /// an agency further up.
+    pub fn may_review_legality(&self, reviewer: AgencyId, issuer: AgencyId) -> bool {
+        reviewer == issuer || self.issuing_government(issuer) == Some(reviewer)
+    }
+
     /// Whether making `parent` the parent of `id` would close a loop.
     pub fn would_cycle(&self, id: AgencyId, parent: AgencyId) -> bool {
         self.is_within(parent, id)
@@ -193,6 +219,25 @@ impl AgencyTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legality_is_reviewed_by_the_issuing_government_never_by_one_above() {
+        let (province, city, bureau, county) =
+            (AgencyId::new(), AgencyId::new(), AgencyId::new(), AgencyId::new());
+        let tree = AgencyTree::new([
+            node(province, None, AgencyKind::Government),
+            node(city, Some(province), AgencyKind::Government),
+            node(bureau, Some(city), AgencyKind::Department),
+            node(county, Some(city), AgencyKind::Government),
+        ]);
+        assert!(tree.may_review_legality(city, city));
+        assert!(tree.may_review_legality(city, bureau), "a department's own government");
+        assert!(tree.may_review_legality(bureau, bureau), "a department's own legal office");
+        assert!(!tree.may_review_legality(province, city), "the province is above the city");
+        assert!(!tree.may_review_legality(province, bureau));
+        assert!(!tree.may_review_legality(city, county), "the county is its own government");
+        assert!(!tree.may_review_legality(bureau, city));
+    }
 
     fn node(id: AgencyId, parent: Option<AgencyId>, kind: AgencyKind) -> AgencyNode {
         AgencyNode { id, parent_id: parent, kind, filing_authority_id: None }

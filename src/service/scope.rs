@@ -55,8 +55,9 @@ pub fn require_own_agency(user: &AuthUser, doc: &DocumentRow) -> Result<(), AppE
     }
 }
 
-/// 403 unless the document's agency lies within the caller's agency (legality review by the
-/// issuing government's legal office).
+/// 403 unless the caller's agency is the legal office that reviews the document: its issuing
+/// government, or the issuing agency itself; never an agency further up
+/// (`AgencyTree::may_review_legality`).
 pub fn require_within_agency(
     user: &AuthUser,
     doc: &DocumentRow,
@@ -65,9 +66,11 @@ pub fn require_within_agency(
     let own = user.agency()?;
     let doc_agency: AgencyId =
         doc.agency_id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
-    if tree.is_within(doc_agency, own) {
+    if tree.may_review_legality(own, doc_agency) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("this document is outside your agency".into()))
+        Err(AppError::Forbidden(
+            "only the legal office of the issuing government reviews this document".into(),
+        ))
     }
 }

@@ -459,3 +459,26 @@ fn execute_sql(url: &str, sql: &str) {
         diesel::sql_query(sql).execute(&mut c).expect("statement");
     }
 }
+
+db_test!(the_provinces_legal_reviewer_is_refused_a_review_of_a_citys_document, |app| {
+    let p = Province::new(app);
+    let id = p.draft(app, "关于审核权限检查的通知", "第一条 合法性审核由制定机关的法制机构负责。");
+    p.submit(app, &id);
+    let province_legal = app.user(&p.admin, "ln-legal", &p.province_id, &["legal_reviewer"]);
+    let history_before =
+        app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter)).body;
+    let r = app.client.post(
+        &format!("/api/v1/documents/{id}/review"),
+        Some(&province_legal),
+        &json!({"conclusion": "lawful", "opinion": "经审核，符合规定。", "findings": []}),
+    );
+    assert!(r.status == 403 || r.status == 404, "{} {}", r.status, r.body);
+    r.problem(r.status);
+    let doc = app.client.get(&format!("/api/v1/documents/{id}"), Some(&p.drafter)).json();
+    assert_eq!(doc["status"], "under_review", "nothing changed");
+    let history_after =
+        app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter)).body;
+    assert_eq!(history_after, history_before, "no event was written");
+    // The city's own legal office still reviews it.
+    p.review_lawful(app, &id);
+});
