@@ -100,8 +100,10 @@ impl Config {
             public_cache_seconds: number("NORMREG_PUBLIC_CACHE_SECONDS", 5)?,
             search_window,
             hash_concurrency: number("NORMREG_HASH_CONCURRENCY", workers as u64)?.max(1) as usize,
-            // Eight waiting per slot: at ~30 ms a hash the last in line waits ~250 ms.
-            hash_queue: number("NORMREG_HASH_QUEUE", 8 * workers as u64)? as usize,
+            // A waiting login holds no hashing memory, only its request: 64 per core keep the
+            // owner's login answered (in ~2 s) behind 64 parallel attackers (BENCHMARKS.md);
+            // beyond that a flood is refused at once.
+            hash_queue: number("NORMREG_HASH_QUEUE", 64 * workers as u64)? as usize,
         })
     }
 
