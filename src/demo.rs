@@ -1,27 +1,27 @@
 //! `normreg demo`: seeds a small province (辽宁) with agencies, users of every role and a few
 //! dozen published documents, so that a newcomer sees a working catalogue in one command.
 //!
-//! Every step goes through the real HTTP handlers, in process, with a clock moved to the day
-//! each step happened: documents are drafted, reviewed, deliberated, numbered from the gapless
+//! Every step calls the same service operations the HTTP handlers call, as the demo user who
+//! would have acted, with a clock moved to the day each step happened: documents are drafted, reviewed, deliberated, numbered from the gapless
 //! series, published (and so indexed for search), filed, repealed and finally expired exactly
 //! as users would have done it, and each carries its full history. Nothing is written around
 //! the rules, so the demo cannot show a state the service itself would never reach.
 
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{test, web, App};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa_actix_web::AppExt;
 
 use crate::config::Config;
-use crate::db;
+use crate::db::{self, DbConn};
 use crate::domain::clock::{Clock, ManualClock};
-use crate::domain::ids::UserId;
+use crate::domain::filing::{MaterialKind, Outcome as FilingOutcome};
+use crate::domain::filing_material::Material;
+use crate::domain::ids::{AgencyId, DocumentId, FilingId, UserId};
+use crate::domain::lifecycle::Conclusion;
+use crate::domain::role::Roles;
 use crate::error::AppError;
+use crate::service::{self, Actor};
 use crate::startup;
 use crate::state::AppState;
 
@@ -135,8 +135,17 @@ pub struct DemoUser {
     pub roles: Vec<&'static str>,
     pub agency: &'static str,
     pub agency_name: &'static str,
-    id: String,
-    agency_id: Option<String>,
+    id: UserId,
+    agency_id: Option<AgencyId>,
+}
+
+impl DemoUser {
+    /// The demo user as the caller of a service operation, as its token would have made it.
+    fn actor(&self) -> Result<Actor, AppError> {
+        let roles = Roles::parse(&self.roles)
+            .map_err(|e| AppError::internal(format!("demo roles of {}: {e:?}", self.username)))?;
+        Ok(Actor { id: self.id, username: self.username.clone(), agency_id: self.agency_id, roles })
+    }
 }
 
 /// The accounts: an admin; a drafter and a registrar in every issuing agency; a legal
@@ -184,7 +193,7 @@ pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Ou
     crate::auth::password::check_strength(password)
         .map_err(|m| AppError::invalid("password", format!("the demo password {m}")))?;
     let clock = ManualClock::at_date(today);
-    let state = web::Data::new(startup::prepare(config, Arc::new(clock.clone())).await?);
+    let state = startup::prepare(config, Arc::new(clock.clone())).await?;
     let (seeded, agencies) = state
         .db
         .read(|conn| {
@@ -203,47 +212,39 @@ pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Ou
              seeds an empty catalogue: point DATABASE_URL at a new database",
         ));
     }
-    let app = test::init_service(
-        App::new()
-            .app_data(state.clone())
-            .into_utoipa_app()
-            .configure(crate::api::routes)
-            .into_app(),
-    )
-    .await;
-    let seeder = Seeder { app: &app, state: &state, clock, today };
+    let seeder = Seeder { state: &state, clock, today };
     let summary = seeder.run(password).await?;
     state.db.write(move |conn| db::settings::put(conn, SEEDED_KEY, &today.to_string())).await?;
     Ok(Outcome::Seeded(summary))
 }
 
-struct Seeder<'a, S> {
-    app: &'a S,
-    state: &'a web::Data<AppState>,
+struct Seeder<'a> {
+    state: &'a AppState,
     clock: ManualClock,
     today: NaiveDate,
 }
 
-impl<S, B> Seeder<'_, S>
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+impl Seeder<'_> {
     async fn run(&self, password: &str) -> Result<Summary, AppError> {
         let admin = self.create_admin(password).await?;
-        let mut agency_ids: Vec<(&'static str, String)> = Vec::new();
+        let mut agency_ids: Vec<(&'static str, AgencyId)> = Vec::new();
         for a in &AGENCIES {
             let parent = a.parent.and_then(|p| agency_ids.iter().find(|(c, _)| *c == p));
-            let body = json!({
-                "name": a.name,
-                "code": a.code,
-                "parent_id": parent.map(|(_, id)| id),
-                "kind": if a.department { "department" } else { "government" },
-                "issuance_prefix": a.issuance_prefix,
-                "registration_prefix": a.registration_prefix,
-            });
-            let created = self.call("POST", "/api/v1/agencies", &admin, Some(body)).await?;
-            agency_ids.push((a.code, text_of(&created, "id")?));
+            let request = service::agencies::AgencyRequest {
+                name: a.name.into(),
+                code: a.code.into(),
+                parent_id: parent.map(|(_, id)| *id),
+                kind: Some(if a.department { "department" } else { "government" }.into()),
+                issuance_prefix: Some(a.issuance_prefix.into()),
+                registration_prefix: Some(a.registration_prefix.into()),
+                filing_authority_id: None,
+            };
+            let (row, _) = self
+                .write("create agency", &admin, move |tx, actor, clock| {
+                    service::agencies::create(tx, actor, clock, request)
+                })
+                .await?;
+            agency_ids.push((a.code, parse_id(&row.id)?));
         }
         let mut users = vec![admin.clone()];
         for (username, roles, code) in planned_users().into_iter().skip(1) {
@@ -251,12 +252,11 @@ where
             let agency_id = agency_ids
                 .iter()
                 .find(|(c, _)| *c == code)
-                .map(|(_, id)| id.clone())
+                .map(|(_, id)| *id)
                 .ok_or_else(|| AppError::internal("demo agency missing"))?;
-            let body = json!({"username": username, "password": password, "agency_id": agency_id, "roles": roles});
-            let created = self.call("POST", "/api/v1/users", &admin, Some(body)).await?;
+            let id = self.create_user(&admin, &username, password, agency_id, &roles).await?;
             users.push(DemoUser {
-                id: text_of(&created, "id")?,
+                id,
                 username,
                 roles,
                 agency: code,
@@ -286,18 +286,18 @@ where
         summary.expired = self
             .state
             .db
-            .write_statement(move |conn| crate::service::expiry::expire_due(conn, today, now))
+            .write_statement(move |conn| service::expiry::expire_due(conn, today, now))
             .await?;
         Ok(summary)
     }
 
-    /// The demo's own admin, written like `normreg create-admin` does: creating accounts over
-    /// the API needs an admin to begin with.
+    /// The demo's own admin, written like `normreg create-admin` does: creating accounts
+    /// needs an admin to begin with.
     async fn create_admin(&self, password: &str) -> Result<DemoUser, AppError> {
         let hash = crate::auth::password::hash(password).map_err(AppError::internal)?;
-        let id = UserId::new().to_string();
+        let id = UserId::new();
         let row = db::users::UserRow {
-            id: id.clone(),
+            id: id.to_string(),
             username: "demo-admin".into(),
             password_hash: hash,
             agency_id: None,
@@ -313,6 +313,34 @@ where
             id,
             agency_id: None,
         })
+    }
+
+    /// An account of an agency, created by the admin as `POST /users` does it.
+    async fn create_user(
+        &self,
+        admin: &DemoUser,
+        username: &str,
+        password: &str,
+        agency_id: AgencyId,
+        roles: &[&str],
+    ) -> Result<UserId, AppError> {
+        let request = service::accounts::AccountRequest {
+            username: username.into(),
+            password: password.into(),
+            agency_id,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        };
+        let account = service::accounts::prepare(&admin.actor()?, request)
+            .map_err(|e| step_failed("create user", e))?;
+        let hash = crate::auth::password::hash(account.password()).map_err(AppError::internal)?;
+        let clock = self.state.clock.clone();
+        let row = self
+            .state
+            .db
+            .write(move |tx| service::accounts::create(tx, clock.as_ref(), account, hash))
+            .await
+            .map_err(|e| step_failed("create user", e))?;
+        parse_id(&row.id)
     }
 
     /// One document from draft to its fate, each step on its own day.
@@ -341,20 +369,36 @@ where
         let day = |offset: i64| published + Duration::days(offset);
 
         self.clock.set_date(day(-40));
-        let body = json!({
-            "title": doc.title,
-            "body": doc.body,
-            "provisional": doc.fate == "provisional",
-            "legal_basis": "《中华人民共和国立法法》、国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知（国办发〔2018〕37号）及有关法律、法规",
-            "drafting_notes": format!("本文件参照{}起草，经调研论证、公开征求意见后形成送审稿。", doc.source),
-        });
-        let created = self.call("POST", "/api/v1/documents", drafter, Some(body)).await?;
-        let id = text_of(&created, "id")?;
-        self.call("POST", &format!("/api/v1/documents/{id}/submit"), drafter, None).await?;
+        let draft = service::drafting::NewDraft {
+            title: doc.title.clone(),
+            body: doc.body.clone(),
+            provisional: Some(doc.fate == "provisional"),
+            validity_years: None,
+            legal_basis: Some("《中华人民共和国立法法》、国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知（国办发〔2018〕37号）及有关法律、法规".into()),
+            drafting_notes: Some(format!("本文件参照{}起草，经调研论证、公开征求意见后形成送审稿。", doc.source)),
+            affects_rights: None,
+        };
+        let created = self
+            .write("create document", drafter, move |tx, actor, clock| {
+                service::drafting::create(tx, actor, clock, draft)
+            })
+            .await?;
+        let id: DocumentId = parse_id(&created.id)?;
+        self.write("submit", drafter, move |tx, actor, clock| {
+            service::review::submit(tx, actor, clock, id, Vec::new())
+        })
+        .await?;
 
         self.clock.set_date(day(-30));
-        let review = json!({"conclusion": "lawful", "opinion": "经审核，该文件制定主体合法，未超越法定职权，内容与法律、法规、规章不相抵触，制定程序符合规定，同意提请审议。", "findings": []});
-        self.call("POST", &format!("/api/v1/documents/{id}/review"), legal, Some(review)).await?;
+        let opinion = service::review::Opinion {
+            conclusion: Conclusion::Lawful,
+            opinion: "经审核，该文件制定主体合法，未超越法定职权，内容与法律、法规、规章不相抵触，制定程序符合规定，同意提请审议。".into(),
+            findings: Vec::new(),
+        };
+        self.write("review", legal, move |tx, actor, clock| {
+            service::review::record_review(tx, actor, clock, id, opinion)
+        })
+        .await?;
 
         self.clock.set_date(day(-15));
         let year = day(-15).format("%Y");
@@ -363,12 +407,15 @@ where
         } else {
             format!("{}{year}年第{}次常务会议", agency.name, ordinal % 20 + 1)
         };
-        let deliberation = json!({"meeting": meeting, "decided_on": day(-15), "adopted": true});
-        let path = format!("/api/v1/documents/{id}/deliberation");
-        self.call("POST", &path, drafter, Some(deliberation)).await?;
+        let decision =
+            service::deliberation::Decision { meeting, decided_on: day(-15), adopted: true };
+        self.write("deliberation", drafter, move |tx, actor, clock| {
+            service::deliberation::deliberate(tx, actor, clock, id, decision)
+        })
+        .await?;
 
         self.clock.set_date(day(-3));
-        self.call("POST", &format!("/api/v1/documents/{id}/register"), registrar, None).await?;
+        self.register(registrar, id).await?;
 
         self.clock.set_date(published);
         let channel = if agency.department {
@@ -376,9 +423,17 @@ where
         } else {
             format!("{}公报", agency.name)
         };
-        let publish = json!({"published_on": published, "channel": channel});
-        let path = format!("/api/v1/documents/{id}/publish");
-        self.call("POST", &path, registrar, Some(publish)).await?;
+        let publication = service::publication::Publication {
+            published_on: published,
+            effective_on: None,
+            early_effect_reason: None,
+            valid_until: None,
+            channel,
+        };
+        self.write("publish", registrar, move |tx, actor, clock| {
+            service::publication::publish(tx, actor, clock, id, publication)
+        })
+        .await?;
         summary.published += 1;
 
         // Filed within the 15 days of the policy, or late on purpose, where a filing authority
@@ -390,80 +445,100 @@ where
         };
         if let Some(offset) = filing_offset.filter(|o| day(*o) <= self.today) {
             self.clock.set_date(day(offset));
-            let filing = json!({
-                "report": format!("现将《{}》报送备案，请予审查。", doc.title),
-                "materials": [
-                    {"kind": "official_text", "title": format!("《{}》正式文本", doc.title), "content": doc.body},
-                    {"kind": "drafting_notes", "title": format!("关于《{}》的起草说明", doc.title), "content": "为规范相关工作，经调研论证并公开征求意见，起草本文件。"},
-                    {"kind": "legal_basis", "title": "制定依据", "content": "有关法律、法规和国家政策规定。"},
-                ],
-            });
-            let path = format!("/api/v1/documents/{id}/filing");
-            let filed = self.call("POST", &path, drafter, Some(filing)).await?;
+            let input = filing_of(doc);
+            let (filed, _) = self
+                .write("file", drafter, move |tx, actor, clock| {
+                    service::filing::file_document(tx, actor, clock, id, input)
+                })
+                .await?;
             summary.filed += 1;
-            let filing_id = text_of(&filed, "id")?;
+            let filing_id: FilingId = parse_id(&filed.row.id)?;
             if day(offset + 14) <= self.today {
                 self.clock.set_date(day(offset + 14));
                 let authority = if agency.code == "SY-SCJG" { "sy-filing" } else { "ln-filing" };
-                let decision = json!({"outcome": "accepted", "reason": "经审查，未发现违反法律、法规、规章和国家政策的内容，予以备案。"});
-                let path = format!("/api/v1/filings/{filing_id}/decision");
-                self.call("POST", &path, who(authority.to_string())?, Some(decision)).await?;
+                let decision = service::filing::Decision {
+                    outcome: FilingOutcome::Accepted,
+                    reason: "经审查，未发现违反法律、法规、规章和国家政策的内容，予以备案。".into(),
+                };
+                self.write(
+                    "decide filing",
+                    who(authority.to_string())?,
+                    move |tx, actor, clock| {
+                        service::filing::decide(tx, actor, clock, filing_id, decision)
+                    },
+                )
+                .await?;
             }
         }
 
         if doc.fate == "repealed" {
             let on = day(doc.published_days_ago * 2 / 3);
             self.clock.set_date(on);
-            let repeal = json!({"repealed_on": on, "reason": "根据文件清理结果，该文件已不适应管理需要，予以废止。"});
-            let path = format!("/api/v1/documents/{id}/repeal");
-            self.call("POST", &path, registrar, Some(repeal)).await?;
+            let repeal = service::evolution::Repeal {
+                repealed_on: on,
+                reason: "根据文件清理结果，该文件已不适应管理需要，予以废止。".into(),
+                by_document_id: None,
+            };
+            self.write("repeal", registrar, move |tx, actor, clock| {
+                service::evolution::repeal(tx, actor, clock, id, repeal)
+            })
+            .await?;
             summary.repealed += 1;
         }
         Ok(())
     }
 
-    /// One request to the real handlers as `user`, with a token issued at the clock's present
-    /// moment; anything but success stops the seeding with the service's own explanation.
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        user: &DemoUser,
-        body: Option<Value>,
-    ) -> Result<Value, AppError> {
-        let token = self
-            .state
-            .jwt
-            .issue(
-                &user.id,
-                &user.username,
-                user.agency_id.clone(),
-                user.roles.iter().map(|r| r.to_string()).collect(),
-                self.clock.now(),
-            )
-            .map_err(AppError::internal)?;
-        let method = actix_web::http::Method::from_bytes(method.as_bytes())
-            .map_err(|e| AppError::internal(e.to_string()))?;
-        let mut req = test::TestRequest::default()
-            .method(method.clone())
-            .uri(path)
-            .insert_header((actix_web::http::header::AUTHORIZATION, format!("Bearer {token}")));
-        if let Some(body) = body {
-            req = req.set_json(body);
-        }
-        let resp = test::try_call_service(self.app, req.to_request())
+    /// Numbers the document: one statement of its own, as the handler runs it (see
+    /// `service::numbering::register`), not a transaction.
+    async fn register(&self, registrar: &DemoUser, id: DocumentId) -> Result<(), AppError> {
+        let actor = registrar.actor()?;
+        let clock = self.state.clock.clone();
+        self.state
+            .db
+            .write_statement(move |conn| {
+                service::numbering::register(conn, &actor, clock.as_ref(), id)
+            })
             .await
-            .map_err(|e| AppError::internal(format!("{method} {path}: {e}")))?;
-        let status = resp.status();
-        let bytes = test::try_read_body(resp)
+            .map_err(|e| step_failed("register", e))?;
+        Ok(())
+    }
+
+    /// One operation in one transaction as `user`, at the clock's present moment, exactly as
+    /// its handler opens it; anything but success stops the seeding with the operation's own
+    /// explanation.
+    async fn write<T, F>(&self, step: &str, user: &DemoUser, op: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let actor = user.actor()?;
+        let clock = self.state.clock.clone();
+        self.state
+            .db
+            .write(move |tx| op(tx, &actor, clock.as_ref()))
             .await
-            .map_err(|_| AppError::internal(format!("{method} {path}: unreadable answer")))?;
-        let text = String::from_utf8_lossy(&bytes);
-        if !status.is_success() {
-            return Err(AppError::internal(format!("{method} {path} answered {status}: {text}")));
-        }
-        serde_json::from_slice(&bytes)
-            .map_err(|e| AppError::internal(format!("{method} {path}: not JSON ({e})")))
+            .map_err(|e| step_failed(step, e))
+    }
+}
+
+/// The filing of a demo document: its report and the three required materials.
+fn filing_of(doc: &DemoDocument) -> service::filing::FilingInput {
+    let material = |kind, title: String, content: &str| Material {
+        kind,
+        title,
+        content: Some(content.to_string()),
+    };
+    service::filing::FilingInput {
+        report: format!("现将《{}》报送备案，请予审查。", doc.title),
+        materials: vec![
+            material(MaterialKind::OfficialText, format!("《{}》正式文本", doc.title), &doc.body),
+            material(
+                MaterialKind::DraftingNotes,
+                format!("关于《{}》的起草说明", doc.title),
+                "为规范相关工作，经调研论证并公开征求意见，起草本文件。",
+            ),
+            material(MaterialKind::LegalBasis, "制定依据".into(), "有关法律、法规和国家政策规定。"),
+        ],
     }
 }
 
@@ -473,9 +548,12 @@ fn agency(code: &str) -> Result<&'static DemoAgency, AppError> {
     })
 }
 
-fn text_of(value: &Value, field: &str) -> Result<String, AppError> {
-    value[field]
-        .as_str()
-        .map(String::from)
-        .ok_or_else(|| AppError::internal(format!("answer without `{field}`: {value}")))
+/// The typed id of a row the service just wrote.
+fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::internal(format!("a row with a malformed id `{raw}`")))
+}
+
+/// A demo step refused: which step, and the operation's own explanation.
+fn step_failed(step: &str, e: AppError) -> AppError {
+    AppError::internal(format!("demo step `{step}`: {e}"))
 }
