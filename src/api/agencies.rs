@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::ApiJson;
-use super::paging::{Page, PageQuery, Paged};
 use super::path_id;
 use crate::auth::AuthUser;
 use crate::db::agencies::AgencyRow;
@@ -14,6 +13,7 @@ use crate::domain::agency::AgencyTree;
 use crate::domain::ids::AgencyId;
 use crate::error::{AppError, Problem};
 use crate::service::agencies::{self, AgencyRequest};
+use crate::service::paging::{Page, PageQuery, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
-use super::paging::{Page, Paged};
 use super::path_id;
 use super::views::PublicAgency;
 use crate::auth::AuthUser;
@@ -20,6 +19,7 @@ use crate::error::{AppError, Problem};
 use crate::http_caching::cached;
 use crate::service::campaigns::{self, Campaign, CampaignCounts, ItemDecision, NewCampaign};
 use crate::service::document_state::validity_of;
+use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
 
 /// A campaign without its items, as lists show it.

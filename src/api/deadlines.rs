@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::paging::{Page, Paged};
 use crate::auth::AuthUser;
 use crate::domain::deadline::{days_left, is_overdue, DeadlineKind};
 use crate::error::{AppError, Problem};
 use crate::service::deadlines::{self, Due};
+use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

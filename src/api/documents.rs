@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
-use super::paging::{Page, Paged};
 use super::views::DocumentView;
 use super::{path_id, status_filter};
 use crate::auth::AuthUser;
@@ -15,6 +14,7 @@ use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::error::{AppError, Problem};
 use crate::service::drafting::{self, DraftChanges, HistoryEntry, NewDraft};
+use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

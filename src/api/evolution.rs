@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
-use super::paging::{Page, Paged};
 use super::path_id;
 use super::views::DocumentView;
 use crate::auth::AuthUser;
@@ -16,6 +15,7 @@ use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
 use crate::service::document_state::validity_of;
 use crate::service::evolution::{self, Continuation, Declaration, Repeal};
+use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

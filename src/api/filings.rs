@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
-use super::paging::{Page, Paged};
 use super::{path_id, status_filter};
 use crate::auth::AuthUser;
 use crate::domain::filing::{missing_materials, ratio, FilingStatus, MaterialKind, Outcome};
@@ -16,6 +15,7 @@ use crate::domain::ids::{AgencyId, DocumentId, FilingId};
 use crate::domain::later_life::FilingAttempt;
 use crate::error::{AppError, Problem};
 use crate::service::filing::{self, Decision, Filing, FilingInput};
+use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

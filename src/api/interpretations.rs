@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::ApiJson;
-use super::paging::{Page, PageQuery, Paged};
 use super::path_id;
 use crate::auth::AuthUser;
 use crate::db::interpretations::InterpretationRow;
 use crate::domain::ids::DocumentId;
 use crate::error::{AppError, Problem};
 use crate::service::interpretations;
+use crate::service::paging::{Page, PageQuery, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

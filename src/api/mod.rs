@@ -14,7 +14,6 @@ pub mod imports;
 pub mod interpretations;
 pub mod json;
 pub mod openapi;
-pub mod paging;
 pub mod public;
 pub mod public_suggestions;
 pub mod settings;

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::ApiJson;
-use super::paging::{Page, PageQuery, Paged};
 use crate::auth::AuthUser;
 use crate::error::{AppError, Problem};
+use crate::service::paging::{Page, PageQuery, Paged};
 use crate::service::suggestions::{self, AddressedSuggestion, ReplyText, SuggestionTracking};
 use crate::state::AppState;
 

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::ApiJson;
-use super::paging::{Page, PageQuery, Paged};
 use super::path_id;
 use crate::auth::{password, AuthUser};
 use crate::db::users::UserRow;
 use crate::domain::ids::{AgencyId, UserId};
 use crate::error::{AppError, Problem};
 use crate::service::accounts::{self, AccountRequest};
+use crate::service::paging::{Page, PageQuery, Paged};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

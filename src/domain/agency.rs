@@ -165,29 +165,18 @@ impl AgencyTree {
     /// government it is the government one level up (domain.md §2).
     pub fn filing_authority(&self, id: AgencyId) -> Option<AgencyId> {
         let node = self.nodes.get(&id)?;
-        if let Some(explicit) = node.filing_authority_id {
-            return Some(explicit);
-        }
-        let mut current = node.parent_id;
-        let mut steps = 0;
-        while let Some(c) = current {
-            let n = self.nodes.get(&c)?;
-            if n.kind == AgencyKind::Government {
-                return Some(c);
-            }
-            steps += 1;
-            if steps > self.nodes.len() {
-                return None;
-            }
-            current = n.parent_id;
-        }
-        None
+        node.filing_authority_id.or_else(|| self.nearest_government(node.parent_id))
     }
 
     /// The government whose legal office reviews the agency's documents (domain.md §2–3): a
     /// government itself, or for a department the nearest government above it.
     pub fn issuing_government(&self, id: AgencyId) -> Option<AgencyId> {
-        let mut current = Some(id);
+        self.nearest_government(Some(id))
+    }
+
+    /// The first government met walking up from `start` (itself included).
+    fn nearest_government(&self, start: Option<AgencyId>) -> Option<AgencyId> {
+        let mut current = start;
         let mut steps = 0;
         while let Some(c) = current {
             let n = self.nodes.get(&c)?;
@@ -195,6 +184,7 @@ impl AgencyTree {
                 return Some(c);
             }
             steps += 1;
+            // A cycle is impossible through the API, but bad imported data must not hang us.
             if steps > self.nodes.len() {
                 return None;
             }

@@ -11,7 +11,6 @@ use crate::domain::clock::Clock;
 use crate::domain::deadline::{falls_due, DeadlineKind};
 use crate::domain::filing::FilingStatus;
 use crate::domain::ids::AgencyId;
-use crate::domain::later_life::MAX_LOOKAHEAD_DAYS;
 use crate::domain::policy::Policy;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -44,9 +43,7 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<Due>, i64), AppError> {
-    if within_days.is_some_and(|d| d > MAX_LOOKAHEAD_DAYS) {
-        return Err(AppError::invalid("within_days", format!("at most {MAX_LOOKAHEAD_DAYS}")));
-    }
+    crate::service::evolution::check_within_days(within_days)?;
     let own = actor.agency()?;
     let today = clock.today();
     let within = match within_days {

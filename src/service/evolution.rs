@@ -67,6 +67,15 @@ pub(crate) fn reason(raw: &str) -> Result<String, AppError> {
     text::paragraph(raw, MAX_NOTE).map_err(|e| AppError::invalid("reason", e.to_string()))
 }
 
+/// Refuses a look-ahead (`within_days`) beyond [`MAX_LOOKAHEAD_DAYS`]; shared by the lists of
+/// expiring documents and of deadlines.
+pub fn check_within_days(within_days: Option<u32>) -> Result<(), AppError> {
+    if within_days.is_some_and(|d| d > MAX_LOOKAHEAD_DAYS) {
+        return Err(AppError::invalid("within_days", format!("at most {MAX_LOOKAHEAD_DAYS}")));
+    }
+    Ok(())
+}
+
 /// Documents of the caller's scope in force whose validity ends within `within_days` (default:
 /// the policy's evaluation window): due for evaluation. Soonest first, with the total.
 pub fn expiring(
@@ -77,9 +86,7 @@ pub fn expiring(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<DocumentRow>, i64), AppError> {
-    if within_days.is_some_and(|d| d > MAX_LOOKAHEAD_DAYS) {
-        return Err(AppError::invalid("within_days", format!("at most {MAX_LOOKAHEAD_DAYS}")));
-    }
+    check_within_days(within_days)?;
     let today = clock.today();
     let days = match within_days {
         Some(d) => d,

@@ -28,6 +28,7 @@ pub mod filing;
 pub mod import;
 pub mod interpretations;
 pub mod numbering;
+pub mod paging;
 pub mod public_cache;
 pub mod public_reading;
 pub mod publication;

@@ -19,6 +19,7 @@ use crate::domain::numbering::{
 };
 use crate::domain::validity::Validity;
 use crate::error::AppError;
+use crate::service::paging::Page;
 use crate::service::public_cache::SearchCache;
 
 mod answers;
@@ -54,32 +55,6 @@ pub struct CatalogueQuery {
     pub per_page: Option<i64>,
 }
 
-/// A checked page of the catalogue: `page` from 1, `per_page` 1–100 (default 20), checked
-/// with the same words as every list of the API.
-#[derive(Clone, Copy, Debug)]
-pub struct CataloguePaging {
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl CataloguePaging {
-    fn parse(page: Option<i64>, per_page: Option<i64>) -> Result<Self, AppError> {
-        let page = page.unwrap_or(1);
-        let per_page = per_page.unwrap_or(20);
-        if !(1..=1_000_000).contains(&page) {
-            return Err(AppError::invalid("page", "must be a whole number from 1"));
-        }
-        if !(1..=100).contains(&per_page) {
-            return Err(AppError::invalid("per_page", "must be between 1 and 100"));
-        }
-        Ok(Self { page, per_page })
-    }
-
-    fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
-    }
-}
-
 /// A checked catalogue request.
 #[derive(Clone, Debug)]
 pub struct Catalogue {
@@ -89,13 +64,13 @@ pub struct Catalogue {
     pub include_sub: bool,
     pub year: Option<i32>,
     pub day: NaiveDate,
-    pub page: CataloguePaging,
+    pub page: Page,
 }
 
 impl Catalogue {
     /// Checks the query; `today` is the day validity is judged on without `valid_on`.
     pub fn parse(query: &CatalogueQuery, today: NaiveDate) -> Result<Self, AppError> {
-        let page = CataloguePaging::parse(query.page, query.per_page)?;
+        let page = Page::from_query(query.page, query.per_page)?;
         let blank = |s: &Option<String>| {
             s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
         };

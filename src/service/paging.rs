@@ -1,4 +1,5 @@
-//! Pagination of lists: `page` from 1, `per_page` default 20 and at most 100.
+//! Pagination of lists: `page` from 1, `per_page` default 20 and at most 100; the same
+//! check for every list of the API, the public catalogue and the web pages.
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
