@@ -46,6 +46,7 @@ pub struct HolidayYear {
 #[derive(Deserialize, Serialize, Clone, Debug, utoipa::ToSchema)]
 pub struct HolidayDay {
     pub name: String,
+    #[serde(deserialize_with = "super::dates::iso")]
     pub date: NaiveDate,
     /// `false` marks a make-up working day (调休) falling on a weekend.
     #[serde(rename = "isOffDay")]

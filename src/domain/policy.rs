@@ -1,7 +1,9 @@
 //! The jurisdiction's settings: every number of domain.md that varies between places.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::dates::{self, DateRange, RangeError, WIDEST_WHY};
 use super::validity::ValidityPolicy;
 
 /// Settings with the defaults of domain.md. Stored as data and changed by an admin; no
@@ -39,6 +41,16 @@ pub struct Policy {
     pub registration_format: String,
     /// Zero-padding width of the registration serial (0: none).
     pub registration_serial_width: u8,
+    /// The earliest date any request may carry (default 1949-10-01, the founding of the PRC).
+    /// Every date the service accepts (publication, effect, validity, decisions, repeals,
+    /// as-of reads, imports, `normreg expire --as-of`) must lie between this and
+    /// `latest_date`; years (catalogues, campaigns, figures) must overlap that range.
+    #[serde(deserialize_with = "dates::iso")]
+    pub earliest_date: NaiveDate,
+    /// The latest date any request may carry (default 2199-12-31); at most 9998-12-31, so
+    /// that every stored date keeps four-digit years and both engines order dates alike.
+    #[serde(deserialize_with = "dates::iso")]
+    pub latest_date: NaiveDate,
 }
 
 impl Default for Policy {
@@ -59,6 +71,8 @@ impl Default for Policy {
             cleanup_interval_years: 2,
             registration_format: "{prefix}—{year}—{n}".to_string(),
             registration_serial_width: 0,
+            earliest_date: dates::DEFAULT_EARLIEST,
+            latest_date: dates::DEFAULT_LATEST,
         }
     }
 }
@@ -117,11 +131,29 @@ impl Policy {
                 });
             }
         }
+        // Each end on its own first, so that the end at fault is the one named.
+        let ends = [("earliest_date", self.earliest_date), ("latest_date", self.latest_date)];
+        for (field, date) in ends {
+            if let Err(e) = DateRange::widest().check(date) {
+                errors.push(PolicyError { field, message: format!("{e}: {WIDEST_WHY}") });
+            }
+        }
+        if let Err(e @ RangeError::Reversed { .. }) =
+            DateRange::new(self.earliest_date, self.latest_date)
+        {
+            errors.push(PolicyError { field: "latest_date", message: e.to_string() });
+        }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
+    }
+
+    /// The range every accepted date must lie in. A stored policy was validated when saved;
+    /// should one be out of order all the same, the default range applies rather than none.
+    pub fn date_range(&self) -> DateRange {
+        DateRange::new(self.earliest_date, self.latest_date).unwrap_or_default()
     }
 
     pub fn validity(&self) -> ValidityPolicy {
@@ -156,5 +188,47 @@ mod tests {
     fn a_registration_format_without_serial_is_refused() {
         let p = Policy { registration_format: "{prefix}-{year}".into(), ..Policy::default() };
         assert!(p.validate().unwrap_err().iter().any(|e| e.field == "registration_format"));
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_default_date_range_runs_from_the_founding_to_2199() {
+        let range = Policy::default().date_range();
+        assert_eq!((range.earliest, range.latest), (day("1949-10-01"), day("2199-12-31")));
+    }
+
+    #[test]
+    fn a_date_range_out_of_order_or_beyond_four_digits_is_refused_naming_its_end() {
+        let field = |earliest: &str, latest: &str| {
+            let p = Policy {
+                earliest_date: day(earliest),
+                latest_date: day(latest),
+                ..Policy::default()
+            };
+            p.validate().unwrap_err().iter().map(|e| e.field).collect::<Vec<_>>()
+        };
+        assert_eq!(field("2000-01-01", "1999-12-31"), ["latest_date"]);
+        assert_eq!(field("0999-12-31", "2000-01-01"), ["earliest_date"]);
+        assert_eq!(field("1949-10-01", "9999-12-31"), ["latest_date"]);
+        assert_eq!(field("9999-12-31", "2199-12-31"), ["earliest_date", "latest_date"]);
+        assert_eq!(field("1949-10-01", "0000-01-01"), ["latest_date"]);
+        let narrow = Policy {
+            earliest_date: day("2020-01-01"),
+            latest_date: day("2030-12-31"),
+            ..Policy::default()
+        };
+        assert!(narrow.validate().is_ok());
+        assert_eq!(narrow.date_range().latest, day("2030-12-31"));
+    }
+
+    #[test]
+    fn a_stored_policy_without_a_date_range_takes_the_default_and_a_bad_shape_is_refused() {
+        let p: Policy = serde_json::from_str(r#"{"filing_days": 20}"#).unwrap();
+        assert_eq!(p.date_range(), DateRange::default());
+        assert!(serde_json::from_str::<Policy>(r#"{"latest_date": "2199-1-1"}"#).is_err());
+        assert!(serde_json::from_str::<Policy>(r#"{"latest_date": "+10000-01-01"}"#).is_err());
     }
 }

@@ -37,6 +37,8 @@ pub enum ValidityError {
     EffectiveBeforePublication { requested: NaiveDate, published_on: NaiveDate },
     #[error("effective_on {requested} is earlier than the standard {default}; give early_effect_reason or choose {default} or later")]
     EarlyEffectWithoutReason { requested: NaiveDate, default: NaiveDate },
+    #[error("early_effect_reason is only for an effective_on earlier than the standard {default}; leave it out or choose an earlier effective_on")]
+    ReasonWithoutEarlyEffect { default: NaiveDate },
     #[error("valid_until {requested} is before effective_on {effective_on}; choose {effective_on} or later")]
     UntilBeforeEffective { requested: NaiveDate, effective_on: NaiveDate },
     #[error("validity_years must be at least 1")]
@@ -54,7 +56,9 @@ impl ValidityError {
     pub fn field(&self) -> &'static str {
         match self {
             Self::EffectiveBeforePublication { .. } => "effective_on",
-            Self::EarlyEffectWithoutReason { .. } => "early_effect_reason",
+            Self::EarlyEffectWithoutReason { .. } | Self::ReasonWithoutEarlyEffect { .. } => {
+                "early_effect_reason"
+            }
             Self::UntilBeforeEffective { .. } | Self::YearsAndDateDisagree { .. } => "valid_until",
             Self::ZeroValidityYears => "validity_years",
             Self::BeyondMaximum { field, .. } | Self::OutOfRange { field } => field,
@@ -71,7 +75,9 @@ pub fn is_provisional_title(title: &str) -> bool {
 ///
 /// Taking effect sooner than the standard delay is the exception the rules allow
 /// only for a stated reason (security, major public interest, or because delay
-/// would defeat the document), so an early date without one is refused.
+/// would defeat the document), so an early date without one is refused. A reason
+/// with no early date is refused too: it would record an exception that was never
+/// made (domain.md §3: "earlier only with a recorded reason").
 pub fn effective_on(
     published_on: NaiveDate,
     requested: Option<NaiveDate>,
@@ -81,14 +87,18 @@ pub fn effective_on(
     let default = published_on
         .checked_add_days(Days::new(u64::from(policy.effect_delay_days)))
         .ok_or(ValidityError::OutOfRange { field: "effective_on" })?;
+    let has_reason = early_effect_reason.is_some_and(|r| !r.trim().is_empty());
+    let early = requested.is_some_and(|r| r < default);
+    if has_reason && !early {
+        return Err(ValidityError::ReasonWithoutEarlyEffect { default });
+    }
     let Some(requested) = requested else {
         return Ok(default);
     };
     if requested < published_on {
         return Err(ValidityError::EffectiveBeforePublication { requested, published_on });
     }
-    let has_reason = early_effect_reason.is_some_and(|r| !r.trim().is_empty());
-    if requested < default && !has_reason {
+    if early && !has_reason {
         return Err(ValidityError::EarlyEffectWithoutReason { requested, default });
     }
     Ok(requested)
@@ -336,6 +346,24 @@ mod tests {
                 &policy()
             ),
             Ok(d(2026, 3, 2))
+        );
+    }
+
+    #[test]
+    fn a_reason_for_early_effect_is_refused_when_the_effect_is_not_early() {
+        let reason = Some("涉及公共利益，需立即施行");
+        let refusal = ValidityError::ReasonWithoutEarlyEffect { default: d(2026, 4, 1) };
+        let expected = Err(refusal.clone());
+        // On the standard day, later (the year 10000 of the hostile probe), or left to default.
+        for requested in [Some(d(2026, 4, 1)), Some(d(2026, 7, 1)), Some(d(10000, 1, 1)), None] {
+            let got = effective_on(d(2026, 3, 2), requested, reason, &policy());
+            assert_eq!(got, expected, "{requested:?}");
+        }
+        assert_eq!(refusal.field(), "early_effect_reason");
+        // A blank reason is no reason.
+        assert_eq!(
+            effective_on(d(2026, 3, 2), Some(d(2026, 7, 1)), Some("  "), &policy()),
+            Ok(d(2026, 7, 1))
         );
     }
 
