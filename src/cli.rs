@@ -38,8 +38,8 @@ pub enum Command {
     },
     /// Record the expiry of every document whose validity ran out (automatic expiry).
     Expire {
-        /// Expire as of this date instead of today (Beijing).
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// Expire as of this date instead of today (Beijing); within the policy's date range.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = exact_date)]
         as_of: Option<chrono::NaiveDate>,
     },
     /// Import documents issued before the service from a JSON Lines file: all or nothing.
@@ -94,6 +94,24 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// A date on the command line, `YYYY-MM-DD` exactly (clap would take chrono's looser forms).
+fn exact_date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::dates::parse_iso(raw).map_err(|e| e.to_string())
+}
+
+/// A connection to a migrated database whose stored dates all lie in the range (see
+/// `service::dates::refuse_stored_outside_range`), for the commands that read or write data.
+fn open_checked(config: &Config) -> Result<db::PooledConn, String> {
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    db::with_startup_lock(&mut conn, |conn| {
+        db::run_migrations(conn)?;
+        crate::service::dates::refuse_stored_outside_range(conn)
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(conn)
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = config.database_url.clone();
@@ -107,6 +125,10 @@ async fn migrate(config: Config) -> Result<(), String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let n = db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
     println!("applied {n} migration(s)");
+    // Migrating succeeds; what it found is reported, and the other commands refuse until then.
+    if let Err(e) = crate::service::dates::refuse_stored_outside_range(&mut conn) {
+        eprintln!("normreg: warning: {e}");
+    }
     Ok(())
 }
 
@@ -144,9 +166,7 @@ async fn create_admin(config: Config, username: String, password: String) -> Res
 }
 
 async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
-    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    let mut conn = open_checked(&config)?;
     let day = as_of.unwrap_or_else(|| SystemClock.today());
     let n = crate::service::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
         .map_err(|e| e.to_string())?;
@@ -168,9 +188,7 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
     }
     reading.update(total_bytes, total_bytes);
     drop(text);
-    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    let mut conn = open_checked(&config)?;
     let mut writing = crate::progress::Progress::new("importing");
     let outcome = crate::importer::run(
         &mut conn,
@@ -201,9 +219,7 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
 
 async fn freeze_catalogue(config: Config, agency: String, year: i32) -> Result<(), String> {
     use crate::service::catalogues::{freeze_or_find, Frozen};
-    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::with_startup_lock(&mut conn, db::run_migrations).map_err(|e| e.to_string())?;
+    let mut conn = open_checked(&config)?;
     let row = db::agencies::find_by_code(&mut conn, &agency)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no agency has the code `{agency}`"))?;

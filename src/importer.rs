@@ -81,18 +81,20 @@ impl From<ImportFailure> for AppError {
     }
 }
 
-/// Checks parsed lines (each with its line number) into importable documents, or every fault.
+/// Checks parsed lines (each with its line number) into importable documents, or every fault;
+/// every date must lie within the policy's range.
 pub fn check(
     lines: Vec<(usize, Result<ImportLine, LineError>)>,
     today: NaiveDate,
-    policy: &crate::domain::validity::ValidityPolicy,
+    policy: &crate::domain::policy::Policy,
 ) -> Result<Vec<ImportedDocument>, Vec<LineError>> {
+    let (validity, range) = (policy.validity(), policy.date_range());
     let mut errors = Vec::new();
     let mut docs = Vec::with_capacity(lines.len());
     for (line, parsed) in lines {
         match parsed
             .map_err(|e| vec![e])
-            .and_then(|raw| import::check_line(line, raw, today, policy))
+            .and_then(|raw| import::check_line(line, raw, today, &validity, &range))
         {
             Ok(doc) => docs.push(doc),
             Err(mut e) => errors.append(&mut e),
@@ -125,7 +127,7 @@ pub fn run(
         )));
     }
     let policy = db::settings::policy(conn)?;
-    let docs = check(lines, today, &policy.validity()).map_err(fail)?;
+    let docs = check(lines, today, &policy).map_err(fail)?;
     // `write` refuses before it writes anything, so a refusal commits an empty transaction.
     write_tx(conn, |conn| write(conn, &docs, scope, actor, at, &policy, progress))?.map_err(fail)
 }

@@ -131,6 +131,7 @@ fn bootstrap(conn: &mut DbConn, config: &Config, clock: &dyn Clock) -> Result<St
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
+    crate::service::dates::refuse_stored_outside_range(conn)?;
     // Documents published before the search index existed, or written by other means.
     let indexed = db::search::index_missing(conn)?;
     if indexed > 0 {

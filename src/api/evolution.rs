@@ -10,6 +10,7 @@ use super::json::ApiJson;
 use super::path_id;
 use super::views::DocumentView;
 use crate::auth::AuthUser;
+use crate::domain::dates;
 use crate::domain::ids::DocumentId;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
@@ -54,9 +55,11 @@ pub async fn expiring(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContinueRequest {
+    #[serde(deserialize_with = "dates::iso")]
     pub decided_on: NaiveDate,
     pub reason: String,
     /// The new end of validity, within the policy maximum counted from the decision.
+    #[serde(deserialize_with = "dates::iso")]
     pub valid_until: NaiveDate,
 }
 
@@ -94,6 +97,8 @@ pub async fn continue_document(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepealRequest {
+    /// Not before the document's publication.
+    #[serde(deserialize_with = "dates::iso")]
     pub repealed_on: NaiveDate,
     pub reason: String,
     /// The document that repeals it, if any.
@@ -131,6 +136,8 @@ pub async fn repeal(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclareInvalidRequest {
+    /// Not before the document's publication.
+    #[serde(deserialize_with = "dates::iso")]
     pub declared_on: NaiveDate,
     pub reason: String,
 }
@@ -184,8 +191,10 @@ pub async fn amend(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
-    /// The day, `YYYY-MM-DD`.
-    pub date: NaiveDate,
+    /// The day, `YYYY-MM-DD`, within the policy's date range. Read as text so that a
+    /// malformed date is refused naming the field.
+    #[param(value_type = NaiveDate)]
+    pub date: String,
 }
 
 /// The text of a document as it stood on a day.
@@ -204,7 +213,8 @@ pub struct TextOnDate {
 /// Point in time: which version's text applied on a date, and its validity then.
 #[utoipa::path(tag = "evolution", security(("bearer" = [])), params(AsOfQuery), responses(
     (status = 200, description = "The text on that date", body = TextOnDate),
-    (status = 404, description = "No version was published by that date", body = Problem)
+    (status = 404, description = "No version was published by that date", body = Problem),
+    (status = 422, description = "A date not written YYYY-MM-DD or outside the policy's range", body = Problem)
 ))]
 #[get("/documents/{id}/as-of")]
 pub async fn as_of(
@@ -214,7 +224,7 @@ pub async fn as_of(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id: DocumentId = path_id(&id, "document")?;
-    let date = query.date;
+    let date = crate::service::dates::parse_field("date", &query.date)?;
     let v = state.db.read(move |conn| evolution::text_on(conn, &user, id, date)).await?;
     Ok(HttpResponse::Ok().json(TextOnDate {
         date,

@@ -228,7 +228,8 @@ pub struct FilingStats {
 #[utoipa::path(tag = "filing", security(("bearer" = [])), params(StatsQuery), responses(
     (status = 200, description = "The figures", body = FilingStats),
     (status = 403, description = "Not a filing reviewer or admin", body = Problem),
-    (status = 404, description = "No such agency in your scope", body = Problem)
+    (status = 404, description = "No such agency in your scope", body = Problem),
+    (status = 422, description = "A year outside the policy's date range", body = Problem)
 ))]
 #[get("/stats/filing")]
 pub async fn filing_stats(

@@ -10,6 +10,7 @@ use super::json::ApiJson;
 use super::path_id;
 use crate::auth::AuthUser;
 use crate::db::interpretations::InterpretationRow;
+use crate::domain::dates;
 use crate::domain::ids::DocumentId;
 use crate::error::{AppError, Problem};
 use crate::service::interpretations;
@@ -24,6 +25,7 @@ pub struct NewInterpretation {
     pub body: String,
     /// The day the interpretation was issued: not before the document's publication, not
     /// after today.
+    #[serde(deserialize_with = "dates::iso")]
     pub issued_on: NaiveDate,
     /// Its own 文号, when it was issued with one; any bracket spelling, stored canonically.
     pub issuance_number: Option<String>,

@@ -12,6 +12,7 @@ use super::json::{ApiJson, MaybeJson};
 use super::path_id;
 use super::views::DocumentView;
 use crate::auth::AuthUser;
+use crate::domain::dates;
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::{Conclusion, ReviewPoint};
 use crate::domain::screening::{Finding, RuleSet};
@@ -210,6 +211,7 @@ pub async fn list_reviews(
 pub struct DeliberationRequest {
     /// e.g. 省政府第12次常务会议
     pub meeting: String,
+    #[serde(deserialize_with = "dates::iso")]
     pub decided_on: NaiveDate,
     pub adopted: bool,
 }
@@ -268,11 +270,16 @@ pub async fn register(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
+    #[serde(deserialize_with = "dates::iso")]
     pub published_on: NaiveDate,
     /// Defaults to publication + 30 days (policy); earlier only with `early_effect_reason`.
+    #[serde(default, deserialize_with = "dates::iso_opt")]
     pub effective_on: Option<NaiveDate>,
+    /// Why the document takes effect before the standard date; only with such an
+    /// `effective_on`.
     pub early_effect_reason: Option<String>,
     /// Defaults to 5 years (2 for 暂行/试行); never beyond the policy maximum.
+    #[serde(default, deserialize_with = "dates::iso_opt")]
     pub valid_until: Option<NaiveDate>,
     /// Where it was published, e.g. 辽宁省人民政府公报.
     pub channel: String,

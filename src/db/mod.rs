@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod campaigns;
 pub mod catalogues;
+pub mod dates;
 pub mod deadlines;
 pub mod documents;
 pub mod error;

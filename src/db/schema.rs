@@ -265,6 +265,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Stored dates outside the default date range, as migration `…_date_range` found them.
+    date_anomalies (table_name, row_key, column_name) {
+        table_name -> Text,
+        row_key -> Text,
+        column_name -> Text,
+        stored_value -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
+use super::dates::{self, DateRange};
 use super::numbering::{IssuanceNumber, RegistrationNumber};
 use super::text;
 use super::validity::{self, is_provisional_title, ValidityPolicy};
@@ -27,8 +28,11 @@ pub struct ImportLine {
     pub issuance_number: String,
     /// 统一登记号, when the document had one.
     pub registration_number: Option<String>,
+    #[serde(deserialize_with = "dates::iso")]
     pub published_on: NaiveDate,
+    #[serde(default, deserialize_with = "dates::iso_opt")]
     pub effective_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "dates::iso_opt")]
     pub valid_until: Option<NaiveDate>,
     pub provisional: Option<bool>,
 }
@@ -128,12 +132,14 @@ pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 ///
 /// Historical dates are facts, so an effective date earlier than the standard delay needs no
 /// reason here (the rule asking for one binds new documents); but validity never passes the
-/// policy maximum, and nothing can be published after `today`.
+/// policy maximum, nothing can be published after `today`, and every date, given or settled
+/// by default, lies within the policy's `range`.
 pub fn check_line(
     line: usize,
     raw: ImportLine,
     today: NaiveDate,
     policy: &ValidityPolicy,
+    range: &DateRange,
 ) -> Result<ImportedDocument, Vec<LineError>> {
     let mut errors = Vec::new();
     let agency_code = text::line(&raw.agency_code, 64)
@@ -154,7 +160,16 @@ pub fn check_line(
             .map_err(|e| errors.push(LineError::new(line, "registration_number", e.to_string())))
             .ok(),
     };
-    if raw.published_on > today {
+    let given = [
+        ("published_on", Some(raw.published_on)),
+        ("effective_on", raw.effective_on),
+        ("valid_until", raw.valid_until),
+    ];
+    let outside = range.outside(&given);
+    for (field, e) in &outside {
+        errors.push(LineError::new(line, *field, e.to_string()));
+    }
+    if outside.is_empty() && raw.published_on > today {
         errors.push(LineError::new(
             line,
             "published_on",
@@ -165,9 +180,13 @@ pub fn check_line(
         ));
     }
     let provisional = raw.provisional.unwrap_or(false) || is_provisional_title(&title);
-    let dates =
+    let dates = if outside.is_empty() {
         settle_dates(raw.published_on, raw.effective_on, raw.valid_until, provisional, policy)
-            .map_err(|(field, message)| errors.push(LineError::new(line, field, message)));
+            .and_then(|settled| settled_in_range(settled, range))
+            .map_err(|(field, message)| errors.push(LineError::new(line, field, message)))
+    } else {
+        Err(())
+    };
     match (errors.is_empty(), issuance, dates) {
         (true, Some(issuance), Ok((effective_on, valid_until))) => Ok(ImportedDocument {
             line,
@@ -206,6 +225,18 @@ fn settle_dates(
     };
     let until = validity::valid_until(effective, valid_until, None, provisional, policy)
         .map_err(|e| (e.field(), e.to_string()))?;
+    Ok((effective, until))
+}
+
+/// The dates the policy settled (effect after the standard delay, the default validity) must
+/// lie within the range as much as the dates given.
+fn settled_in_range(
+    (effective, until): (NaiveDate, NaiveDate),
+    range: &DateRange,
+) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
+    for (field, date) in [("effective_on", effective), ("valid_until", until)] {
+        range.check(date).map_err(|e| (field, e.settled(field)))?;
+    }
     Ok((effective, until))
 }
 
@@ -268,7 +299,7 @@ mod tests {
 
     fn line(json: &str) -> Result<ImportedDocument, Vec<LineError>> {
         let raw = parse_line(7, json).map_err(|e| vec![e])?;
-        check_line(7, raw, today(), &ValidityPolicy::default())
+        check_line(7, raw, today(), &ValidityPolicy::default(), &DateRange::default())
     }
 
     #[test]
@@ -321,6 +352,31 @@ mod tests {
         assert_eq!(errs[0].field.as_deref(), Some("published_on"));
         let errs = line(r#"{"agency_code":"SY","title":"t","body":"b","issuance_number":"沈政规〔2020〕1号","published_on":"2020-01-10","colour":"red"}"#).unwrap_err();
         assert!(errs[0].message.contains("colour"));
+    }
+
+    #[test]
+    fn every_date_out_of_shape_or_range_is_refused_naming_its_field() {
+        let with = |field: &str, value: &str| {
+            let mut json = serde_json::json!({"agency_code":"SY","title":"t","body":"b","issuance_number":"沈政规〔2020〕1号","published_on":"2020-01-10"});
+            json[field] = value.into();
+            line(&json.to_string()).unwrap_err()
+        };
+        for field in ["published_on", "effective_on", "valid_until"] {
+            for bad in ["0000-01-01", "1899-12-31", "9999-12-31", "+10000-01-01", "2026-1-1"] {
+                let errs = with(field, bad);
+                assert_eq!(errs.len(), 1, "{field} {bad}: {errs:?}");
+                assert_eq!(errs[0].field.as_deref(), Some(field), "{field} {bad}: {errs:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn dates_the_policy_settles_must_lie_in_the_range_too() {
+        let range = DateRange::new(d(1949, 10, 1), d(2020, 12, 31)).unwrap();
+        let raw = parse_line(3, r#"{"agency_code":"SY","title":"t","body":"b","issuance_number":"沈政规〔2020〕1号","published_on":"2020-01-10"}"#).unwrap();
+        let errs = check_line(3, raw, today(), &ValidityPolicy::default(), &range).unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("valid_until"), "{errs:?}");
+        assert!(errs[0].message.contains("2020-12-31"), "{errs:?}");
     }
 
     #[test]

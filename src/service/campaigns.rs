@@ -31,6 +31,7 @@ use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError};
+use crate::service::dates;
 use crate::service::document_state::validity_of;
 use crate::service::evolution::{
     end_living, is_published, open_amendment, require_living, standing_of, start_amendment, Ending,
@@ -101,6 +102,9 @@ pub fn open(
     input: NewCampaign,
 ) -> Result<Campaign, AppError> {
     actor.require_any(&[Role::Registrar])?;
+    if let Some(year) = input.year {
+        dates::require_year_in_range(tx, "year", year)?;
+    }
     let agency = actor.agency()?.to_string();
     let today = clock.today();
     let mut errors = Vec::new();

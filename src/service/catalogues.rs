@@ -13,6 +13,7 @@ use crate::domain::ids::AgencyId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::actor::Actor;
+use crate::service::dates;
 
 /// How many documents each kind of change concerns, by the change's name.
 pub type ChangeCounts = BTreeMap<String, usize>;
@@ -45,6 +46,7 @@ pub fn freeze_or_find(
     at: NaiveDateTime,
     actor: Option<&str>,
 ) -> Result<Frozen, AppError> {
+    dates::require_year_in_range(conn, "year", year)?;
     let as_of = catalogue::freezable(year, today)
         .map_err(|e| AppError::conflict("year_not_over", e.to_string()))?;
     if let Some(existing) = db::catalogues::find(conn, &agency.id, year)? {

@@ -9,6 +9,7 @@ use crate::domain::lifecycle::Action;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::service::actor::Actor;
+use crate::service::dates;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
@@ -31,6 +32,7 @@ pub fn deliberate(
 ) -> Result<DocumentRow, AppError> {
     let action = Action::Deliberate { adopted: decision.adopted };
     actor.require_any(action.allowed_roles())?;
+    dates::require_in_range(tx, &[("decided_on", Some(decision.decided_on))])?;
     let meeting = text::line(&decision.meeting, 200)
         .map_err(|e| AppError::invalid("meeting", e.to_string()))?;
     if decision.decided_on > clock.today() {

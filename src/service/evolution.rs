@@ -3,7 +3,7 @@
 //! date. The single code paths that cleanup campaigns and interpretations share live here too:
 //! [`require_living`], [`end_living`], [`open_amendment`] and [`start_amendment`].
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
@@ -17,6 +17,7 @@ use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
 use crate::domain::validity::Validity;
 use crate::error::AppError;
+use crate::service::dates;
 use crate::service::scope::{load_document, require_own_agency, visible_agencies};
 use crate::service::Actor;
 
@@ -116,6 +117,8 @@ pub fn continue_document(
     input: Continuation,
 ) -> Result<DocumentRow, AppError> {
     actor.require_any(&[Role::Registrar, Role::Drafter])?;
+    let dated = [("decided_on", Some(input.decided_on)), ("valid_until", Some(input.valid_until))];
+    dates::require_in_range(tx, &dated)?;
     let reason = reason(&input.reason)?;
     let today = clock.today();
     check_decided_on(input.decided_on, today).map_err(|e| refusal(e, "decided_on"))?;
@@ -212,6 +215,7 @@ fn end_document(
     d: Decided,
 ) -> Result<DocumentRow, AppError> {
     actor.require_any(&[Role::Registrar])?;
+    dates::require_in_range(tx, &[(d.date_field, Some(d.on))])?;
     let reason = reason(raw_reason)?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
     let mut doc = load_document(tx, actor, &id.to_string())?;
@@ -380,9 +384,7 @@ pub fn text_on(
     id: DocumentId,
     date: NaiveDate,
 ) -> Result<DocumentRow, AppError> {
-    if !(1949..=2200).contains(&date.year()) {
-        return Err(AppError::invalid("date", "out of range"));
-    }
+    dates::require_in_range(conn, &[("date", Some(date))])?;
     let doc = load_document(conn, actor, &id.to_string())?;
     let versions = db::documents::versions(conn, &doc.lineage_id)?;
     version_on(versions, date)?.ok_or(AppError::NotFound("version on that date"))

@@ -17,6 +17,7 @@ use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError};
+use crate::service::dates;
 use crate::service::evolution::{reason, refusal, status_of};
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::Actor;
@@ -282,6 +283,7 @@ pub fn stats(
 ) -> Result<FilingFigures, AppError> {
     actor.require_any(&[Role::FilingReviewer, Role::Admin])?;
     let year = year.unwrap_or_else(|| clock.today().year());
+    dates::require_year_in_range(conn, "year", year)?;
     let (Some(from), Some(to)) =
         (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
     else {

@@ -11,6 +11,7 @@ use crate::domain::numbering::IssuanceNumber;
 use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_BODY, MAX_TITLE};
 use crate::error::{AppError, FieldError};
+use crate::service::dates;
 use crate::service::evolution::require_living;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::Actor;
@@ -61,6 +62,7 @@ pub fn create(
     input: NewInterpretation,
 ) -> Result<InterpretationRow, AppError> {
     actor.require_any(&[Role::Registrar])?;
+    dates::require_in_range(tx, &[("issued_on", Some(input.issued_on))])?;
     let checked = check(&input)?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
     let doc = load_document(tx, actor, &id.to_string())?;

@@ -18,6 +18,7 @@ pub mod actor;
 pub mod agencies;
 pub mod campaigns;
 pub mod catalogues;
+pub mod dates;
 pub mod deadlines;
 pub mod deliberation;
 pub mod document_state;

@@ -14,11 +14,10 @@ use crate::domain::cjk_tokens;
 use crate::domain::clock::Clock;
 use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::Status;
-use crate::domain::numbering::{
-    DocumentNumber, NumberError, RegistrationFormat, MAX_YEAR, MIN_YEAR,
-};
+use crate::domain::numbering::{DocumentNumber, NumberError, RegistrationFormat};
 use crate::domain::validity::Validity;
 use crate::error::AppError;
+use crate::service::dates;
 use crate::service::paging::Page;
 use crate::service::public_cache::SearchCache;
 
@@ -47,8 +46,11 @@ pub struct CatalogueQuery {
     pub include_sub: Option<bool>,
     /// Publication year.
     pub year: Option<i32>,
-    /// What was in force on this date (`YYYY-MM-DD`); with `validity`, the date it is judged on.
-    pub valid_on: Option<NaiveDate>,
+    /// What was in force on this date (`YYYY-MM-DD`, within the policy's date range); with
+    /// `validity`, the date it is judged on. Read as text so that a malformed date is refused
+    /// naming the field.
+    #[param(value_type = Option<NaiveDate>)]
+    pub valid_on: Option<String>,
     /// Page number, from 1.
     pub page: Option<i64>,
     /// Items per page, 1–100 (default 20).
@@ -64,6 +66,8 @@ pub struct Catalogue {
     pub include_sub: bool,
     pub year: Option<i32>,
     pub day: NaiveDate,
+    /// Whether `day` was asked for (`valid_on`) rather than today.
+    pub day_asked: bool,
     pub page: Page,
 }
 
@@ -83,14 +87,10 @@ impl Catalogue {
                 )
             })?),
         };
-        if let Some(y) = query.year {
-            if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
-                return Err(AppError::invalid(
-                    "year",
-                    format!("must be between {MIN_YEAR} and {MAX_YEAR}"),
-                ));
-            }
-        }
+        let valid_on = match blank(&query.valid_on) {
+            None => None,
+            Some(raw) => Some(dates::parse_field("valid_on", &raw)?),
+        };
         let q = blank(&query.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
             return Err(AppError::invalid("q", "at most 200 characters"));
@@ -98,11 +98,12 @@ impl Catalogue {
         Ok(Self {
             q,
             // A date alone asks what was in force on it.
-            validity: validity.or(query.valid_on.map(|_| Validity::InForce)),
+            validity: validity.or(valid_on.map(|_| Validity::InForce)),
             agency: blank(&query.agency),
             include_sub: query.include_sub.unwrap_or(false),
             year: query.year,
-            day: query.valid_on.unwrap_or(today),
+            day: valid_on.unwrap_or(today),
+            day_asked: valid_on.is_some(),
             page,
         })
     }
@@ -117,6 +118,14 @@ pub fn catalogue(
     window: usize,
     request: Catalogue,
 ) -> Result<CataloguePage, AppError> {
+    // The policy is read only when the request carries a date or a year to check.
+    if request.day_asked || request.year.is_some() {
+        let range = dates::range(conn)?;
+        dates::check(&range, &[("valid_on", request.day_asked.then_some(request.day))])?;
+        if let Some(year) = request.year {
+            range.check_year(year).map_err(|e| dates::invalid("year", e))?;
+        }
+    }
     let today = clock.today();
     let key = format!("{today}|{request:?}");
     // Read first: a change committing meanwhile gives the next request a new version.

@@ -12,6 +12,7 @@ use crate::domain::text::MAX_NOTE;
 use crate::domain::validity::{self, is_provisional_title, Validity};
 use crate::error::AppError;
 use crate::service::actor::Actor;
+use crate::service::dates;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
@@ -74,13 +75,21 @@ pub fn publish(
     input: Publication,
 ) -> Result<DocumentRow, AppError> {
     actor.require_any(Action::Publish.allowed_roles())?;
+    let policy = db::settings::policy(tx)?;
+    let range = policy.date_range();
+    let given = [
+        ("published_on", Some(input.published_on)),
+        ("effective_on", input.effective_on),
+        ("valid_until", input.valid_until),
+    ];
+    dates::check(&range, &given)?;
     let req = input.checked(clock.today())?;
     let now = clock.now().naive_utc();
     let actor_id = actor.id.to_string();
     let mut doc = load_document(tx, actor, &id.to_string())?;
     require_own_agency(actor, &doc)?;
     let to = next_status(&doc, Action::Publish)?;
-    let policy = db::settings::policy(tx)?.validity();
+    let policy = policy.validity();
     let invalid = |e: validity::ValidityError| AppError::invalid(e.field(), e.to_string());
     let effective =
         validity::effective_on(req.published_on, req.effective_on, req.early.as_deref(), &policy)
@@ -90,6 +99,7 @@ pub fn publish(
     let years = if req.valid_until.is_some() { None } else { doc.validity_years.map(|y| y as u32) };
     let until = validity::valid_until(effective, req.valid_until, years, provisional, &policy)
         .map_err(invalid)?;
+    dates::check_settled(&range, &[("effective_on", effective), ("valid_until", until)])?;
     doc.published_on = Some(req.published_on);
     doc.effective_on = Some(effective);
     doc.valid_until = Some(until);
