@@ -239,14 +239,7 @@ db_test!(catalogues_are_frozen_only_by_whom_and_when_the_rules_allow, |app| {
 db_test!(the_command_line_freezes_a_catalogue_once, |app| {
     let p = Province::new(app);
     import(app, &p, &[("沈阳市甲办法", 1, "2025-03-01", None)]);
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_normreg"))
-            .args(args)
-            .env("DATABASE_URL", &app.db.url)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("normreg runs")
-    };
+    let run = |args: &[&str]| run_normreg(&app.db.url, args);
     let out = run(&["catalogue", "--agency", "SY", "--year", "2025"]);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -238,6 +238,16 @@ impl TestApp {
     }
 }
 
+/// Runs the `normreg` binary with `args` over the database at `database_url`, to its end.
+pub fn run_normreg(database_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_normreg"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("normreg runs")
+}
+
 pub fn date(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod browser;
 mod catalogues;
 mod cleanup;
+mod dates;
 mod deadlines;
 mod demo;
 mod edges;
