@@ -138,8 +138,11 @@ impl Policy {
                 errors.push(PolicyError { field, message: format!("{e}: {WIDEST_WHY}") });
             }
         }
-        if let Err(e @ RangeError::Reversed { .. }) =
-            DateRange::new(self.earliest_date, self.latest_date)
+        // A reversed range is reported on `latest_date`, unless that end is already named as
+        // out of the widest range: one field, one reason.
+        let latest_named = errors.iter().any(|e| e.field == "latest_date");
+        if let (false, Err(e @ RangeError::Reversed { .. })) =
+            (latest_named, DateRange::new(self.earliest_date, self.latest_date))
         {
             errors.push(PolicyError { field: "latest_date", message: e.to_string() });
         }

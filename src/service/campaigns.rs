@@ -102,9 +102,6 @@ pub fn open(
     input: NewCampaign,
 ) -> Result<Campaign, AppError> {
     actor.require_any(&[Role::Registrar])?;
-    if let Some(year) = input.year {
-        dates::require_year_in_range(tx, "year", year)?;
-    }
     let agency = actor.agency()?.to_string();
     let today = clock.today();
     let mut errors = Vec::new();
@@ -115,6 +112,9 @@ pub fn open(
     let (Ok(name), Ok(year)) = (name, year) else {
         return Err(AppError::invalid_fields(errors));
     };
+    // The policy's date range is checked after the shape, so that every field error of a bad
+    // request is reported together.
+    dates::require_year_in_range(tx, "year", year)?;
     let now = clock.now().naive_utc();
     let already_open = || {
         AppError::conflict(
