@@ -4,6 +4,8 @@
 //! [`require_living`], [`end_living`], [`open_amendment`] and [`start_amendment`].
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
@@ -97,8 +99,11 @@ pub fn expiring(
     db::documents::expiring(conn, visible_agencies(actor, &tree), today, until, offset, limit)
 }
 
-/// The evaluation's decision that a document continues.
-#[derive(Clone, Debug)]
+// The evaluation's decision that a document continues.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ContinueRequest)]
 pub struct Continuation {
     pub decided_on: NaiveDate,
     pub reason: String,
@@ -145,11 +150,16 @@ pub fn continue_document(
     Ok(doc)
 }
 
-/// A repeal (废止) from a date, with the document that repeals it, if any.
-#[derive(Clone, Debug)]
+// A repeal (废止) from a date, with the document that repeals it, if any.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = RepealRequest)]
 pub struct Repeal {
     pub repealed_on: NaiveDate,
     pub reason: String,
+    /// The document that repeals it, if any.
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub by_document_id: Option<DocumentId>,
 }
 
@@ -170,8 +180,11 @@ pub fn repeal(
     end_document(tx, actor, clock, id, &input.reason, end)
 }
 
-/// A declaration of invalidity (宣布失效) from a date.
-#[derive(Clone, Debug)]
+// A declaration of invalidity (宣布失效) from a date.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DeclareInvalidRequest)]
 pub struct Declaration {
     pub declared_on: NaiveDate,
     pub reason: String,

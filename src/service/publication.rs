@@ -2,6 +2,8 @@
 //! version it amends.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{self, documents::DocumentRow, DbConn};
 use crate::domain::clock::Clock;
@@ -15,8 +17,11 @@ use crate::service::actor::Actor;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
-/// A publication as the registrar sent it; [`publish`] checks it.
-#[derive(Clone, Debug)]
+// A publication as the registrar sent it; [`publish`] checks it.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = PublishRequest)]
 pub struct Publication {
     pub published_on: NaiveDate,
     /// Defaults to publication + 30 days (policy); earlier only with `early_effect_reason`.
