@@ -3,7 +3,11 @@
 //! date. The single code paths that cleanup campaigns and interpretations share live here too:
 //! [`require_living`], [`end_living`], [`open_amendment`] and [`start_amendment`].
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+mod as_of;
+
+pub use as_of::{text_on, version_on};
+
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -383,40 +387,4 @@ fn amendment_draft(doc: &DocumentRow, version: i32, now: NaiveDateTime) -> Docum
             now,
         )
     }
-}
-
-/// The version of a document of the caller's scope whose text applied on `date`: 404 when no
-/// version was published by then.
-pub fn text_on(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: DocumentId,
-    date: NaiveDate,
-) -> Result<DocumentRow, AppError> {
-    if !(1949..=2200).contains(&date.year()) {
-        return Err(AppError::invalid("date", "out of range"));
-    }
-    let doc = load_document(conn, actor, &id.to_string())?;
-    let versions = db::documents::versions(conn, &doc.lineage_id)?;
-    version_on(versions, date)?.ok_or(AppError::NotFound("version on that date"))
-}
-
-/// The latest published version that had taken effect on `date`, else the latest published by
-/// then (not yet effective).
-pub fn version_on(
-    versions: Vec<DocumentRow>,
-    date: NaiveDate,
-) -> Result<Option<DocumentRow>, AppError> {
-    let mut published = Vec::new();
-    for v in versions {
-        if status_of(&v)? == Status::Published && v.published_on.is_some_and(|p| p <= date) {
-            published.push(v);
-        }
-    }
-    let effective = published
-        .iter()
-        .filter(|v| v.effective_on.is_some_and(|e| e <= date))
-        .max_by_key(|v| v.version)
-        .cloned();
-    Ok(effective.or_else(|| published.into_iter().max_by_key(|v| v.version)))
 }
