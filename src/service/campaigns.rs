@@ -13,7 +13,9 @@
 
 mod public;
 
-pub use public::{public_list, public_result, PublicCampaignRow, PublishedResult};
+pub use public::{
+    public_list, public_result, PublicCampaign, PublicCampaignSummary, PublicCleanupEntry,
+};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
