@@ -1,14 +1,15 @@
 //! What every request of one instance shares: the database, the token keys, the clock, the
 //! configuration, the screening rules, the caches of public reads and the hashing gate.
-//! Built by `startup`, read by the edges.
+//! Built by `startup`, read by the edges, which run service operations through it.
 
 use std::sync::Arc;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::domain::clock::Clock;
 use crate::domain::screening::RuleSet;
+use crate::error::AppError;
 
 /// What every request can reach.
 pub struct AppState {
@@ -24,4 +25,33 @@ pub struct AppState {
     pub search_cache: Arc<crate::service::public_cache::SearchCache>,
     /// The bound on concurrent password hashing (logins, new passwords).
     pub hashing: crate::auth::hashing_gate::HashingGate,
+}
+
+impl AppState {
+    /// Runs `op` in one write transaction (`Db::write`, the one write path, which also tells
+    /// the public caches that data changed) at this instance's present moment.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.db.write(self.at_clock(op)).await
+    }
+
+    /// Runs `op` on a connection of its own, for reads, at this instance's present moment.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.db.read(self.at_clock(op)).await
+    }
+
+    /// `op` with this instance's clock handed in: what `Db::read`, `Db::write` and
+    /// `Db::write_statement` run. Operations never read the system clock themselves.
+    pub fn at_clock<T>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> impl FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static {
+        let clock = self.clock.clone();
+        move |conn| op(conn, clock.as_ref())
+    }
 }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::ApiJson;
+use super::responses::Unauthenticated;
+use super::Answer;
 use crate::auth::{password, AuthUser};
 use crate::db;
 use crate::domain::role::Roles;
@@ -35,10 +37,7 @@ pub struct TokenResponse {
     (status = 503, description = "Too many logins at once; retry after `Retry-After` seconds", body = Problem)
 ))]
 #[post("/auth/login")]
-pub async fn login(
-    state: web::Data<AppState>,
-    body: ApiJson<LoginRequest>,
-) -> Result<HttpResponse, AppError> {
+pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> Answer {
     let LoginRequest { username, password: given } = body.0;
     if username.len() > 200 || given.len() > 1024 {
         return Err(AppError::Unauthorized("wrong username or password".into()));
@@ -88,7 +87,7 @@ pub struct Me {
 /// Who am I?
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), responses(
     (status = 200, description = "The caller", body = Me),
-    (status = 401, description = "No or bad token", body = Problem)
+    Unauthenticated
 ))]
 #[get("/me")]
 pub async fn me(user: AuthUser) -> HttpResponse {

@@ -1,26 +1,30 @@
-//! Periodic cleanup campaigns (清理) of an agency's documents over HTTP: open one, decide an
-//! outcome for each document, close it, and the published results. The rules, and how closing
-//! applies each outcome, are in `service::campaigns`.
+//! Periodic cleanup campaigns (清理) of an agency's documents over HTTP, as its registrars run
+//! them: open one, decide an outcome for each document, close it. The rules, and how closing
+//! applies each outcome, are in `service::campaigns`; the published results are in
+//! `public_campaigns`.
 
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::caller::Caller;
 use super::json::ApiJson;
-use super::path_id;
-use super::views::PublicAgency;
-use crate::auth::AuthUser;
+use super::paging::{paged, Paging};
+use super::path::{ItemPath, Path};
+use super::responses::{
+    CampaignNotFound, InvalidFields, InvalidFilter, NotCampaignRegistrar, Unauthenticated,
+};
+use super::{status_filter, Answer};
 use crate::db::{campaigns::ItemRow, documents::DocumentRow};
 use crate::domain::cleanup::{CampaignStatus, CleanupOutcome};
-use crate::domain::ids::{CampaignId, DocumentId};
+use crate::domain::ids::CampaignId;
 use crate::domain::validity::Validity;
-use crate::error::{AppError, Problem};
-use crate::http_caching::cached;
+use crate::error::Problem;
 use crate::service::campaigns::{self, Campaign, CampaignCounts, ItemDecision, NewCampaign};
 use crate::service::document_state::validity_of;
-use crate::service::paging::{Page, Paged};
-use crate::state::AppState;
+use crate::service::paging::{PageQuery, Paged};
 
 /// A campaign without its items, as lists show it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,35 +133,25 @@ impl CampaignDetail {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpenCampaign {
-    /// e.g. 2026年度规范性文件清理
-    pub name: String,
-    /// The year it is named after (default: this year).
-    pub year: Option<i32>,
-}
-
 /// Opens a cleanup campaign of the caller's agency over every one of its documents in force
 /// today (registrar). An agency has at most one open campaign.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), request_body = OpenCampaign, responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), request_body = NewCampaign, responses(
     (status = 201, description = "Opened, with every document in force", body = CampaignDetail),
-    (status = 401, description = "No or bad token", body = Problem),
+    Unauthenticated,
     (status = 403, description = "Not a registrar of an agency", body = Problem),
     (status = 409, description = "The agency already has an open campaign", body = Problem),
-    (status = 422, description = "Invalid fields", body = Problem)
+    InvalidFields
 ))]
 #[post("/cleanup-campaigns")]
-pub async fn open_campaign(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: ApiJson<OpenCampaign>,
-) -> Result<HttpResponse, AppError> {
-    let input = NewCampaign { name: body.0.name, year: body.0.year };
-    let clock = state.clock.clone();
+pub async fn open_campaign(caller: Caller, body: ApiJson<NewCampaign>) -> Answer {
     let campaign =
-        state.db.write(move |tx| campaigns::open(tx, &user, clock.as_ref(), input)).await?;
-    Ok(HttpResponse::Created().json(CampaignDetail::new(campaign, state.clock.today())))
+        caller.write(move |tx, actor, clock| campaigns::open(tx, actor, clock, body.0)).await?;
+    Ok(detail(&caller, StatusCode::CREATED, campaign))
+}
+
+/// The answer of `status` with a campaign and its documents as they read today.
+fn detail(caller: &Caller, status: StatusCode, campaign: Campaign) -> HttpResponse {
+    HttpResponse::build(status).json(CampaignDetail::new(campaign, caller.today()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -165,249 +159,75 @@ pub async fn open_campaign(
 pub struct CampaignQuery {
     /// `open` or `closed`.
     pub status: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 /// The campaigns of the caller's scope, newest first.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(CampaignQuery), responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(CampaignQuery, PageQuery), responses(
     (status = 200, description = "A page of campaigns", body = Paged<CampaignSummary>),
-    (status = 401, description = "No or bad token", body = Problem),
-    (status = 422, description = "Invalid filter", body = Problem)
+    Unauthenticated, InvalidFilter
 ))]
 #[get("/cleanup-campaigns")]
 pub async fn list_campaigns(
-    state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Caller,
     query: web::Query<CampaignQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = Page::from_query(query.page, query.per_page)?;
-    let status =
-        super::status_filter(query.status.as_deref(), "campaign status", CampaignStatus::parse)?;
-    let (rows, total) = state
-        .db
-        .read(move |conn| campaigns::list(conn, &user, status, page.offset(), page.per_page))
+    page: Paging,
+) -> Answer {
+    let status = status_filter(query.status.as_deref(), "campaign status", CampaignStatus::parse)?;
+    let found = caller
+        .read(move |conn, actor, _| {
+            campaigns::list(conn, actor, status, page.offset(), page.per_page)
+        })
         .await?;
-    Ok(HttpResponse::Ok()
-        .json(page.wrap(rows.into_iter().map(CampaignSummary::new).collect(), total)))
+    Ok(paged(page, found, CampaignSummary::new))
 }
 
 /// One campaign of the caller's scope with every document, its 文号 and outcome.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(CampaignId), responses(
     (status = 200, description = "The campaign", body = CampaignDetail),
-    (status = 401, description = "No or bad token", body = Problem),
-    (status = 404, description = "No such campaign in your scope", body = Problem)
+    Unauthenticated, CampaignNotFound
 ))]
 #[get("/cleanup-campaigns/{id}")]
-pub async fn get_campaign(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let campaign = state.db.read(move |conn| campaigns::get(conn, &user, id)).await?;
-    Ok(HttpResponse::Ok().json(CampaignDetail::new(campaign, state.clock.today())))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecideItem {
-    pub outcome: CleanupOutcome,
-    /// Why: required for every outcome, published with repeals and declarations of invalidity.
-    pub reason: String,
-    /// With `repeal` only: the published document that repeals it.
-    pub by_document_id: Option<uuid::Uuid>,
+pub async fn get_campaign(caller: Caller, id: Path<CampaignId>) -> Answer {
+    let campaign = caller.read(move |conn, actor, _| campaigns::get(conn, actor, id.0)).await?;
+    Ok(detail(&caller, StatusCode::OK, campaign))
 }
 
 /// Decides the outcome of one document of an open campaign (registrar of its agency); a later
 /// decision replaces an earlier one until the campaign closes. Nothing changes for the document
 /// before then.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), request_body = DecideItem, responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(ItemPath), request_body = ItemDecision, responses(
     (status = 200, description = "Decided", body = CampaignItemView),
-    (status = 401, description = "No or bad token", body = Problem),
-    (status = 403, description = "Not the registrar of the campaign's agency", body = Problem),
+    Unauthenticated, NotCampaignRegistrar,
     (status = 404, description = "No such campaign in your scope, or the document is not in it", body = Problem),
     (status = 409, description = "The campaign is closed, or the document already ended", body = Problem),
-    (status = 422, description = "Invalid fields", body = Problem)
+    InvalidFields
 ))]
 #[put("/cleanup-campaigns/{id}/items/{document_id}")]
 pub async fn decide_item(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(String, String)>,
-    body: ApiJson<DecideItem>,
-) -> Result<HttpResponse, AppError> {
-    let (id, document_id) = path.into_inner();
-    let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let document_id: DocumentId = path_id(&document_id, "cleanup item")?;
-    let req = body.0;
-    let input = ItemDecision {
-        outcome: req.outcome,
-        reason: req.reason,
-        by_document_id: req.by_document_id.map(DocumentId),
-    };
-    let clock = state.clock.clone();
-    let (item, doc) = state
-        .db
-        .write(move |tx| campaigns::decide_item(tx, &user, clock.as_ref(), id, document_id, input))
+    caller: Caller,
+    path: Path<ItemPath>,
+    body: ApiJson<ItemDecision>,
+) -> Answer {
+    let ItemPath { campaign, document } = path.0;
+    let (item, doc) = caller
+        .write(move |tx, actor, clock| {
+            campaigns::decide_item(tx, actor, clock, campaign, document, body.0)
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(CampaignItemView::new(item, &doc, state.clock.today())))
+    Ok(HttpResponse::Ok().json(CampaignItemView::new(item, &doc, caller.today())))
 }
 
 /// Closes a campaign (registrar of its agency): refused while any document lacks an outcome;
 /// otherwise applies every outcome in one transaction, one event per document, and publishes
 /// the list of repealed and invalidated documents.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(CampaignId), responses(
     (status = 200, description = "Closed; outcomes applied", body = CampaignDetail),
-    (status = 401, description = "No or bad token", body = Problem),
-    (status = 403, description = "Not the registrar of the campaign's agency", body = Problem),
-    (status = 404, description = "No such campaign in your scope", body = Problem),
+    Unauthenticated, NotCampaignRegistrar, CampaignNotFound,
     (status = 409, description = "Already closed, or documents without an outcome (named)", body = Problem)
 ))]
 #[post("/cleanup-campaigns/{id}/close")]
-pub async fn close_campaign(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let clock = state.clock.clone();
+pub async fn close_campaign(caller: Caller, id: Path<CampaignId>) -> Answer {
     let campaign =
-        state.db.write(move |tx| campaigns::close(tx, &user, clock.as_ref(), id)).await?;
-    Ok(HttpResponse::Ok().json(CampaignDetail::new(campaign, state.clock.today())))
-}
-
-// ---- Public ----
-
-/// A repealed or invalidated document in a campaign's published list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicCleanupEntry {
-    pub document_id: String,
-    pub title: String,
-    /// 文号
-    pub issuance_number: Option<String>,
-    /// 统一登记号
-    pub registration_number: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    /// The day it stopped applying: the day the campaign closed.
-    pub ended_on: Option<NaiveDate>,
-    pub reason: String,
-    /// The document that repeals it, if named.
-    pub by_document_id: Option<String>,
-}
-
-/// The published result of a closed campaign (清理结果).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicCampaign {
-    pub id: String,
-    pub agency: Option<PublicAgency>,
-    pub name: String,
-    pub year: i32,
-    pub opened_on: NaiveDate,
-    pub closed_on: Option<NaiveDate>,
-    /// Documents reviewed.
-    pub reviewed: i64,
-    /// Documents that continue (继续有效).
-    pub continued: i64,
-    /// Documents to be amended (修改).
-    pub to_be_amended: i64,
-    /// 废止: names, dates, 文号 and reasons.
-    pub repealed: Vec<PublicCleanupEntry>,
-    /// 宣布失效: names, dates, 文号 and reasons.
-    pub declared_invalid: Vec<PublicCleanupEntry>,
-}
-
-/// The published list of a closed campaign; 404 while it is open, so that no undecided
-/// outcome is ever public.
-#[utoipa::path(tag = "public", responses(
-    (status = 200, description = "The campaign's published result, with ETag and Cache-Control", body = PublicCampaign),
-    (status = 304, description = "Not modified since the ETag in If-None-Match"),
-    (status = 404, description = "No closed campaign with this id", body = Problem)
-))]
-#[get("/public/cleanup-campaigns/{id}")]
-pub async fn get_public_campaign(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id: CampaignId = path_id(&id, "cleanup campaign")?;
-    let result = state.db.read(move |conn| campaigns::public_result(conn, id)).await?;
-    let entry = |(item, doc): (ItemRow, DocumentRow)| PublicCleanupEntry {
-        document_id: doc.id,
-        title: doc.title,
-        issuance_number: doc.issuance_number,
-        registration_number: doc.registration_number,
-        published_on: doc.published_on,
-        ended_on: doc.ended_on,
-        reason: item.reason.unwrap_or_default(),
-        by_document_id: item.by_document_id,
-    };
-    let c = result.row;
-    let view = PublicCampaign {
-        id: c.id,
-        agency: result.agency.map(PublicAgency::from),
-        name: c.name,
-        year: c.year,
-        opened_on: c.opened_on,
-        closed_on: c.closed_on,
-        reviewed: result.reviewed,
-        continued: result.continued,
-        to_be_amended: result.to_be_amended,
-        repealed: result.repealed.into_iter().map(entry).collect(),
-        declared_invalid: result.declared_invalid.into_iter().map(entry).collect(),
-    };
-    let body = serde_json::to_vec(&view).map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(cached(&req, "application/json", body))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PublicCampaignQuery {
-    /// Code of the agency whose campaigns to list.
-    pub agency: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-/// A closed campaign in the public index.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicCampaignSummary {
-    pub id: String,
-    pub agency: Option<PublicAgency>,
-    pub name: String,
-    pub year: i32,
-    pub closed_on: Option<NaiveDate>,
-}
-
-/// The closed cleanup campaigns, newest first; open ones are never listed.
-#[utoipa::path(tag = "public", params(PublicCampaignQuery), responses(
-    (status = 200, description = "A page of closed campaigns, with ETag and Cache-Control", body = Paged<PublicCampaignSummary>),
-    (status = 304, description = "Not modified since the ETag in If-None-Match"),
-    (status = 422, description = "Unknown agency code or invalid paging", body = Problem)
-))]
-#[get("/public/cleanup-campaigns")]
-pub async fn list_public_campaigns(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    query: web::Query<PublicCampaignQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = Page::from_query(query.page, query.per_page)?;
-    let code = query.agency.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
-    let (rows, total) = state
-        .db
-        .read(move |conn| campaigns::public_list(conn, code, page.offset(), page.per_page))
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|(r, agency)| PublicCampaignSummary {
-            agency: agency.map(PublicAgency::from),
-            id: r.id,
-            name: r.name,
-            year: r.year,
-            closed_on: r.closed_on,
-        })
-        .collect();
-    let body = serde_json::to_vec(&page.wrap(items, total))
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(cached(&req, "application/json", body))
+        caller.write(move |tx, actor, clock| campaigns::close(tx, actor, clock, id.0)).await?;
+    Ok(detail(&caller, StatusCode::OK, campaign))
 }

@@ -3,19 +3,21 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, http::header, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::caller::Caller;
 use super::json::ApiJson;
-use crate::auth::AuthUser;
+use super::responses::{InvalidFields, NotModified};
+use super::visitor::Visitor;
+use super::Answer;
 use crate::db::{agencies::AgencyRow, catalogues::CatalogueRow};
 use crate::domain::catalogue::{csv_record, Change, ChangeEntry, Entry, CSV_HEADER};
 use crate::error::{AppError, Problem};
 use crate::http_caching::cached;
 use crate::service::catalogues::{self, ChangeCounts, Entries, Freezing, Frozen, Loaded};
-use crate::state::AppState;
 
 /// What a frozen catalogue is, without its list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,22 +154,16 @@ pub struct FreezeRequest {
     (status = 403, description = "Not admin nor the agency's registrar", body = Problem),
     (status = 404, description = "No such agency", body = Problem),
     (status = 409, description = "The year is not over", body = Problem),
-    (status = 422, description = "Invalid fields", body = Problem)
+    InvalidFields
 ))]
 #[post("/catalogues")]
-pub async fn freeze_catalogue(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: ApiJson<FreezeRequest>,
-) -> Result<HttpResponse, AppError> {
-    let req = body.0;
-    let clock = state.clock.clone();
+pub async fn freeze_catalogue(caller: Caller, body: ApiJson<FreezeRequest>) -> Answer {
+    let FreezeRequest { agency_id, year } = body.0;
     // `freeze` opens its own write transaction (see `freeze_or_find`), so the connection is
-    // taken bare; `write_statement` still tells the caches that data changed.
-    let Freezing { frozen, agency, change_counts } = state
-        .db
-        .write_statement(move |conn| {
-            catalogues::freeze(conn, &user, clock.as_ref(), &req.agency_id, req.year)
+    // taken bare.
+    let Freezing { frozen, agency, change_counts } = caller
+        .write_statement(move |conn, actor, clock| {
+            catalogues::freeze(conn, actor, clock, &agency_id, year)
         })
         .await?;
     let (mut answer, row) = match frozen {
@@ -183,18 +179,15 @@ pub async fn freeze_catalogue(
     (status = 404, description = "No such agency", body = Problem)
 ))]
 #[get("/public/catalogues/{agency_code}")]
-pub async fn list_public_catalogues(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    agency_code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list_public_catalogues(visitor: Visitor, agency_code: web::Path<String>) -> Answer {
     let code = agency_code.into_inner();
-    let (agency, rows) =
-        state.db.read(move |conn| catalogues::frozen_of_agency_counted(conn, &code)).await?;
+    let (agency, rows) = visitor
+        .state
+        .read(move |conn, _| catalogues::frozen_of_agency_counted(conn, &code))
+        .await?;
     let list: Vec<CatalogueSummary> =
         rows.into_iter().map(|(row, counts)| summary(&row, &agency, counts)).collect();
-    let body = serde_json::to_vec(&list).map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(cached(&req, "application/json", body))
+    visitor.cached(&list)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -217,17 +210,16 @@ pub struct CatalogueQuery {
 /// revoked). Never altered once frozen; `?format=csv` gives it as a spreadsheet.
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
     (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", body = PublicCatalogue),
-    (status = 304, description = "Not modified since the ETag in If-None-Match"),
+    NotModified,
     (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
     (status = 422, description = "Invalid query", body = Problem)
 ))]
 #[get("/public/catalogues/{agency_code}/{year}")]
 pub async fn get_public_catalogue(
-    state: web::Data<AppState>,
-    req: HttpRequest,
+    visitor: Visitor,
     path: web::Path<(String, String)>,
     query: web::Query<CatalogueQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Answer {
     let (code, year) = path.into_inner();
     let year: i32 = year.parse().map_err(|_| AppError::NotFound("catalogue"))?;
     let q = query.into_inner();
@@ -260,11 +252,11 @@ pub async fn get_public_catalogue(
         (false, _) => Entries::Page { page, per_page, texts },
     };
     let Loaded { row, agency, changes, entries } =
-        state.db.read(move |conn| catalogues::load(conn, &code, year, wanted)).await?;
+        visitor.state.read(move |conn, _| catalogues::load(conn, &code, year, wanted)).await?;
     if csv {
         let body =
             if changes_only { changes_csv(&changes) } else { entries_csv(&entries, &changes) };
-        let mut resp = cached(&req, "text/csv; charset=utf-8", body.into_bytes());
+        let mut resp = cached(&visitor.request, "text/csv; charset=utf-8", body.into_bytes());
         let suffix = if changes_only { "-changes" } else { "" };
         let filename = format!("{}-{}{suffix}.csv", agency.code, row.year);
         resp.headers_mut().insert(
@@ -287,8 +279,7 @@ pub async fn get_public_catalogue(
         page,
         per_page,
     };
-    let body = serde_json::to_vec(&answer).map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(cached(&req, "application/json", body))
+    visitor.cached(&answer)
 }
 
 /// A byte-order mark first, so that spreadsheets open the Chinese text as UTF-8.

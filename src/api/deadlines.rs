@@ -3,17 +3,19 @@
 //! before expiry, review suggestions to answer and the next periodic cleanup. A filing
 //! reviewer also sees the filing deadlines of the agencies that file with its agency.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::AuthUser;
+use super::caller::Caller;
+use super::paging::{paged, Paging};
+use super::responses::Unauthenticated;
+use super::Answer;
 use crate::domain::deadline::{days_left, is_overdue, DeadlineKind};
-use crate::error::{AppError, Problem};
+use crate::error::Problem;
 use crate::service::deadlines::{self, Due};
-use crate::service::paging::{Page, Paged};
-use crate::state::AppState;
+use crate::service::paging::{PageQuery, Paged};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -21,8 +23,6 @@ pub struct DeadlineQuery {
     /// Days ahead, 0–3650 (default: the policy's evaluation window, 180). Overdue deadlines
     /// are always listed.
     pub within_days: Option<u32>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 /// One thing that must be done by a date.
@@ -65,27 +65,24 @@ impl DeadlineView {
 /// What the caller's agency must do by when, soonest first: everything overdue and everything
 /// due within `within_days`. Filing reviewers also see the filing deadlines of the agencies
 /// that file with their agency.
-#[utoipa::path(tag = "deadlines", security(("bearer" = [])), params(DeadlineQuery), responses(
+#[utoipa::path(tag = "deadlines", security(("bearer" = [])), params(DeadlineQuery, PageQuery), responses(
     (status = 200, description = "A page of deadlines, by due date", body = Paged<DeadlineView>),
-    (status = 401, description = "No or bad token", body = Problem),
+    Unauthenticated,
     (status = 403, description = "The account belongs to no agency", body = Problem),
     (status = 422, description = "Invalid window or paging", body = Problem)
 ))]
 #[get("/deadlines")]
 pub async fn list_deadlines(
-    state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Caller,
     query: web::Query<DeadlineQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = Page::from_query(query.page, query.per_page)?;
-    let (clock, within) = (state.clock.clone(), query.within_days);
-    let (due, total) = state
-        .db
-        .read(move |conn| {
-            deadlines::list(conn, &user, clock.as_ref(), within, page.offset(), page.per_page)
+    page: Paging,
+) -> Answer {
+    let within = query.within_days;
+    let due = caller
+        .read(move |conn, actor, clock| {
+            deadlines::list(conn, actor, clock, within, page.offset(), page.per_page)
         })
         .await?;
-    let today = state.clock.today();
-    Ok(HttpResponse::Ok()
-        .json(page.wrap(due.into_iter().map(|d| DeadlineView::new(d, today)).collect(), total)))
+    let today = caller.today();
+    Ok(paged(page, due, |d| DeadlineView::new(d, today)))
 }

@@ -1,31 +1,27 @@
 //! Filing with the filing authority, the authority's inbox and decisions, and the figures
 //! it reports (报备率, 及时率, 规范率, 纠错率).
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::caller::Caller;
 use super::json::ApiJson;
-use super::{path_id, status_filter};
-use crate::auth::AuthUser;
-use crate::domain::filing::{missing_materials, ratio, FilingStatus, MaterialKind, Outcome};
+use super::paging::{paged, Paging};
+use super::path::Path;
+use super::responses::{
+    DocumentNotFound, InvalidFields, InvalidFilter, NotFilingReviewer, NotItsAgency,
+};
+use super::{status_filter, Answer};
+use crate::domain::filing::{missing_materials, ratio, FilingStatus, MaterialKind};
 use crate::domain::filing_material::Material;
 use crate::domain::ids::{AgencyId, DocumentId, FilingId};
 use crate::domain::later_life::FilingAttempt;
-use crate::error::{AppError, Problem};
+use crate::error::Problem;
 use crate::service::filing::{self, Decision, Filing, FilingInput};
-use crate::service::paging::{Page, Paged};
-use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FilingRequest {
-    /// The filing report (备案报告).
-    pub report: String,
-    /// Official text, drafting notes and legal basis are required for a complete filing.
-    pub materials: Vec<Material>,
-}
+use crate::service::paging::{PageQuery, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FilingView {
@@ -85,34 +81,27 @@ impl FilingView {
 
 /// Files a published document with the agency's filing authority (drafter or registrar of the
 /// document's agency). After `supplement_required` the same call files again.
-#[utoipa::path(tag = "filing", security(("bearer" = [])), request_body = FilingRequest, responses(
+#[utoipa::path(tag = "filing", security(("bearer" = [])), params(DocumentId), request_body = FilingInput, responses(
     (status = 201, description = "Filed", body = FilingView),
     (status = 200, description = "Filed again with the missing materials", body = FilingView),
-    (status = 403, description = "Not of the document's agency", body = Problem),
-    (status = 404, description = "No such document in your scope", body = Problem),
+    NotItsAgency, DocumentNotFound,
     (status = 409, description = "Not published, already filed, or no filing authority", body = Problem),
     (status = 422, description = "Invalid report or materials", body = Problem)
 ))]
 #[post("/documents/{id}/filing")]
 pub async fn file_document(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-    body: ApiJson<FilingRequest>,
-) -> Result<HttpResponse, AppError> {
-    let id: DocumentId = path_id(&id, "document")?;
-    let req = body.0;
-    let input = FilingInput { report: req.report, materials: req.materials };
-    let clock = state.clock.clone();
-    let (filing, attempt) = state
-        .db
-        .write(move |tx| filing::file_document(tx, &user, clock.as_ref(), id, input))
+    caller: Caller,
+    id: Path<DocumentId>,
+    body: ApiJson<FilingInput>,
+) -> Answer {
+    let (filing, attempt) = caller
+        .write(move |tx, actor, clock| filing::file_document(tx, actor, clock, id.0, body.0))
         .await?;
-    let view = FilingView::new(filing, state.clock.today());
-    Ok(match attempt {
-        FilingAttempt::First => HttpResponse::Created().json(view),
-        FilingAttempt::Again => HttpResponse::Ok().json(view),
-    })
+    let status = match attempt {
+        FilingAttempt::First => StatusCode::CREATED,
+        FilingAttempt::Again => StatusCode::OK,
+    };
+    Ok(HttpResponse::build(status).json(FilingView::new(filing, caller.today())))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -122,67 +111,42 @@ pub struct FilingQuery {
     pub status: Option<String>,
     /// `true`: only filings made late or with a correction past due.
     pub overdue: Option<bool>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 /// The filing reviewer's inbox (filings received by the caller's agency); for drafters and
 /// registrars, the filings their agency sent.
-#[utoipa::path(tag = "filing", security(("bearer" = [])), params(FilingQuery), responses(
+#[utoipa::path(tag = "filing", security(("bearer" = [])), params(FilingQuery, PageQuery), responses(
     (status = 200, description = "A page of filings", body = Paged<FilingView>),
-    (status = 422, description = "Invalid filter", body = Problem)
+    InvalidFilter
 ))]
 #[get("/filings")]
-pub async fn list_filings(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    query: web::Query<FilingQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = Page::from_query(query.page, query.per_page)?;
+pub async fn list_filings(caller: Caller, query: web::Query<FilingQuery>, page: Paging) -> Answer {
     let status = status_filter(query.status.as_deref(), "filing status", FilingStatus::parse)?;
     let filter = filing::FilingQuery { status, overdue: query.overdue.unwrap_or(false) };
-    let clock = state.clock.clone();
-    let (rows, total) = state
-        .db
-        .read(move |conn| {
-            filing::list(conn, &user, clock.as_ref(), filter, page.offset(), page.per_page)
+    let found = caller
+        .read(move |conn, actor, clock| {
+            filing::list(conn, actor, clock, filter, page.offset(), page.per_page)
         })
         .await?;
-    let today = state.clock.today();
-    Ok(HttpResponse::Ok()
-        .json(page.wrap(rows.into_iter().map(|r| FilingView::new(r, today)).collect(), total)))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
-    pub outcome: Outcome,
-    pub reason: String,
+    let today = caller.today();
+    Ok(paged(page, found, |f| FilingView::new(f, today)))
 }
 
 /// Decides on a filing (filing reviewer of the receiving authority). `revoked` ends the
 /// document's validity today.
-#[utoipa::path(tag = "filing", security(("bearer" = [])), request_body = DecisionRequest, responses(
+#[utoipa::path(tag = "filing", security(("bearer" = [])), params(FilingId), request_body = Decision, responses(
     (status = 200, description = "Decided", body = FilingView),
-    (status = 403, description = "Not a filing reviewer", body = Problem),
+    NotFilingReviewer,
     (status = 404, description = "No such filing in your inbox", body = Problem),
     (status = 409, description = "The filing's state does not allow the decision", body = Problem),
-    (status = 422, description = "Invalid fields", body = Problem)
+    InvalidFields
 ))]
 #[post("/filings/{id}/decision")]
-pub async fn decide_filing(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-    body: ApiJson<DecisionRequest>,
-) -> Result<HttpResponse, AppError> {
-    let id: FilingId = path_id(&id, "filing")?;
-    let req = body.0;
-    let input = Decision { outcome: req.outcome, reason: req.reason };
-    let clock = state.clock.clone();
-    let filing =
-        state.db.write(move |tx| filing::decide(tx, &user, clock.as_ref(), id, input)).await?;
-    Ok(HttpResponse::Ok().json(FilingView::new(filing, state.clock.today())))
+pub async fn decide_filing(caller: Caller, id: Path<FilingId>, body: ApiJson<Decision>) -> Answer {
+    let filing = caller
+        .write(move |tx, actor, clock| filing::decide(tx, actor, clock, id.0, body.0))
+        .await?;
+    Ok(HttpResponse::Ok().json(FilingView::new(filing, caller.today())))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -232,15 +196,11 @@ pub struct FilingStats {
     (status = 422, description = "A year outside the policy's date range", body = Problem)
 ))]
 #[get("/stats/filing")]
-pub async fn filing_stats(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    query: web::Query<StatsQuery>,
-) -> Result<HttpResponse, AppError> {
+pub async fn filing_stats(caller: Caller, query: web::Query<StatsQuery>) -> Answer {
     let (year, agency) = (query.year, query.agency_id.map(AgencyId));
-    let clock = state.clock.clone();
-    let figures =
-        state.db.read(move |conn| filing::stats(conn, &user, clock.as_ref(), year, agency)).await?;
+    let figures = caller
+        .read(move |conn, actor, clock| filing::stats(conn, actor, clock, year, agency))
+        .await?;
     let counts = figures.counts;
     Ok(HttpResponse::Ok().json(FilingStats {
         year: figures.year,

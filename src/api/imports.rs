@@ -1,17 +1,17 @@
 //! `POST /api/v1/imports`: documents issued before the service, with their real numbers and
 //! dates, imported whole or not at all.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::caller::Caller;
 use super::json::BulkJson;
-use crate::auth::AuthUser;
+use super::Answer;
 use crate::domain::import::{parse_value, ImportLine};
-use crate::error::{AppError, Problem};
+use crate::error::Problem;
 use crate::importer::ImportedItem;
 use crate::service::import;
-use crate::state::AppState;
 
 /// What an import wrote.
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,22 +33,14 @@ pub struct ImportAnswer {
 ))]
 #[post("/imports")]
 pub async fn import_documents(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: BulkJson<Vec<serde_json::Value>>,
-) -> Result<HttpResponse, AppError> {
-    let lines: Vec<_> = body
-        .0
-        .into_iter()
-        .enumerate()
-        .map(|(i, value)| (i + 1, parse_value(i + 1, value)))
-        .collect();
-    let clock = state.clock.clone();
-    // The import opens its own write transaction, so the connection is taken bare;
-    // `write_statement` still tells the caches that data changed.
-    let items = state
-        .db
-        .write_statement(move |conn| import::import(conn, &user, clock.as_ref(), lines))
+    caller: Caller,
+    BulkJson(values): BulkJson<Vec<serde_json::Value>>,
+) -> Answer {
+    let lines: Vec<_> =
+        values.into_iter().enumerate().map(|(i, v)| (i + 1, parse_value(i + 1, v))).collect();
+    // The import opens its own write transaction, so the connection is taken bare.
+    let items = caller
+        .write_statement(move |conn, actor, clock| import::import(conn, actor, clock, lines))
         .await?;
     Ok(HttpResponse::Created().json(ImportAnswer { imported: items.len(), documents: items }))
 }

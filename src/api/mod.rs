@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod caller;
 pub mod campaigns;
 pub mod catalogues;
 pub mod deadlines;
@@ -14,15 +15,18 @@ pub mod imports;
 pub mod interpretations;
 pub mod json;
 pub mod openapi;
+pub mod paging;
+pub mod path;
 pub mod public;
+pub mod public_campaigns;
 pub mod public_suggestions;
+pub mod responses;
 pub mod settings;
 pub mod suggestion_inbox;
 pub mod users;
 pub mod views;
+pub mod visitor;
 pub mod workflow;
-
-use std::str::FromStr;
 
 use actix_web::{dev::ResourceDef, web, HttpRequest, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -30,6 +34,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
+
+/// What a handler answers: a response, or a problem that `AppError` renders as problem+json.
+pub type Answer = Result<HttpResponse, AppError>;
 
 /// The document's frame; paths and schemas are collected from the handlers themselves.
 #[derive(OpenApi)]
@@ -116,8 +123,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(campaigns::get_campaign)
             .service(campaigns::decide_item)
             .service(campaigns::close_campaign)
-            .service(campaigns::list_public_campaigns)
-            .service(campaigns::get_public_campaign)
+            .service(public_campaigns::list_public_campaigns)
+            .service(public_campaigns::get_public_campaign)
             .service(deadlines::list_deadlines),
     );
 }
@@ -134,11 +141,6 @@ pub fn status_filter<T>(
         Some(s) if parse(s).is_some() => Ok(Some(s.to_string())),
         Some(s) => Err(AppError::invalid("status", format!("unknown {what} `{s}`"))),
     }
-}
-
-/// Parses an id from the path; a malformed id is simply not found.
-pub fn path_id<T: FromStr>(raw: &str, what: &'static str) -> Result<T, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound(what))
 }
 
 /// The paths and methods of the OpenAPI document and of the web pages, to answer 405 rather

@@ -2,14 +2,15 @@
 //! filing authority to review a published document, then follows it by its tracking code.
 
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::json::ApiJson;
-use crate::error::{AppError, Problem};
+use super::visitor::Visitor;
+use super::Answer;
+use crate::error::Problem;
 use crate::service::suggestions::{self, SuggestionInput, SuggestionReceipt, SuggestionTracking};
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,17 +30,12 @@ pub struct NewSuggestion {
     (status = 429, description = "Too many suggestions from this address; try again later", body = Problem)
 ))]
 #[post("/public/review-suggestions")]
-pub async fn create_review_suggestion(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: ApiJson<NewSuggestion>,
-) -> Result<HttpResponse, AppError> {
-    let body = body.0;
-    let input = SuggestionInput::parse(&body.document_id, &body.content, body.contact.as_deref())?;
-    let client = suggestions::client_key(req.peer_addr().map(|a| a.ip()));
-    let clock = state.clock.clone();
+pub async fn create_review_suggestion(visitor: Visitor, body: ApiJson<NewSuggestion>) -> Answer {
+    let NewSuggestion { document_id, content, contact } = body.0;
+    let input = SuggestionInput::parse(&document_id, &content, contact.as_deref())?;
+    let client = suggestions::client_key(visitor.request.peer_addr().map(|a| a.ip()));
     let receipt =
-        state.db.write(move |tx| suggestions::submit(tx, clock.as_ref(), client, input)).await?;
+        visitor.state.write(move |tx, clock| suggestions::submit(tx, clock, client, input)).await?;
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -49,13 +45,10 @@ pub async fn create_review_suggestion(
     (status = 404, description = "No suggestion has this tracking code", body = Problem)
 ))]
 #[get("/public/review-suggestions/{tracking_code}")]
-pub async fn get_review_suggestion(
-    state: web::Data<AppState>,
-    tracking_code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let clock = state.clock.clone();
+pub async fn get_review_suggestion(visitor: Visitor, tracking_code: web::Path<String>) -> Answer {
     let code = tracking_code.into_inner();
-    let view = state.db.read(move |conn| suggestions::track(conn, clock.as_ref(), &code)).await?;
+    let view =
+        visitor.state.read(move |conn, clock| suggestions::track(conn, clock, &code)).await?;
     // Not cached by shared caches: the code is the only key to it.
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
 }

@@ -4,42 +4,35 @@ use actix_web::{get, put, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::caller::Caller;
 use super::json::ApiJson;
-use crate::auth::AuthUser;
+use super::responses::{NotAdmin, Unauthenticated};
+use super::Answer;
 use crate::domain::calendar::HolidayYear;
 use crate::domain::policy::Policy;
-use crate::error::{AppError, Problem};
+use crate::error::Problem;
 use crate::service::settings;
-use crate::state::AppState;
 
 /// The policy in force (any signed-in user: deadlines concern everyone).
 #[utoipa::path(tag = "settings", security(("bearer" = [])), responses(
     (status = 200, description = "The policy", body = Policy),
-    (status = 401, description = "No or bad token", body = Problem)
+    Unauthenticated
 ))]
 #[get("/policy")]
-pub async fn get_policy(
-    state: web::Data<AppState>,
-    _user: AuthUser,
-) -> Result<HttpResponse, AppError> {
-    let policy = state.db.read(settings::policy).await?;
+pub async fn get_policy(caller: Caller) -> Answer {
+    let policy = caller.read(|conn, _, _| settings::policy(conn)).await?;
     Ok(HttpResponse::Ok().json(policy))
 }
 
 /// Replaces the policy (admin). Fields left out take their defaults.
 #[utoipa::path(tag = "settings", security(("bearer" = [])), request_body = Policy, responses(
     (status = 200, description = "The saved policy", body = Policy),
-    (status = 403, description = "Not an admin", body = Problem),
+    NotAdmin,
     (status = 422, description = "A setting out of range", body = Problem)
 ))]
 #[put("/policy")]
-pub async fn put_policy(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: ApiJson<Policy>,
-) -> Result<HttpResponse, AppError> {
-    let policy = body.0;
-    let saved = state.db.write(move |tx| settings::save_policy(tx, &user, policy)).await?;
+pub async fn put_policy(caller: Caller, body: ApiJson<Policy>) -> Answer {
+    let saved = caller.write(move |tx, actor, _| settings::save_policy(tx, actor, body.0)).await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -52,18 +45,18 @@ pub struct CalendarSaved {
 /// Replaces one year of the holiday calendar with a holiday-cn file (admin).
 #[utoipa::path(tag = "settings", security(("bearer" = [])), request_body = HolidayYear, responses(
     (status = 200, description = "Saved", body = CalendarSaved),
-    (status = 403, description = "Not an admin", body = Problem),
+    NotAdmin,
     (status = 422, description = "Invalid calendar", body = Problem)
 ))]
 #[put("/calendar/{year}")]
 pub async fn put_calendar(
-    state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Caller,
     year: web::Path<i32>,
     body: ApiJson<HolidayYear>,
-) -> Result<HttpResponse, AppError> {
-    let (year, file) = (year.into_inner(), body.0);
-    let saved =
-        state.db.write(move |tx| settings::replace_calendar_year(tx, &user, year, file)).await?;
+) -> Answer {
+    let year = year.into_inner();
+    let saved = caller
+        .write(move |tx, actor, _| settings::replace_calendar_year(tx, actor, year, body.0))
+        .await?;
     Ok(HttpResponse::Ok().json(CalendarSaved { year: saved.year, days: saved.days }))
 }

@@ -1,30 +1,22 @@
 //! User accounts, each bound to one agency.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::caller::Caller;
 use super::json::ApiJson;
-use super::path_id;
-use crate::auth::{password, AuthUser};
+use super::paging::{paged, Paging};
+use super::path::Path;
+use super::responses::{InvalidFields, NotAdmin, Unauthenticated};
+use super::Answer;
+use crate::auth::password;
 use crate::db::users::UserRow;
-use crate::domain::ids::{AgencyId, UserId};
+use crate::domain::ids::UserId;
 use crate::error::{AppError, Problem};
 use crate::service::accounts::{self, AccountRequest};
-use crate::service::paging::{Page, PageQuery, Paged};
-use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUser {
-    pub username: String,
-    /// At least 10 characters.
-    pub password: String,
-    pub agency_id: uuid::Uuid,
-    /// Any of `admin`, `drafter`, `legal_reviewer`, `registrar`, `filing_reviewer`.
-    pub roles: Vec<String>,
-}
+use crate::service::paging::{PageQuery, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
@@ -48,65 +40,43 @@ impl From<UserRow> for UserView {
 }
 
 /// Creates a user (admin).
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = CreateUser, responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = AccountRequest, responses(
     (status = 201, description = "Created", body = UserView),
-    (status = 403, description = "Not an admin", body = Problem),
+    NotAdmin,
     (status = 409, description = "Username taken", body = Problem),
-    (status = 422, description = "Invalid fields", body = Problem)
+    InvalidFields
 ))]
 #[post("/users")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: ApiJson<CreateUser>,
-) -> Result<HttpResponse, AppError> {
-    let req = body.0;
-    let request = AccountRequest {
-        username: req.username,
-        password: req.password,
-        agency_id: AgencyId(req.agency_id),
-        roles: req.roles,
-    };
-    let account = accounts::prepare(&user, request)?;
+pub async fn create_user(caller: Caller, body: ApiJson<AccountRequest>) -> Answer {
+    let account = accounts::prepare(&caller.actor, body.0)?;
     let pw = account.password().to_string();
-    let hash = state.hashing.run(move || password::hash(&pw)).await?.map_err(AppError::internal)?;
-    let clock = state.clock.clone();
-    let row = state.db.write(move |tx| accounts::create(tx, clock.as_ref(), account, hash)).await?;
-    let view = UserView::from(row);
-    Ok(HttpResponse::Created().json(view))
+    let hashing = &caller.state.hashing;
+    let hash = hashing.run(move || password::hash(&pw)).await?.map_err(AppError::internal)?;
+    let row =
+        caller.state.write(move |tx, clock| accounts::create(tx, clock, account, hash)).await?;
+    Ok(HttpResponse::Created().json(UserView::from(row)))
 }
 
 /// Lists users: all for an admin, the caller's agency for everyone else.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, description = "A page of users", body = Paged<UserView>),
-    (status = 401, description = "No or bad token", body = Problem)
+    Unauthenticated
 ))]
 #[get("/users")]
-pub async fn list_users(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = Page::from_query(query.page, query.per_page)?;
-    let (rows, total) = state
-        .db
-        .read(move |conn| accounts::list(conn, &user, page.offset(), page.per_page))
+pub async fn list_users(caller: Caller, page: Paging) -> Answer {
+    let found = caller
+        .read(move |conn, actor, _| accounts::list(conn, actor, page.offset(), page.per_page))
         .await?;
-    Ok(HttpResponse::Ok().json(page.wrap(rows.into_iter().map(UserView::from).collect(), total)))
+    Ok(paged(page, found, UserView::from))
 }
 
 /// One user, if in the caller's scope.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(UserId), responses(
     (status = 200, description = "The user", body = UserView),
     (status = 404, description = "No such user in your scope", body = Problem)
 ))]
 #[get("/users/{id}")]
-pub async fn get_user(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id: UserId = path_id(&id, "user")?;
-    let row = state.db.read(move |conn| accounts::get(conn, &user, id)).await?;
+pub async fn get_user(caller: Caller, id: Path<UserId>) -> Answer {
+    let row = caller.read(move |conn, actor, _| accounts::get(conn, actor, id.0)).await?;
     Ok(HttpResponse::Ok().json(UserView::from(row)))
 }

@@ -2,6 +2,10 @@
 //! copied by one `INSERT … SELECT`, so memory stays flat however long the list), then hashed
 //! by streaming the copy back in order. Catalogue rows are only ever inserted.
 
+mod changes;
+
+pub use changes::{change_counts, changes};
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Nullable, Text};
@@ -9,7 +13,7 @@ use diesel::sql_types::{Date, Nullable, Text};
 use super::agencies::AgencyRow;
 use super::schema::{catalogue_changes, catalogue_entries, catalogues};
 use super::{insert_many, placeholders, DbConn};
-use crate::domain::catalogue::{departure, Change, ChangeEntry, ContentHasher, Entry};
+use crate::domain::catalogue::{departure, Change, ContentHasher, Entry};
 use crate::domain::ids::CatalogueId;
 use crate::domain::validity::Validity;
 use crate::error::AppError;
@@ -339,62 +343,6 @@ pub fn entries(
             body,
         })
         .collect())
-}
-
-/// Every change since the previous year, in a fixed order (kind, date, number, id) that does
-/// not depend on the engine's collation.
-pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>, AppError> {
-    type Columns =
-        (String, String, String, Option<String>, Option<String>, Option<NaiveDate>, Option<String>);
-    let rows: Vec<Columns> = catalogue_changes::table
-        .filter(catalogue_changes::catalogue_id.eq(catalogue_id))
-        .select((
-            catalogue_changes::change,
-            catalogue_changes::document_id,
-            catalogue_changes::title,
-            catalogue_changes::issuance_number,
-            catalogue_changes::registration_number,
-            catalogue_changes::on_date,
-            catalogue_changes::reason,
-        ))
-        .load(conn)?;
-    let mut out: Vec<ChangeEntry> = rows
-        .into_iter()
-        .filter_map(|(change, document_id, title, issuance, registration, on_date, reason)| {
-            Some(ChangeEntry {
-                change: Change::parse(&change)?,
-                document_id,
-                title,
-                issuance_number: issuance,
-                registration_number: registration,
-                on_date,
-                reason,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.change, a.on_date, &a.issuance_number, &a.document_id).cmp(&(
-            b.change,
-            b.on_date,
-            &b.issuance_number,
-            &b.document_id,
-        ))
-    });
-    Ok(out)
-}
-
-/// How many documents each kind of change concerns, counted in the database (a summary needs
-/// no list).
-pub fn change_counts(
-    conn: &mut DbConn,
-    catalogue_id: &str,
-) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
-    let rows: Vec<(String, i64)> = catalogue_changes::table
-        .filter(catalogue_changes::catalogue_id.eq(catalogue_id))
-        .group_by(catalogue_changes::change)
-        .select((catalogue_changes::change, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(change, n)| (change, n.max(0) as usize)).collect())
 }
 
 /// Positions hold 1..=entry_count with no gap, so a page is a range of positions.

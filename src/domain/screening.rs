@@ -29,86 +29,19 @@
 //! reports overlapping excerpts; different rules may report the same words. Offsets are
 //! character offsets, end exclusive.
 
+mod category;
+mod pattern;
+
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-/// The largest number of characters a gap (`…`) may span.
-///
-/// Prohibited wording is compact ("处以二千元以上二万元以下的罚款" has 13 characters between
-/// 处以 and 罚款); a longer gap mostly links words of unrelated clauses.
-pub const MAX_GAP: usize = 30;
+pub use category::Category;
+pub use pattern::MAX_GAP;
+use pattern::{compile, next_stops, Alternative};
 
 /// The only rule set format this code understands.
 const SUPPORTED_VERSION: u32 = 1;
-
-/// The kind of prohibited provision a rule looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// 设定行政许可.
-    Licensing,
-    /// 以备案、登记、注册、年检、监制、认定、审定等形式变相设定行政许可.
-    DisguisedLicensing,
-    /// 设定行政处罚.
-    Penalty,
-    /// 设定行政强制措施或者行政强制执行.
-    CoerciveMeasure,
-    /// 设定收费、征收、集资、摊派.
-    Fee,
-    /// 要求出具循环证明、重复证明、无谓证明.
-    Certificate,
-    /// 没有依据减损权利或者增加义务.
-    Obligation,
-    /// 排除、限制公平竞争.
-    Competition,
-}
-
-impl Category {
-    /// Every category, in the order reviewers read them.
-    pub const ALL: [Category; 8] = [
-        Category::Licensing,
-        Category::DisguisedLicensing,
-        Category::Penalty,
-        Category::CoerciveMeasure,
-        Category::Fee,
-        Category::Certificate,
-        Category::Obligation,
-        Category::Competition,
-    ];
-
-    /// The snake_case name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Licensing => "licensing",
-            Category::DisguisedLicensing => "disguised_licensing",
-            Category::Penalty => "penalty",
-            Category::CoerciveMeasure => "coercive_measure",
-            Category::Fee => "fee",
-            Category::Certificate => "certificate",
-            Category::Obligation => "obligation",
-            Category::Competition => "competition",
-        }
-    }
-
-    /// The Chinese name a reviewer sees.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Category::Licensing => "行政许可",
-            Category::DisguisedLicensing => "变相行政许可",
-            Category::Penalty => "行政处罚",
-            Category::CoerciveMeasure => "行政强制",
-            Category::Fee => "收费",
-            Category::Certificate => "证明事项",
-            Category::Obligation => "减损权利或者增加义务",
-            Category::Competition => "公平竞争",
-        }
-    }
-
-    fn parse(name: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == name)
-    }
-}
 
 /// Why a rule set was refused. Every error about one rule names that rule.
 #[derive(Debug, thiserror::Error)]
@@ -251,7 +184,7 @@ impl RuleSet {
         let mut first_chars: HashMap<char, Vec<(usize, usize)>> = HashMap::new();
         for (r, rule) in rules.iter().enumerate() {
             for (a, alt) in rule.alternatives.iter().enumerate() {
-                if let Some(&c) = alt.segments.first().and_then(|s| s.first()) {
+                if let Some(c) = alt.first_char() {
                     first_chars.entry(c).or_default().push((r, a));
                 }
             }
@@ -325,129 +258,6 @@ impl RuleSet {
         }
         findings.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.rule.cmp(&b.rule)));
         findings
-    }
-}
-
-/// What is wrong with a pattern, before it is known which rule it belongs to.
-enum PatternProblem {
-    Empty,
-    EmptyAlternative,
-    OnlyWildcards,
-    EdgeWildcard,
-}
-
-impl PatternProblem {
-    fn for_rule(self, rule: String) -> ScreeningError {
-        match self {
-            PatternProblem::Empty => ScreeningError::EmptyPattern { rule },
-            PatternProblem::EmptyAlternative => ScreeningError::EmptyAlternative { rule },
-            PatternProblem::OnlyWildcards => ScreeningError::OnlyWildcards { rule },
-            PatternProblem::EdgeWildcard => ScreeningError::EdgeWildcard { rule },
-        }
-    }
-}
-
-/// One alternative of a pattern: literal segments with a gap between each two.
-#[derive(Clone, Debug)]
-struct Alternative {
-    segments: Vec<Vec<char>>,
-}
-
-fn compile(pattern: &str) -> Result<Vec<Alternative>, PatternProblem> {
-    if pattern.trim().is_empty() {
-        return Err(PatternProblem::Empty);
-    }
-    pattern.split('|').map(compile_alternative).collect()
-}
-
-fn compile_alternative(text: &str) -> Result<Alternative, PatternProblem> {
-    let chars: Vec<char> = text.trim().chars().collect();
-    if chars.is_empty() {
-        return Err(PatternProblem::EmptyAlternative);
-    }
-    // `None` marks a gap; a run of gaps collapses into one when the segments are cut below.
-    let mut items: Vec<Option<char>> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '…' {
-            items.push(None);
-            i += 1;
-        } else if chars[i..].starts_with(&['.', '.', '.']) {
-            items.push(None);
-            i += 3;
-        } else {
-            items.push(Some(chars[i]));
-            i += 1;
-        }
-    }
-    if items.iter().all(Option::is_none) {
-        return Err(PatternProblem::OnlyWildcards);
-    }
-    if items.first().is_some_and(Option::is_none) || items.last().is_some_and(Option::is_none) {
-        return Err(PatternProblem::EdgeWildcard);
-    }
-    let segments = items
-        .split(Option::is_none)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.iter().flatten().copied().collect())
-        .collect();
-    Ok(Alternative { segments })
-}
-
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '；' | '！' | '？' | ';' | '!' | '?' | '\n' | '\r')
-}
-
-/// For every offset, the offset of the next sentence end at or after it (or the text length),
-/// so that the end of a gap starting anywhere is found without rescanning the text.
-fn next_stops(chars: &[char]) -> Vec<usize> {
-    let mut stops = vec![chars.len(); chars.len() + 1];
-    for i in (0..chars.len()).rev() {
-        stops[i] = if is_sentence_end(chars[i]) { i } else { stops[i + 1] };
-    }
-    stops
-}
-
-fn literal_at(chars: &[char], at: usize, literal: &[char]) -> bool {
-    // Comparing the first character before the slice rejects almost every place cheaply, which
-    // matters inside gap windows where each place is tried.
-    chars.get(at) == literal.first() && chars.get(at..at + literal.len()) == Some(literal)
-}
-
-impl Alternative {
-    /// The end of the longest match that starts exactly at `start`, if any.
-    ///
-    /// Tracks the set of offsets where the text matched so far can end; a gap widens each
-    /// offset into a window of at most `MAX_GAP + 1` places, so the work per start offset is
-    /// bounded by the pattern, never by the text length.
-    fn longest_match_at(&self, chars: &[char], stops: &[usize], start: usize) -> Option<usize> {
-        let (first, rest) = self.segments.split_first()?;
-        if !literal_at(chars, start, first) {
-            return None;
-        }
-        let mut ends = vec![start + first.len()];
-        for segment in rest {
-            let mut next = Vec::new();
-            // `ends` is sorted and both a window's start and its end grow with it, so the
-            // windows can be walked in one pass without visiting a place twice.
-            let mut from = 0;
-            for &p in &ends {
-                let last = (p + MAX_GAP).min(stops[p]);
-                for q in from.max(p)..=last {
-                    if literal_at(chars, q, segment) {
-                        next.push(q + segment.len());
-                    }
-                }
-                from = from.max(last + 1);
-            }
-            if next.is_empty() {
-                return None;
-            }
-            next.sort_unstable();
-            next.dedup();
-            ends = next;
-        }
-        ends.last().copied()
     }
 }
 

@@ -1,6 +1,9 @@
 //! User accounts, each bound to one agency: creating one (admin), listing and reading them
 //! within the caller's scope.
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::auth::password;
 use crate::db::{self, users::UserRow, DbConn};
 use crate::domain::clock::Clock;
@@ -22,12 +25,18 @@ pub fn parse_username(raw: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
-/// An account as asked for, unchecked.
-#[derive(Debug)]
+// An account as asked for, unchecked.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CreateUser)]
 pub struct AccountRequest {
     pub username: String,
+    /// At least 10 characters.
     pub password: String,
+    #[schema(value_type = uuid::Uuid)]
     pub agency_id: AgencyId,
+    /// Any of `admin`, `drafter`, `legal_reviewer`, `registrar`, `filing_reviewer`.
     pub roles: Vec<String>,
 }
 

@@ -1,6 +1,9 @@
 //! Agencies: the tree that decides filing authorities and scopes. Creating one (admin), and
 //! reading them with the tree (names and codes are public facts).
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::db::{self, agencies::AgencyRow, DbConn};
 use crate::domain::agency::{parse_name, parse_prefix, AgencyCode, AgencyKind, AgencyTree};
 use crate::domain::clock::Clock;
@@ -9,17 +12,26 @@ use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::service::actor::Actor;
 
-/// An agency as asked for, unchecked.
-#[derive(Debug)]
+// An agency as asked for, unchecked.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CreateAgency)]
 pub struct AgencyRequest {
+    /// Full name, e.g. 辽宁省人民政府.
     pub name: String,
+    /// Short stable code used in public URLs, e.g. `LN`.
     pub code: String,
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub parent_id: Option<AgencyId>,
     /// `government` (default) or `department`.
     pub kind: Option<String>,
+    /// 机关代字 for 文号, e.g. 辽政规.
     pub issuance_prefix: Option<String>,
+    /// Prefix of the 统一登记号, e.g. LNFS.
     pub registration_prefix: Option<String>,
     /// Set only when the filing authority is not the one the tree gives.
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub filing_authority_id: Option<AgencyId>,
 }
 

@@ -13,9 +13,13 @@
 
 mod public;
 
-pub use public::{public_list, public_result, PublicCampaignRow, PublishedResult};
+pub use public::{
+    public_list, public_result, PublicCampaign, PublicCampaignSummary, PublicCleanupEntry,
+};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{
     self,
@@ -85,9 +89,13 @@ fn require_own_open(actor: &Actor, campaign: &CampaignRow) -> Result<(), AppErro
     Ok(())
 }
 
-/// A new campaign as the registrar names it.
-#[derive(Clone, Debug)]
+// A new campaign as the registrar names it.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = OpenCampaign)]
 pub struct NewCampaign {
+    /// e.g. 2026年度规范性文件清理
     pub name: String,
     /// The year it is named after (default: this year).
     pub year: Option<i32>,
@@ -194,13 +202,17 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: CampaignId) -> Result<Campaign,
     with_items(conn, row)
 }
 
-/// The outcome the registrar decides for one document.
-#[derive(Clone, Debug)]
+// The outcome the registrar decides for one document.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DecideItem)]
 pub struct ItemDecision {
     pub outcome: CleanupOutcome,
     /// Why: required for every outcome, published with repeals and declarations of invalidity.
     pub reason: String,
     /// With `repeal` only: the published document that repeals it.
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub by_document_id: Option<DocumentId>,
 }
 

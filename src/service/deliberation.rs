@@ -1,6 +1,8 @@
 //! Collective deliberation (集体审议): the meeting that adopts or rejects a reviewed draft.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{documents::DocumentRow, DbConn};
 use crate::domain::clock::Clock;
@@ -13,11 +15,15 @@ use crate::service::dates;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
-/// The meeting's decision as sent; [`deliberate`] checks it.
-#[derive(Clone, Debug)]
+// The meeting's decision as sent; [`deliberate`] checks it.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DeliberationRequest)]
 pub struct Decision {
     /// e.g. 省政府第12次常务会议
     pub meeting: String,
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub decided_on: NaiveDate,
     pub adopted: bool,
 }

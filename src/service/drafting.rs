@@ -1,5 +1,8 @@
 //! Drafting: create, edit, list and read documents in the caller's scope, and their history.
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::db::{self, documents::DocumentRow, documents::EventRow, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
 use crate::domain::ids::DocumentId;
@@ -12,26 +15,39 @@ use crate::service::actor::Actor;
 use crate::service::scope::{load_document, require_own_agency, visible_agencies};
 use crate::service::step::next_status;
 
-/// A new draft as the drafter sent it; [`create`] checks every field.
-#[derive(Clone, Debug, Default)]
+// A new draft as the drafter sent it; [`create`] checks every field.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CreateDocument)]
 pub struct NewDraft {
     pub title: String,
     pub body: String,
+    /// 暂行/试行: valid 2 years by default. Titles with 暂行 or 试行 are provisional anyway.
     pub provisional: Option<bool>,
+    /// Stated validity in years; the policy maximum applies.
     pub validity_years: Option<i32>,
+    /// 制定依据
     pub legal_basis: Option<String>,
+    /// 起草说明
     pub drafting_notes: Option<String>,
+    /// Whether the document affects the rights and obligations of the public (consultation).
     pub affects_rights: Option<bool>,
 }
 
-/// Changes to a draft as the drafter sent them; absent fields stay, an empty note clears it.
-#[derive(Clone, Debug, Default)]
+// Changes to a draft as the drafter sent them; absent fields stay, an empty note clears it.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = EditDocument)]
 pub struct DraftChanges {
     pub title: Option<String>,
     pub body: Option<String>,
     pub provisional: Option<bool>,
     pub validity_years: Option<i32>,
+    /// An empty string clears it.
     pub legal_basis: Option<String>,
+    /// An empty string clears it.
     pub drafting_notes: Option<String>,
     pub affects_rights: Option<bool>,
 }

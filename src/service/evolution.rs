@@ -3,7 +3,13 @@
 //! date. The single code paths that cleanup campaigns and interpretations share live here too:
 //! [`require_living`], [`end_living`], [`open_amendment`] and [`start_amendment`].
 
+mod as_of;
+
+pub use as_of::{text_on, version_on};
+
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
@@ -98,12 +104,17 @@ pub fn expiring(
     db::documents::expiring(conn, visible_agencies(actor, &tree), today, until, offset, limit)
 }
 
-/// The evaluation's decision that a document continues.
-#[derive(Clone, Debug)]
+// The evaluation's decision that a document continues.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ContinueRequest)]
 pub struct Continuation {
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub decided_on: NaiveDate,
     pub reason: String,
     /// The new end of validity, within the policy maximum counted from the decision.
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub valid_until: NaiveDate,
 }
 
@@ -148,11 +159,18 @@ pub fn continue_document(
     Ok(doc)
 }
 
-/// A repeal (废止) from a date, with the document that repeals it, if any.
-#[derive(Clone, Debug)]
+// A repeal (废止) from a date, with the document that repeals it, if any.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = RepealRequest)]
 pub struct Repeal {
+    /// Not before the document's publication.
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub repealed_on: NaiveDate,
     pub reason: String,
+    /// The document that repeals it, if any.
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub by_document_id: Option<DocumentId>,
 }
 
@@ -173,9 +191,14 @@ pub fn repeal(
     end_document(tx, actor, clock, id, &input.reason, end)
 }
 
-/// A declaration of invalidity (宣布失效) from a date.
-#[derive(Clone, Debug)]
+// A declaration of invalidity (宣布失效) from a date.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DeclareInvalidRequest)]
 pub struct Declaration {
+    /// Not before the document's publication.
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub declared_on: NaiveDate,
     pub reason: String,
 }
@@ -374,38 +397,4 @@ fn amendment_draft(doc: &DocumentRow, version: i32, now: NaiveDateTime) -> Docum
             now,
         )
     }
-}
-
-/// The version of a document of the caller's scope whose text applied on `date`: 404 when no
-/// version was published by then.
-pub fn text_on(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: DocumentId,
-    date: NaiveDate,
-) -> Result<DocumentRow, AppError> {
-    dates::require_in_range(conn, &[("date", Some(date))])?;
-    let doc = load_document(conn, actor, &id.to_string())?;
-    let versions = db::documents::versions(conn, &doc.lineage_id)?;
-    version_on(versions, date)?.ok_or(AppError::NotFound("version on that date"))
-}
-
-/// The latest published version that had taken effect on `date`, else the latest published by
-/// then (not yet effective).
-pub fn version_on(
-    versions: Vec<DocumentRow>,
-    date: NaiveDate,
-) -> Result<Option<DocumentRow>, AppError> {
-    let mut published = Vec::new();
-    for v in versions {
-        if status_of(&v)? == Status::Published && v.published_on.is_some_and(|p| p <= date) {
-            published.push(v);
-        }
-    }
-    let effective = published
-        .iter()
-        .filter(|v| v.effective_on.is_some_and(|e| e <= date))
-        .max_by_key(|v| v.version)
-        .cloned();
-    Ok(effective.or_else(|| published.into_iter().max_by_key(|v| v.version)))
 }

@@ -3,6 +3,8 @@
 //! the figures it reports (报备率, 及时率, 规范率, 纠错率).
 
 use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{self, filings::FilingCounts, filings::FilingRow, DbConn};
 use crate::domain::clock::Clock;
@@ -48,11 +50,15 @@ fn stored_status(row: &FilingRow) -> Result<FilingStatus, AppError> {
     })
 }
 
-/// A filing as the agency sends it, before its text is checked.
-#[derive(Clone, Debug)]
+// A filing as the agency sends it, before its text is checked.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = FilingRequest)]
 pub struct FilingInput {
     /// The filing report (备案报告).
     pub report: String,
+    /// Official text, drafting notes and legal basis are required for a complete filing.
     pub materials: Vec<Material>,
 }
 
@@ -206,8 +212,11 @@ pub fn list(
     Ok((filings, total))
 }
 
-/// The authority's decision on a filing.
-#[derive(Clone, Debug)]
+// The authority's decision on a filing.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DecisionRequest)]
 pub struct Decision {
     pub outcome: Outcome,
     pub reason: String,

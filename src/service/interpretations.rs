@@ -2,6 +2,8 @@
 //! registrar, attached to the document and published with it, never altering its text.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{self, interpretations::InterpretationRow, DbConn};
 use crate::domain::clock::Clock;
@@ -16,12 +18,19 @@ use crate::service::evolution::require_living;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::Actor;
 
-/// An interpretation as the registrar sends it, before its text is checked.
-#[derive(Clone, Debug)]
+// An interpretation as the registrar sends it, before its text is checked.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewInterpretation {
+    /// e.g. 关于《沈阳市养犬管理办法》第五条的解释
     pub title: String,
     pub body: String,
+    /// The day the interpretation was issued: not before the document's publication, not
+    /// after today.
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub issued_on: NaiveDate,
+    /// Its own 文号, when it was issued with one; any bracket spelling, stored canonically.
     pub issuance_number: Option<String>,
 }
 

@@ -2,6 +2,8 @@
 //! version it amends.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::db::{self, documents::DocumentRow, DbConn};
 use crate::domain::clock::Clock;
@@ -16,14 +18,22 @@ use crate::service::dates;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
-/// A publication as the registrar sent it; [`publish`] checks it.
-#[derive(Clone, Debug)]
+// A publication as the registrar sent it; [`publish`] checks it.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = PublishRequest)]
 pub struct Publication {
+    #[serde(deserialize_with = "crate::domain::dates::iso")]
     pub published_on: NaiveDate,
     /// Defaults to publication + 30 days (policy); earlier only with `early_effect_reason`.
+    #[serde(default, deserialize_with = "crate::domain::dates::iso_opt")]
     pub effective_on: Option<NaiveDate>,
+    /// Why the document takes effect before the standard date; only with such an
+    /// `effective_on`.
     pub early_effect_reason: Option<String>,
     /// Defaults to 5 years (2 for 暂行/试行); never beyond the policy maximum.
+    #[serde(default, deserialize_with = "crate::domain::dates::iso_opt")]
     pub valid_until: Option<NaiveDate>,
     /// Where it was published, e.g. 辽宁省人民政府公报.
     pub channel: String,

@@ -25,19 +25,27 @@ pub struct ReviewFinding {
     pub note: String,
 }
 
-/// The drafter's answer to one finding, as sent.
-#[derive(Clone, Debug)]
+// The drafter's answer to one finding, as sent.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DrafterResponse)]
 pub struct DrafterAnswer {
     pub point: ReviewPoint,
     pub response: String,
 }
 
-/// A review opinion as the reviewer sent it; [`record_review`] checks it.
-#[derive(Clone, Debug)]
+// A review opinion as the reviewer sent it; [`record_review`] checks it.
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ReviewRequest)]
 pub struct Opinion {
     pub conclusion: Conclusion,
     /// The written opinion (审核意见书).
     pub opinion: String,
+    /// At most one finding per checklist point; `revise` and `unlawful` need at least one.
+    #[serde(default)]
     pub findings: Vec<ReviewFinding>,
 }
 

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
@@ -266,12 +266,15 @@ pub fn inbox(
     Ok((items, total))
 }
 
-/// A reply as sent, checked by [`reply`].
-#[derive(Debug)]
+// A reply as sent, checked by [`reply`].
+// (`//`, not `///`: a doc comment would become the request schema's description.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SuggestionReply)]
 pub struct ReplyText {
     /// The public reply.
     pub reply: String,
-    /// Free text, shown publicly.
+    /// e.g. `no_problem_found`, `correction_ordered`, `revoked`: free text, shown publicly.
     pub outcome: String,
 }
 

@@ -1,0 +1,99 @@
+//! The caller of an authenticated request with the instance it runs on: what every operation
+//! of the JSON API runs with. A handler takes a `Caller`, parses the rest of its request,
+//! runs one operation through it and renders the answer.
+
+use std::future::{ready, Ready};
+
+use actix_web::http::StatusCode;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+
+use super::views::DocumentView;
+use super::visitor::app_state;
+use super::Answer;
+use crate::auth::AuthUser;
+use crate::db::{documents::DocumentRow, DbConn};
+use crate::domain::clock::Clock;
+use crate::domain::ids::DocumentId;
+use crate::error::AppError;
+use crate::service::Actor;
+use crate::state::AppState;
+
+/// Who calls, and on which instance.
+pub struct Caller {
+    pub state: web::Data<AppState>,
+    pub actor: Actor,
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let actor = AuthUser::extract(req).into_inner();
+        ready(actor.and_then(|actor| Ok(Caller { state: app_state(req)?, actor })))
+    }
+}
+
+/// A step of a document's life as the service layer has it, e.g. `evolution::repeal`: on the
+/// document `id`, with what the caller sent, answering the document after the step.
+pub type DocumentStep<I> =
+    fn(&mut DbConn, &Actor, &dyn Clock, DocumentId, I) -> Result<DocumentRow, AppError>;
+
+impl Caller {
+    /// Runs `op` as the caller in one write transaction, at the instance's present moment.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.state.write(self.acting(op)).await
+    }
+
+    /// Runs the read `op` as the caller, at the instance's present moment.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.state.read(self.acting(op)).await
+    }
+
+    /// Runs `op` as the caller on a bare connection, for an operation that is one statement or
+    /// opens its own transaction; the public caches still learn that data changed.
+    pub async fn write_statement<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.state.db.write_statement(self.state.at_clock(self.acting(op))).await
+    }
+
+    /// `op` with the caller handed in as its actor.
+    fn acting<T>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
+    ) -> impl FnOnce(&mut DbConn, &dyn Clock) -> Result<T, AppError> + Send + 'static {
+        let actor = self.actor.clone();
+        move |conn, clock| op(conn, &actor, clock)
+    }
+
+    /// The day answers are computed for (validity, overdue flags): the instance's today.
+    pub fn today(&self) -> NaiveDate {
+        self.state.clock.today()
+    }
+
+    /// Runs one step of a document's life (`op` on the document `id` with `input`) and
+    /// answers the document as it stands after it.
+    pub async fn document_step<I: Send + 'static>(
+        &self,
+        op: DocumentStep<I>,
+        id: DocumentId,
+        input: I,
+    ) -> Answer {
+        let doc = self.write(move |tx, actor, clock| op(tx, actor, clock, id, input)).await?;
+        Ok(self.document(StatusCode::OK, doc))
+    }
+
+    /// An answer of `status` carrying `doc` as its agency sees it today.
+    pub fn document(&self, status: StatusCode, doc: DocumentRow) -> HttpResponse {
+        HttpResponse::build(status).json(DocumentView::new(doc, self.today()))
+    }
+}
