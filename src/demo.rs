@@ -199,7 +199,7 @@ pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Ou
         .read(|conn| {
             let seeded = db::settings::get(conn, SEEDED_KEY)?;
             let (_, agencies) = db::agencies::list(conn, None, 0, 1)?;
-            Ok((seeded, agencies))
+            Ok::<_, AppError>((seeded, agencies))
         })
         .await?;
     if let Some(day) = seeded {

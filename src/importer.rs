@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::documents::DocumentRow;
-use crate::db::{self, write_tx, DbConn};
+use crate::db::{self, error::DbError, write_tx, DbConn};
 use crate::domain::ids::DocumentId;
 use crate::domain::import::{self, ImportLine, ImportedDocument, LineError};
 use crate::domain::numbering::RegistrationFormat;
@@ -47,6 +47,12 @@ pub enum ImportFailure {
 impl From<AppError> for ImportFailure {
     fn from(e: AppError) -> Self {
         Self::Other(e)
+    }
+}
+
+impl From<DbError> for ImportFailure {
+    fn from(e: DbError) -> Self {
+        Self::Other(e.into())
     }
 }
 

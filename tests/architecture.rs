@@ -93,6 +93,22 @@ fn the_database_layer_uses_no_layer_above_it() {
     assert!(found.is_empty(), "src/db/ must not reach up:\n{}", found.join("\n"));
 }
 
+#[test]
+fn the_database_layer_answers_with_its_own_error() {
+    // `src/db/error.rs` maps `DbError` to the HTTP problem; no other file of `src/db/` may
+    // answer with the edge's error type.
+    let mapping = Path::new(SRC).join("db").join("error.rs");
+    let found: Vec<String> = uses_of("db", &["AppError"])
+        .into_iter()
+        .filter(|hit| !hit.starts_with(&format!("{}:", mapping.display())))
+        .collect();
+    assert!(found.is_empty(), "src/db/ must return DbError:\n{}", found.join("\n"));
+    let error = code_lines(&Path::new(SRC).join("error.rs"));
+    let up: Vec<_> =
+        error.iter().filter(|(_, l)| l.contains("crate::db") || l.contains("diesel")).collect();
+    assert!(up.is_empty(), "src/error.rs must not know the database: {up:?}");
+}
+
 /// The handler modules of `src/api/`: those that declare a route.
 fn handler_modules() -> Vec<String> {
     rust_files(&Path::new(SRC).join("api"))

@@ -3,10 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::agencies;
 use super::DbConn;
 use crate::domain::agency::{AgencyKind, AgencyNode, AgencyTree};
-use crate::error::AppError;
 
 /// One row of `agencies`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]
@@ -23,16 +23,16 @@ pub struct AgencyRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> Result<(), DbError> {
     diesel::insert_into(agencies::table).values(row).execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<AgencyRow>, AppError> {
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<AgencyRow>, DbError> {
     Ok(agencies::table.find(id).first(conn).optional()?)
 }
 
-pub fn find_by_code(conn: &mut DbConn, code: &str) -> Result<Option<AgencyRow>, AppError> {
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> Result<Option<AgencyRow>, DbError> {
     Ok(agencies::table.filter(agencies::code.eq(code)).first(conn).optional()?)
 }
 
@@ -42,7 +42,7 @@ pub fn list(
     only: Option<&[String]>,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<AgencyRow>, i64), AppError> {
+) -> Result<(Vec<AgencyRow>, i64), DbError> {
     let mut count = agencies::table.count().into_boxed();
     let mut page = agencies::table.order(agencies::code.asc()).into_boxed();
     if let Some(ids) = only {
@@ -55,7 +55,7 @@ pub fn list(
 }
 
 /// The whole tree; agencies number in the thousands at most.
-pub fn tree(conn: &mut DbConn) -> Result<AgencyTree, AppError> {
+pub fn tree(conn: &mut DbConn) -> Result<AgencyTree, DbError> {
     let rows: Vec<(String, Option<String>, String, Option<String>)> = agencies::table
         .select((agencies::id, agencies::parent_id, agencies::kind, agencies::filing_authority_id))
         .load(conn)?;

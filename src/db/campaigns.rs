@@ -4,11 +4,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::documents::DocumentRow;
+use super::error::DbError;
 use super::schema::{cleanup_campaigns, cleanup_items, documents};
 use super::DbConn;
 use crate::domain::cleanup::CampaignStatus;
 use crate::domain::lifecycle::Status;
-use crate::error::AppError;
 
 /// One row of `cleanup_campaigns`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]
@@ -65,22 +65,22 @@ impl ItemRow {
     }
 }
 
-pub fn insert_campaign(conn: &mut DbConn, row: &CampaignRow) -> Result<(), AppError> {
+pub fn insert_campaign(conn: &mut DbConn, row: &CampaignRow) -> Result<(), DbError> {
     diesel::insert_into(cleanup_campaigns::table).values(row).execute(conn)?;
     Ok(())
 }
 
-pub fn insert_item(conn: &mut DbConn, row: &ItemRow) -> Result<(), AppError> {
+pub fn insert_item(conn: &mut DbConn, row: &ItemRow) -> Result<(), DbError> {
     diesel::insert_into(cleanup_items::table).values(row).execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, AppError> {
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, DbError> {
     Ok(cleanup_campaigns::table.find(id).first(conn).optional()?)
 }
 
 /// A campaign the public may read: closed ones only, so that nothing undecided leaks.
-pub fn find_closed(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, AppError> {
+pub fn find_closed(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, DbError> {
     Ok(cleanup_campaigns::table
         .filter(cleanup_campaigns::id.eq(id))
         .filter(cleanup_campaigns::status.eq(CampaignStatus::Closed.as_str()))
@@ -89,7 +89,7 @@ pub fn find_closed(conn: &mut DbConn, id: &str) -> Result<Option<CampaignRow>, A
 }
 
 /// The agency's open campaign, if any (there is at most one).
-pub fn open_of(conn: &mut DbConn, agency_id: &str) -> Result<Option<CampaignRow>, AppError> {
+pub fn open_of(conn: &mut DbConn, agency_id: &str) -> Result<Option<CampaignRow>, DbError> {
     Ok(cleanup_campaigns::table
         .filter(cleanup_campaigns::agency_id.eq(agency_id))
         .filter(cleanup_campaigns::status.eq(CampaignStatus::Open.as_str()))
@@ -111,7 +111,7 @@ pub fn list(
     f: &CampaignFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<CampaignRow>, i64), AppError> {
+) -> Result<(Vec<CampaignRow>, i64), DbError> {
     let build = || {
         let mut q = cleanup_campaigns::table.into_boxed();
         if let Some(a) = &f.agencies {
@@ -139,7 +139,7 @@ pub fn list(
 pub fn outcomes_of(
     conn: &mut DbConn,
     campaign_ids: &[String],
-) -> Result<Vec<(String, Option<String>)>, AppError> {
+) -> Result<Vec<(String, Option<String>)>, DbError> {
     if campaign_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -153,7 +153,7 @@ pub fn outcomes_of(
 pub fn items_of(
     conn: &mut DbConn,
     campaign_id: &str,
-) -> Result<Vec<(ItemRow, DocumentRow)>, AppError> {
+) -> Result<Vec<(ItemRow, DocumentRow)>, DbError> {
     Ok(cleanup_items::table
         .inner_join(documents::table.on(documents::id.eq(cleanup_items::document_id)))
         .filter(cleanup_items::campaign_id.eq(campaign_id))
@@ -166,12 +166,12 @@ pub fn find_item(
     conn: &mut DbConn,
     campaign_id: &str,
     document_id: &str,
-) -> Result<Option<ItemRow>, AppError> {
+) -> Result<Option<ItemRow>, DbError> {
     Ok(cleanup_items::table.find((campaign_id, document_id)).first(conn).optional()?)
 }
 
 /// Writes the decision fields of an item.
-pub fn save_item(conn: &mut DbConn, row: &ItemRow) -> Result<(), AppError> {
+pub fn save_item(conn: &mut DbConn, row: &ItemRow) -> Result<(), DbError> {
     diesel::update(cleanup_items::table.find((&row.campaign_id, &row.document_id)))
         .set((
             cleanup_items::outcome.eq(&row.outcome),
@@ -194,7 +194,7 @@ pub fn mark_closed(
     on: NaiveDate,
     by: &str,
     at: NaiveDateTime,
-) -> Result<bool, AppError> {
+) -> Result<bool, DbError> {
     let n = diesel::update(
         cleanup_campaigns::table
             .filter(cleanup_campaigns::id.eq(id))
@@ -212,7 +212,7 @@ pub fn mark_closed(
 
 /// The published documents of an agency that have not ended, oldest publication first: the
 /// candidates for a new campaign (the caller keeps those in force on the day).
-pub fn running_documents(conn: &mut DbConn, agency_id: &str) -> Result<Vec<DocumentRow>, AppError> {
+pub fn running_documents(conn: &mut DbConn, agency_id: &str) -> Result<Vec<DocumentRow>, DbError> {
     Ok(documents::table
         .filter(documents::agency_id.eq(agency_id))
         .filter(documents::status.eq(Status::Published.as_str()))
@@ -226,7 +226,7 @@ pub fn running_documents(conn: &mut DbConn, agency_id: &str) -> Result<Vec<Docum
 }
 
 /// The day the agency last closed a campaign.
-pub fn last_closed_on(conn: &mut DbConn, agency_id: &str) -> Result<Option<NaiveDate>, AppError> {
+pub fn last_closed_on(conn: &mut DbConn, agency_id: &str) -> Result<Option<NaiveDate>, DbError> {
     Ok(cleanup_campaigns::table
         .filter(cleanup_campaigns::agency_id.eq(agency_id))
         .filter(cleanup_campaigns::status.eq(CampaignStatus::Closed.as_str()))

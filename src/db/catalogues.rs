@@ -7,12 +7,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{Date, Nullable, Text};
 
 use super::agencies::AgencyRow;
+use super::error::DbError;
 use super::schema::{catalogue_changes, catalogue_entries, catalogues};
 use super::{insert_many, placeholders, DbConn};
 use crate::domain::catalogue::{departure, Change, ChangeEntry, ContentHasher, Entry};
 use crate::domain::ids::CatalogueId;
 use crate::domain::validity::Validity;
-use crate::error::AppError;
 
 /// Entries read back per statement while hashing: bounded memory for any catalogue size.
 const HASH_CHUNK: i32 = 1_000;
@@ -36,7 +36,7 @@ pub fn find(
     conn: &mut DbConn,
     agency_id: &str,
     year: i32,
-) -> Result<Option<CatalogueRow>, AppError> {
+) -> Result<Option<CatalogueRow>, DbError> {
     Ok(catalogues::table
         .filter(catalogues::agency_id.eq(agency_id))
         .filter(catalogues::year.eq(year))
@@ -45,7 +45,7 @@ pub fn find(
 }
 
 /// Every frozen catalogue of the agency, latest year first.
-pub fn of_agency(conn: &mut DbConn, agency_id: &str) -> Result<Vec<CatalogueRow>, AppError> {
+pub fn of_agency(conn: &mut DbConn, agency_id: &str) -> Result<Vec<CatalogueRow>, DbError> {
     Ok(catalogues::table
         .filter(catalogues::agency_id.eq(agency_id))
         .order(catalogues::year.desc())
@@ -53,7 +53,7 @@ pub fn of_agency(conn: &mut DbConn, agency_id: &str) -> Result<Vec<CatalogueRow>
 }
 
 /// Every frozen catalogue (their summaries are small: no list, no texts).
-pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, AppError> {
+pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, DbError> {
     Ok(catalogues::table
         .order((catalogues::agency_id.asc(), catalogues::year.desc()))
         .load(conn)?)
@@ -115,10 +115,10 @@ pub fn freeze(
     as_of: NaiveDate,
     at: NaiveDateTime,
     actor: Option<&str>,
-) -> Result<CatalogueRow, AppError> {
+) -> Result<CatalogueRow, DbError> {
     let previous_row = find(conn, &agency.id, year - 1)?;
     let previous_day = NaiveDate::from_ymd_opt(year - 1, 12, 31)
-        .ok_or_else(|| AppError::internal("year out of range"))?;
+        .ok_or_else(|| DbError::internal("year out of range"))?;
     let previous = match &previous_row {
         Some(p) => Previous::Frozen(&p.id),
         None => Previous::ValidOn { agency_id: &agency.id, day: previous_day },
@@ -159,8 +159,7 @@ pub fn freeze(
         .bind::<Date, _>(as_of)
         .bind::<Date, _>(as_of)
         .execute(conn)?;
-    row.entry_count =
-        i32::try_from(copied).map_err(|_| AppError::internal("catalogue too long"))?;
+    row.entry_count = i32::try_from(copied).map_err(|_| DbError::internal("catalogue too long"))?;
 
     // New lineages were added; a new version of a listed lineage is an amendment. Each engine
     // gets the form its planner answers set against set: SQLite looks each entry up through
@@ -234,7 +233,7 @@ fn record_departures(
     conn: &mut DbConn,
     row: &CatalogueRow,
     previous: &Previous<'_>,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     // An anti-join: an index lookup per row on SQLite, a hash anti-join on PostgreSQL.
     let sql = format!(
         "SELECT d.id, d.title, d.issuance_number, d.registration_number, d.effective_on, \
@@ -277,7 +276,7 @@ fn record_departures(
 }
 
 /// Hashes the frozen content by reading it back in order, a chunk at a time.
-fn hash(conn: &mut DbConn, row: &CatalogueRow, agency_code: &str) -> Result<String, AppError> {
+fn hash(conn: &mut DbConn, row: &CatalogueRow, agency_code: &str) -> Result<String, DbError> {
     let mut hasher = ContentHasher::new(agency_code, row.year, row.as_of);
     let mut after = 0;
     loop {
@@ -304,7 +303,7 @@ pub fn entries(
     after: i32,
     limit: i32,
     with_body: bool,
-) -> Result<Vec<Entry>, AppError> {
+) -> Result<Vec<Entry>, DbError> {
     let page = catalogue_entries::table
         .filter(catalogue_entries::catalogue_id.eq(catalogue_id))
         .filter(catalogue_entries::position.gt(after))
@@ -343,7 +342,7 @@ pub fn entries(
 
 /// Every change since the previous year, in a fixed order (kind, date, number, id) that does
 /// not depend on the engine's collation.
-pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>, AppError> {
+pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>, DbError> {
     type Columns =
         (String, String, String, Option<String>, Option<String>, Option<NaiveDate>, Option<String>);
     let rows: Vec<Columns> = catalogue_changes::table
@@ -388,7 +387,7 @@ pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>
 pub fn change_counts(
     conn: &mut DbConn,
     catalogue_id: &str,
-) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
+) -> Result<std::collections::BTreeMap<String, usize>, DbError> {
     let rows: Vec<(String, i64)> = catalogue_changes::table
         .filter(catalogue_changes::catalogue_id.eq(catalogue_id))
         .group_by(catalogue_changes::change)

@@ -6,18 +6,18 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Text};
 
+use super::error::DbError;
 use super::schema::{documents, filings};
 use super::DbConn;
 use crate::domain::filing::FilingStatus;
 use crate::domain::lifecycle::Status;
-use crate::error::AppError;
 
 /// A document a deadline is about: id, agency, title and the date the deadline counts from.
 pub type DatedDocument = (String, String, String, NaiveDate);
 
 /// Published documents of `agencies` never filed, with their publication date. Imported
 /// documents were issued before the service and are not filed through it.
-pub fn unfiled(conn: &mut DbConn, agencies: &[String]) -> Result<Vec<DatedDocument>, AppError> {
+pub fn unfiled(conn: &mut DbConn, agencies: &[String]) -> Result<Vec<DatedDocument>, DbError> {
     let rows: Vec<(String, String, String, Option<NaiveDate>)> = documents::table
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
         .filter(documents::status.eq(Status::Published.as_str()))
@@ -44,7 +44,7 @@ pub struct PendingFiling {
 pub fn pending_filings(
     conn: &mut DbConn,
     agencies: &[String],
-) -> Result<Vec<PendingFiling>, AppError> {
+) -> Result<Vec<PendingFiling>, DbError> {
     Ok(filings::table
         .inner_join(documents::table.on(documents::id.eq(filings::document_id)))
         .filter(filings::agency_id.eq_any(agencies.to_vec()))
@@ -65,10 +65,7 @@ pub fn pending_filings(
 }
 
 /// Drafts of `agencies` under legality review, with their review due date.
-pub fn under_review(
-    conn: &mut DbConn,
-    agencies: &[String],
-) -> Result<Vec<DatedDocument>, AppError> {
+pub fn under_review(conn: &mut DbConn, agencies: &[String]) -> Result<Vec<DatedDocument>, DbError> {
     let rows: Vec<(String, String, String, Option<NaiveDate>)> = documents::table
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
         .filter(documents::status.eq(Status::UnderReview.as_str()))
@@ -94,7 +91,7 @@ struct OpenSuggestion {
 pub fn unanswered_suggestions(
     conn: &mut DbConn,
     authority_id: &str,
-) -> Result<Vec<(String, String, String, NaiveDate)>, AppError> {
+) -> Result<Vec<(String, String, String, NaiveDate)>, DbError> {
     let rows: Vec<OpenSuggestion> = diesel::sql_query(
         "SELECT s.id AS id, s.document_id AS document_id, d.title AS title, s.due_on AS due_on \
          FROM review_suggestions s JOIN documents d ON d.id = s.document_id \
@@ -109,7 +106,7 @@ pub fn unanswered_suggestions(
 pub fn first_published_on(
     conn: &mut DbConn,
     agency_id: &str,
-) -> Result<Option<NaiveDate>, AppError> {
+) -> Result<Option<NaiveDate>, DbError> {
     Ok(documents::table
         .filter(documents::agency_id.eq(agency_id))
         .filter(documents::status.eq(Status::Published.as_str()))

@@ -3,10 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::{document_events, document_revisions, documents, reviews};
 use super::DbConn;
 use crate::domain::lifecycle::Status;
-use crate::error::AppError;
 
 /// One row of `documents`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable, AsChangeset)]
@@ -93,24 +93,24 @@ impl DocumentRow {
     }
 }
 
-pub fn insert(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConn, row: &DocumentRow) -> Result<(), DbError> {
     diesel::insert_into(documents::table).values(row).execute(conn)?;
     Ok(())
 }
 
 /// Writes every column of the row back; callers change the row in memory first, inside the
 /// transaction that read it.
-pub fn save(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
+pub fn save(conn: &mut DbConn, row: &DocumentRow) -> Result<(), DbError> {
     diesel::update(documents::table.find(&row.id)).set(row).execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, AppError> {
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, DbError> {
     Ok(documents::table.find(id).first(conn).optional()?)
 }
 
 /// Every version of a document, oldest first.
-pub fn versions(conn: &mut DbConn, lineage_id: &str) -> Result<Vec<DocumentRow>, AppError> {
+pub fn versions(conn: &mut DbConn, lineage_id: &str) -> Result<Vec<DocumentRow>, DbError> {
     Ok(documents::table
         .filter(documents::lineage_id.eq(lineage_id))
         .order(documents::version.asc())
@@ -132,7 +132,7 @@ pub fn list(
     filter: &ListFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<DocumentRow>, i64), DbError> {
     let build = || {
         let mut q = documents::table.into_boxed();
         if let Some(a) = &filter.agencies {
@@ -165,7 +165,7 @@ pub fn insert_revision(
     doc: &DocumentRow,
     actor: Option<&str>,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     diesel::insert_into(document_revisions::table)
         .values((
             document_revisions::document_id.eq(&doc.id),
@@ -195,12 +195,12 @@ pub struct ReviewRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_review(conn: &mut DbConn, row: &ReviewRow) -> Result<(), AppError> {
+pub fn insert_review(conn: &mut DbConn, row: &ReviewRow) -> Result<(), DbError> {
     diesel::insert_into(reviews::table).values(row).execute(conn)?;
     Ok(())
 }
 
-pub fn reviews_of(conn: &mut DbConn, document_id: &str) -> Result<Vec<ReviewRow>, AppError> {
+pub fn reviews_of(conn: &mut DbConn, document_id: &str) -> Result<Vec<ReviewRow>, DbError> {
     Ok(reviews::table
         .filter(reviews::document_id.eq(document_id))
         .order(reviews::created_at.asc())
@@ -212,7 +212,7 @@ pub fn set_review_responses(
     conn: &mut DbConn,
     review_id: &str,
     responses: &str,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     diesel::update(reviews::table.find(review_id))
         .set(reviews::responses.eq(responses))
         .execute(conn)?;
@@ -246,7 +246,7 @@ pub struct NewEvent<'a> {
     pub payload: Option<serde_json::Value>,
 }
 
-pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), AppError> {
+pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), DbError> {
     diesel::insert_into(document_events::table)
         .values((
             document_events::document_id.eq(e.document_id),
@@ -272,7 +272,7 @@ pub fn note_event(
     action: &str,
     reason: Option<&str>,
     payload: serde_json::Value,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     insert_event(
         conn,
         &NewEvent {
@@ -289,7 +289,7 @@ pub fn note_event(
 }
 
 /// The events of every version of a document, in order.
-pub fn events_of(conn: &mut DbConn, document_ids: &[String]) -> Result<Vec<EventRow>, AppError> {
+pub fn events_of(conn: &mut DbConn, document_ids: &[String]) -> Result<Vec<EventRow>, DbError> {
     Ok(document_events::table
         .filter(document_events::document_id.eq_any(document_ids.to_vec()))
         .order(document_events::id.asc())
@@ -304,7 +304,7 @@ pub fn expiring(
     until: NaiveDate,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<DocumentRow>, i64), DbError> {
     let build = || {
         let mut q = documents::table
             .filter(documents::status.eq(Status::Published.as_str()))

@@ -15,9 +15,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Text, Timestamp};
 
+use super::error::DbError;
 use super::schema::expiry_watch;
 use super::{insert_many, placeholders, write_tx, DbConn};
-use crate::error::AppError;
 
 /// Why a document expired, as history shows it. Not stored with each of possibly a million
 /// events (it would add a sixth to the run's writes); [`reason_of`] supplies it when read.
@@ -34,7 +34,7 @@ pub fn expire_due(
     conn: &mut DbConn,
     as_of: NaiveDate,
     at: NaiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<usize, DbError> {
     write_tx(conn, |conn| {
         match conn {
         // The DELETE locks the rows it takes: a concurrent run waits, then finds them gone.
@@ -68,7 +68,7 @@ pub fn expire_due(
 
 /// Puts a published document in the queue, or moves its date (a continuation); call in the
 /// transaction that publishes or continues it.
-pub fn watch(conn: &mut DbConn, document_id: &str, valid_until: NaiveDate) -> Result<(), AppError> {
+pub fn watch(conn: &mut DbConn, document_id: &str, valid_until: NaiveDate) -> Result<(), DbError> {
     let sql = placeholders(
         conn,
         "INSERT INTO expiry_watch (document_id, valid_until) VALUES (?, ?) \
@@ -82,7 +82,7 @@ pub fn watch(conn: &mut DbConn, document_id: &str, valid_until: NaiveDate) -> Re
 }
 
 /// Puts many new documents in the queue at once (an import).
-pub fn watch_new(conn: &mut DbConn, rows: &[(String, NaiveDate)]) -> Result<(), AppError> {
+pub fn watch_new(conn: &mut DbConn, rows: &[(String, NaiveDate)]) -> Result<(), DbError> {
     for chunk in rows.chunks(1_000) {
         let values: Vec<_> = chunk
             .iter()
@@ -97,7 +97,7 @@ pub fn watch_new(conn: &mut DbConn, rows: &[(String, NaiveDate)]) -> Result<(), 
 
 /// Takes a document out of the queue: it ended otherwise (repealed, declared invalid, revoked,
 /// amended) and will never expire.
-pub fn unwatch(conn: &mut DbConn, document_id: &str) -> Result<(), AppError> {
+pub fn unwatch(conn: &mut DbConn, document_id: &str) -> Result<(), DbError> {
     diesel::delete(expiry_watch::table.find(document_id)).execute(conn)?;
     Ok(())
 }

@@ -3,11 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::{documents, filings};
 use super::DbConn;
 use crate::domain::filing::FilingStatus;
 use crate::domain::lifecycle::Status;
-use crate::error::AppError;
 
 /// One row of `filings`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable, AsChangeset)]
@@ -34,24 +34,24 @@ pub struct FilingRow {
     pub found_unlawful: bool,
 }
 
-pub fn insert(conn: &mut DbConn, row: &FilingRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConn, row: &FilingRow) -> Result<(), DbError> {
     diesel::insert_into(filings::table).values(row).execute(conn)?;
     Ok(())
 }
 
-pub fn save(conn: &mut DbConn, row: &FilingRow) -> Result<(), AppError> {
+pub fn save(conn: &mut DbConn, row: &FilingRow) -> Result<(), DbError> {
     diesel::update(filings::table.find(&row.id)).set(row).execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<FilingRow>, AppError> {
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<FilingRow>, DbError> {
     Ok(filings::table.find(id).first(conn).optional()?)
 }
 
 pub fn find_by_document(
     conn: &mut DbConn,
     document_id: &str,
-) -> Result<Option<FilingRow>, AppError> {
+) -> Result<Option<FilingRow>, DbError> {
     Ok(filings::table.filter(filings::document_id.eq(document_id)).first(conn).optional()?)
 }
 
@@ -72,7 +72,7 @@ pub fn list(
     f: &FilingFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<FilingRow>, i64), AppError> {
+) -> Result<(Vec<FilingRow>, i64), DbError> {
     let build = || {
         let mut q = filings::table.into_boxed();
         match (&f.authorities, &f.filers) {
@@ -125,7 +125,7 @@ pub fn counts(
     agencies: &[String],
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<FilingCounts, AppError> {
+) -> Result<FilingCounts, DbError> {
     let published = documents::table
         .filter(documents::agency_id.eq_any(agencies.to_vec()))
         .filter(documents::status.eq(Status::Published.as_str()))

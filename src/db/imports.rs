@@ -9,12 +9,12 @@ use diesel::prelude::*;
 
 use super::agencies::AgencyRow;
 use super::documents::DocumentRow;
+use super::error::DbError;
 use super::numbering::{self, SeriesKind};
 use super::schema::{agencies, document_events, document_revisions, documents};
 use super::{insert_many, DbConn};
 use crate::domain::import::highest_serials;
 use crate::domain::numbering::{IssuanceNumber, RegistrationNumber};
-use crate::error::AppError;
 
 /// Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound
 /// parameters for the widest table (32 columns).
@@ -24,7 +24,7 @@ const CHUNK: usize = 400;
 pub fn agencies_by_code(
     conn: &mut DbConn,
     codes: &HashSet<String>,
-) -> Result<HashMap<String, AgencyRow>, AppError> {
+) -> Result<HashMap<String, AgencyRow>, DbError> {
     let codes: Vec<String> = codes.iter().cloned().collect();
     let mut found = HashMap::new();
     for chunk in codes.chunks(CHUNK) {
@@ -36,7 +36,7 @@ pub fn agencies_by_code(
 }
 
 /// Which of these 文号 or 登记号 some document already carries.
-pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<String>, AppError> {
+pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<String>, DbError> {
     let mut used = HashSet::new();
     for chunk in numbers.chunks(CHUNK) {
         let rows: Vec<(Option<String>, Option<String>)> = documents::table
@@ -60,7 +60,7 @@ pub fn insert_all(
     rows: &[DocumentRow],
     actor: Option<&str>,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     for chunk in rows.chunks(CHUNK) {
         insert_many!(conn, documents::table, chunk)?;
         let revisions: Vec<_> = chunk
@@ -120,7 +120,7 @@ pub fn continue_series(
     conn: &mut DbConn,
     issuance: &[IssuanceNumber],
     registration: &[RegistrationNumber],
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     let top = highest_serials(issuance.iter().map(|n| (n.prefix(), n.year(), n.serial())));
     for (prefix, year, serial) in top {
         numbering::raise_to(conn, SeriesKind::Issuance, &prefix, year, serial)?;

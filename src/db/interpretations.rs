@@ -3,9 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::{documents, interpretations};
 use super::DbConn;
-use crate::error::AppError;
 
 /// One row of `interpretations`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]
@@ -22,7 +22,7 @@ pub struct InterpretationRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, row: &InterpretationRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConn, row: &InterpretationRow) -> Result<(), DbError> {
     diesel::insert_into(interpretations::table).values(row).execute(conn)?;
     Ok(())
 }
@@ -33,7 +33,7 @@ pub fn of_document(
     document_id: &str,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<InterpretationRow>, i64), AppError> {
+) -> Result<(Vec<InterpretationRow>, i64), DbError> {
     let total = interpretations::table
         .filter(interpretations::document_id.eq(document_id))
         .count()
@@ -55,13 +55,13 @@ pub fn of_document(
 pub fn all_of_document(
     conn: &mut DbConn,
     document_id: &str,
-) -> Result<Vec<InterpretationRow>, AppError> {
+) -> Result<Vec<InterpretationRow>, DbError> {
     Ok(of_document(conn, document_id, 0, i64::MAX)?.0)
 }
 
 /// Whether a 文号 is already carried by a document or another interpretation: one number
 /// names one act.
-pub fn number_taken(conn: &mut DbConn, number: &str) -> Result<bool, AppError> {
+pub fn number_taken(conn: &mut DbConn, number: &str) -> Result<bool, DbError> {
     let documents: i64 =
         documents::table.filter(documents::issuance_number.eq(number)).count().get_result(conn)?;
     let interpretations: i64 = interpretations::table

@@ -6,14 +6,14 @@ use diesel::prelude::*;
 
 use super::agencies::AgencyRow;
 use super::documents::DocumentRow;
+use super::error::DbError;
 use super::schema::{agencies, document_events, documents, review_suggestions};
 use super::DbConn;
-use crate::error::AppError;
 
 const PUBLISHED: &str = "published";
 
 /// A published document by id; `None` for any other status.
-pub fn find_published(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, AppError> {
+pub fn find_published(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, DbError> {
     Ok(documents::table
         .filter(documents::id.eq(id))
         .filter(documents::status.eq(PUBLISHED))
@@ -25,7 +25,7 @@ pub fn find_published(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>
 pub fn find_published_by_number(
     conn: &mut DbConn,
     numbers: &[String],
-) -> Result<Option<DocumentRow>, AppError> {
+) -> Result<Option<DocumentRow>, DbError> {
     Ok(documents::table
         .filter(documents::status.eq(PUBLISHED))
         .filter(
@@ -39,7 +39,7 @@ pub fn find_published_by_number(
 }
 
 /// The published documents with these ids, in the order of `ids`.
-pub fn published_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<DocumentRow>, AppError> {
+pub fn published_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<DocumentRow>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -56,7 +56,7 @@ pub fn published_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<Docum
 pub fn published_versions(
     conn: &mut DbConn,
     lineage_id: &str,
-) -> Result<Vec<DocumentRow>, AppError> {
+) -> Result<Vec<DocumentRow>, DbError> {
     Ok(documents::table
         .filter(documents::lineage_id.eq(lineage_id))
         .filter(documents::status.eq(PUBLISHED))
@@ -67,14 +67,14 @@ pub fn published_versions(
 /// The version of everything public: the id of the latest event. Every change of a document
 /// writes an event in its own transaction, so the value moves with each committed change, on
 /// every instance sharing the database. Answered from the primary key's index.
-pub fn catalogue_version(conn: &mut DbConn) -> Result<i64, AppError> {
+pub fn catalogue_version(conn: &mut DbConn) -> Result<i64, DbError> {
     let max: Option<i64> =
         document_events::table.select(diesel::dsl::max(document_events::id)).first(conn)?;
     Ok(max.unwrap_or(0))
 }
 
 /// The agencies with these ids.
-pub fn agencies_by_id(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AgencyRow>, AppError> {
+pub fn agencies_by_id(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AgencyRow>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -82,7 +82,7 @@ pub fn agencies_by_id(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AgencyRow
 }
 
 /// Every agency, by code, for the filters of the public pages.
-pub fn all_agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, AppError> {
+pub fn all_agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, DbError> {
     Ok(agencies::table.order(agencies::code.asc()).load(conn)?)
 }
 
@@ -92,7 +92,7 @@ pub fn public_events(
     conn: &mut DbConn,
     actions: &[&str],
     limit: i64,
-) -> Result<Vec<(i64, NaiveDateTime, String, DocumentRow)>, AppError> {
+) -> Result<Vec<(i64, NaiveDateTime, String, DocumentRow)>, DbError> {
     let actions: Vec<String> = actions.iter().map(|a| (*a).to_string()).collect();
     let events: Vec<(i64, NaiveDateTime, String, String)> = document_events::table
         .filter(document_events::action.eq_any(actions))
@@ -139,7 +139,7 @@ pub struct SuggestionRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), AppError> {
+pub fn insert_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), DbError> {
     diesel::insert_into(review_suggestions::table).values(s).execute(conn)?;
     Ok(())
 }
@@ -147,14 +147,14 @@ pub fn insert_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), App
 pub fn find_suggestion_by_code(
     conn: &mut DbConn,
     tracking_code: &str,
-) -> Result<Option<SuggestionRow>, AppError> {
+) -> Result<Option<SuggestionRow>, DbError> {
     Ok(review_suggestions::table
         .filter(review_suggestions::tracking_code.eq(tracking_code))
         .first(conn)
         .optional()?)
 }
 
-pub fn find_suggestion(conn: &mut DbConn, id: &str) -> Result<Option<SuggestionRow>, AppError> {
+pub fn find_suggestion(conn: &mut DbConn, id: &str) -> Result<Option<SuggestionRow>, DbError> {
     Ok(review_suggestions::table.find(id).first(conn).optional()?)
 }
 
@@ -164,7 +164,7 @@ pub fn suggestions_for(
     authority_id: &str,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<SuggestionRow>, i64), AppError> {
+) -> Result<(Vec<SuggestionRow>, i64), DbError> {
     let of_authority = review_suggestions::authority_id.eq(authority_id);
     let total = review_suggestions::table.filter(of_authority).count().get_result(conn)?;
     let rows = review_suggestions::table
@@ -181,7 +181,7 @@ pub fn suggestions_for(
 }
 
 /// Records the authority's reply.
-pub fn reply_to_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), AppError> {
+pub fn reply_to_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), DbError> {
     diesel::update(review_suggestions::table.find(&s.id))
         .set((
             review_suggestions::status.eq(&s.status),
@@ -199,7 +199,7 @@ pub fn suggestions_from_client_since(
     conn: &mut DbConn,
     client_key: &str,
     since: NaiveDateTime,
-) -> Result<i64, AppError> {
+) -> Result<i64, DbError> {
     Ok(review_suggestions::table
         .filter(review_suggestions::client_key.eq(client_key))
         .filter(review_suggestions::created_at.gt(since))

@@ -14,9 +14,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
 use super::documents::DocumentRow;
+use super::error::DbError;
 use super::DbConn;
 use crate::domain::cjk_tokens;
-use crate::error::AppError;
 
 type Multi = <DbConn as Connection>::Backend;
 
@@ -37,7 +37,7 @@ pub(crate) fn indexed_text(row: &DocumentRow) -> String {
 
 /// Writes the document's tokens into the index, replacing any earlier entry; call it in the
 /// transaction that publishes the document so that search and catalogue never disagree.
-pub fn index_document(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
+pub fn index_document(conn: &mut DbConn, row: &DocumentRow) -> Result<(), DbError> {
     remove_document(conn, &row.id)?;
     index_new(conn, std::slice::from_ref(row))
 }
@@ -45,7 +45,7 @@ pub fn index_document(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppErr
 /// Index entries for documents that have none yet, in one statement (imports write hundreds
 /// at a time). Each entry carries the document's agency and publication date, which the
 /// agency and year filters of a search read (see the `search_facets` migration).
-pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
+pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), DbError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -101,7 +101,7 @@ pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError
 }
 
 /// Drops the document from the index.
-pub fn remove_document(conn: &mut DbConn, document_id: &str) -> Result<(), AppError> {
+pub fn remove_document(conn: &mut DbConn, document_id: &str) -> Result<(), DbError> {
     if matches!(conn, DbConn::Sqlite(_)) {
         diesel::sql_query(
             "DELETE FROM document_search WHERE rowid IN \
@@ -128,7 +128,7 @@ struct IdRow {
 
 /// Indexes every published document that has no index entry yet: documents published
 /// before the index existed, or written by a path that does not index (imports).
-pub fn index_missing(conn: &mut DbConn) -> Result<usize, AppError> {
+pub fn index_missing(conn: &mut DbConn) -> Result<usize, DbError> {
     // SQLite looks entries up by document in the side table: FTS5 would scan itself once
     // per document.
     let entries = match conn {

@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
+use super::error::DbError;
 use super::{search_syntax, DbConn};
 use crate::domain::cjk_tokens;
 use crate::domain::search_window::{bm25, Match, Window};
 use crate::domain::validity::Validity;
-use crate::error::AppError;
 
 type Multi = <DbConn as Connection>::Backend;
 
@@ -243,7 +243,7 @@ pub fn public_list(
     offset: i64,
     limit: i64,
     window: usize,
-) -> Result<ListPage, AppError> {
+) -> Result<ListPage, DbError> {
     let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
         return listing(conn, filter, offset, limit);
     };
@@ -304,7 +304,7 @@ fn sqlite_matches(
     expression: &str,
     counted: &[String],
     window: usize,
-) -> Result<Vec<MatchRow>, AppError> {
+) -> Result<Vec<MatchRow>, DbError> {
     let mut sql = Sql::default();
     push_match_columns(&mut sql, "r.document_id", "r.published_on", counted);
     sql.push(
@@ -338,7 +338,7 @@ fn postgres_matches(
     phrases: Option<&str>,
     counted: &[String],
     window: usize,
-) -> Result<Vec<MatchRow>, AppError> {
+) -> Result<Vec<MatchRow>, DbError> {
     let mut sql = Sql::default();
     push_match_columns(&mut sql, "d.id", "d.published_on", counted);
     sql.push(
@@ -378,7 +378,7 @@ fn listing(
     filter: &PublicFilter,
     offset: i64,
     limit: i64,
-) -> Result<ListPage, AppError> {
+) -> Result<ListPage, DbError> {
     let mut count = Sql::default();
     count.push("SELECT COUNT(*) AS n FROM documents d WHERE 1 = 1");
     push_facet_filters(&mut count, filter, "d");

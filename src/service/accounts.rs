@@ -115,7 +115,7 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<UserRow>, i64), AppError> {
-    db::users::list(conn, user_scope(actor).as_deref(), offset, limit)
+    Ok(db::users::list(conn, user_scope(actor).as_deref(), offset, limit)?)
 }
 
 /// One user, if in the caller's scope; 404 otherwise.

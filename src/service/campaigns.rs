@@ -21,6 +21,7 @@ use crate::db::{
     self,
     campaigns::{CampaignFilter, CampaignRow, ItemRow},
     documents::DocumentRow,
+    error::DbError,
     DbConn,
 };
 use crate::domain::cleanup::{campaign_year, undecided, CampaignStatus, CleanupOutcome};
@@ -136,8 +137,8 @@ pub fn open(
     };
     db::campaigns::insert_campaign(tx, &row).map_err(|e| match e {
         // Another request opened one in the meantime (the one-open index).
-        AppError::Conflict { code: "unique_violation", .. } => already_open(),
-        other => other,
+        DbError::UniqueViolation(_) => already_open(),
+        other => other.into(),
     })?;
     let in_force = db::campaigns::running_documents(tx, &agency)?
         .into_iter()
@@ -347,6 +348,6 @@ impl Closing<'_> {
             }
         }
         item.applied_on = Some(self.today);
-        db::campaigns::save_item(conn, item)
+        Ok(db::campaigns::save_item(conn, item)?)
     }
 }

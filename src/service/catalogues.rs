@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, DbConn};
+use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, error::DbError, DbConn};
 use crate::domain::catalogue::{self, ChangeEntry, Entry};
 use crate::domain::clock::Clock;
 use crate::domain::ids::AgencyId;
@@ -55,12 +55,10 @@ pub fn freeze_or_find(
     match made {
         Ok(row) => Ok(Frozen::New(row)),
         // Another request froze it between our look and our write: answer that one.
-        Err(AppError::Conflict { code: "unique_violation", .. }) => {
-            db::catalogues::find(conn, &agency.id, year)?
-                .map(Frozen::Existing)
-                .ok_or_else(|| AppError::internal("catalogue vanished after a unique violation"))
-        }
-        Err(e) => Err(e),
+        Err(DbError::UniqueViolation(_)) => db::catalogues::find(conn, &agency.id, year)?
+            .map(Frozen::Existing)
+            .ok_or_else(|| AppError::internal("catalogue vanished after a unique violation")),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -213,7 +213,7 @@ pub fn list(
         status: query.status.map(|s| s.as_str().to_string()),
         q,
     };
-    db::documents::list(conn, &filter, query.offset, query.limit)
+    Ok(db::documents::list(conn, &filter, query.offset, query.limit)?)
 }
 
 /// One document of the caller's scope, or 404.

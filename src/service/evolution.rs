@@ -94,7 +94,7 @@ pub fn expiring(
     };
     let tree = db::agencies::tree(conn)?;
     let until = today + chrono::Days::new(u64::from(days));
-    db::documents::expiring(conn, visible_agencies(actor, &tree), today, until, offset, limit)
+    Ok(db::documents::expiring(conn, visible_agencies(actor, &tree), today, until, offset, limit)?)
 }
 
 /// The evaluation's decision that a document continues.
@@ -263,7 +263,7 @@ pub fn end_living(
         serde_json::json!({"on": end.on, "by_document_id": doc.ended_by_document_id}),
         extra,
     );
-    db::documents::note_event(conn, doc, actor, now, end.event, Some(ending.reason), payload)
+    Ok(db::documents::note_event(conn, doc, actor, now, end.event, Some(ending.reason), payload)?)
 }
 
 /// Whether `id` names a published document (one that can repeal another).

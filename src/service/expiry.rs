@@ -14,5 +14,5 @@ pub fn expire_due(
     as_of: NaiveDate,
     at: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    db::expiry::expire_due(conn, as_of, at)
+    Ok(db::expiry::expire_due(conn, as_of, at)?)
 }

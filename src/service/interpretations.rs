@@ -106,5 +106,5 @@ pub fn list(
     limit: i64,
 ) -> Result<(Vec<InterpretationRow>, i64), AppError> {
     let doc = load_document(conn, actor, &id.to_string())?;
-    db::interpretations::of_document(conn, &doc.id, offset, limit)
+    Ok(db::interpretations::of_document(conn, &doc.id, offset, limit)?)
 }

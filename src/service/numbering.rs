@@ -65,7 +65,7 @@ pub fn register(
                 "number_taken",
                 "the next number of the series is already used by another document; nothing was numbered",
             ),
-            NumberingError::Failed(other) => other,
+            NumberingError::Failed(other) => other.into(),
         })?;
     doc.status = to.as_str().to_string();
     doc.issuance_number = Some(issuance);

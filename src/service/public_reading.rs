@@ -180,7 +180,7 @@ fn agencies_of(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<Vec<AgencyRow>
     let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
     ids.sort();
     ids.dedup();
-    db::public::agencies_by_id(conn, &ids)
+    Ok(db::public::agencies_by_id(conn, &ids)?)
 }
 
 fn agency_for(agencies: &[AgencyRow], id: &str) -> Option<PublicAgency> {
@@ -251,7 +251,7 @@ pub fn lookup(
 
 /// Every agency, in code order (the public search form offers them all).
 pub fn agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, AppError> {
-    db::public::all_agencies(conn)
+    Ok(db::public::all_agencies(conn)?)
 }
 
 /// The events the public may follow, by the action each records: a publication and every way
@@ -273,7 +273,7 @@ pub type PublicChange = (i64, NaiveDateTime, String, DocumentRow);
 
 /// The latest `limit` public changes, newest first.
 pub fn recent_changes(conn: &mut DbConn, limit: i64) -> Result<Vec<PublicChange>, AppError> {
-    db::public::public_events(conn, &public_actions(), limit)
+    Ok(db::public::public_events(conn, &public_actions(), limit)?)
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ fn supersede(
     older.ended_by_document_id = Some(newer.id.clone());
     older.updated_at = at;
     db::documents::save(conn, &older)?;
-    db::documents::note_event(
+    Ok(db::documents::note_event(
         conn,
         &older,
         actor,
@@ -148,5 +148,5 @@ fn supersede(
         "amended",
         None,
         serde_json::json!({"superseded_by": newer.id, "from": newer.effective_on}),
-    )
+    )?)
 }

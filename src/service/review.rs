@@ -161,7 +161,7 @@ fn answer_last_review(
             .collect::<Vec<_>>(),
     )
     .map_err(|e| AppError::internal(e.to_string()))?;
-    db::documents::set_review_responses(conn, &last.id, &json)
+    Ok(db::documents::set_review_responses(conn, &last.id, &json)?)
 }
 
 impl Opinion {

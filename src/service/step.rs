@@ -43,7 +43,7 @@ pub fn record(
     let from = std::mem::replace(&mut doc.status, to.as_str().to_string());
     doc.updated_at = at;
     db::documents::save(conn, doc)?;
-    db::documents::insert_event(
+    Ok(db::documents::insert_event(
         conn,
         &NewEvent {
             document_id: &doc.id,
@@ -55,5 +55,5 @@ pub fn record(
             reason: event.reason,
             payload: Some(event.payload),
         },
-    )
+    )?)
 }
