@@ -244,7 +244,7 @@ impl Seeder<'_> {
                     service::agencies::create(tx, actor, clock, request)
                 })
                 .await?;
-            agency_ids.push((a.code, parse_id(&row.id)?));
+            agency_ids.push((a.code, row.id));
         }
         let mut users = vec![admin.clone()];
         for (username, roles, code) in planned_users().into_iter().skip(1) {
@@ -383,7 +383,7 @@ impl Seeder<'_> {
                 service::drafting::create(tx, actor, clock, draft)
             })
             .await?;
-        let id: DocumentId = parse_id(&created.id)?;
+        let id: DocumentId = created.id;
         self.write("submit", drafter, move |tx, actor, clock| {
             service::review::submit(tx, actor, clock, id, Vec::new())
         })
@@ -452,7 +452,7 @@ impl Seeder<'_> {
                 })
                 .await?;
             summary.filed += 1;
-            let filing_id: FilingId = parse_id(&filed.row.id)?;
+            let filing_id: FilingId = filed.id;
             if day(offset + 14) <= self.today {
                 self.clock.set_date(day(offset + 14));
                 let authority = if agency.code == "SY-SCJG" { "sy-filing" } else { "ln-filing" };

@@ -11,22 +11,24 @@ use super::json::ApiJson;
 use super::path_id;
 use super::views::PublicAgency;
 use crate::auth::AuthUser;
-use crate::db::{campaigns::ItemRow, documents::DocumentRow};
+use crate::db::campaigns::ItemRow;
 use crate::domain::cleanup::{CampaignStatus, CleanupOutcome};
-use crate::domain::ids::{CampaignId, DocumentId};
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, CampaignId, DocumentId};
 use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
 use crate::http_caching::cached;
 use crate::service::campaigns::{self, Campaign, CampaignCounts, ItemDecision, NewCampaign};
-use crate::service::document_state::validity_of;
 use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
 
 /// A campaign without its items, as lists show it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CampaignSummary {
-    pub id: String,
-    pub agency_id: String,
+    #[schema(value_type = String)]
+    pub id: CampaignId,
+    #[schema(value_type = String)]
+    pub agency_id: AgencyId,
     /// e.g. 2026年度规范性文件清理
     pub name: String,
     pub year: i32,
@@ -44,7 +46,7 @@ impl CampaignSummary {
     fn new(counts: CampaignCounts) -> Self {
         let CampaignCounts { row, items_total, items_decided } = counts;
         Self {
-            status: CampaignStatus::parse(&row.status).unwrap_or(CampaignStatus::Open),
+            status: row.status,
             id: row.id,
             agency_id: row.agency_id,
             name: row.name,
@@ -61,7 +63,8 @@ impl CampaignSummary {
 /// One document of a campaign with its outcome.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CampaignItemView {
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub title: String,
     /// 文号
     pub issuance_number: Option<String>,
@@ -77,18 +80,20 @@ pub struct CampaignItemView {
     pub outcome_label: Option<String>,
     pub reason: Option<String>,
     /// With `repeal`: the document that repeals it.
-    pub by_document_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub by_document_id: Option<DocumentId>,
     pub decided_on: Option<NaiveDate>,
     /// The day closing applied the outcome; `null` while open, or when the document had ended
     /// by other means before.
     pub applied_on: Option<NaiveDate>,
     /// With `amend`, once closed: the draft of the amendment.
-    pub amendment_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub amendment_id: Option<DocumentId>,
 }
 
 impl CampaignItemView {
-    fn new(item: ItemRow, doc: &DocumentRow, today: NaiveDate) -> Self {
-        let outcome = item.outcome.as_deref().and_then(CleanupOutcome::parse);
+    fn new(item: ItemRow, doc: &Document, today: NaiveDate) -> Self {
+        let outcome = item.outcome;
         Self {
             document_id: item.document_id,
             title: doc.title.clone(),
@@ -96,7 +101,7 @@ impl CampaignItemView {
             registration_number: doc.registration_number.clone(),
             published_on: doc.published_on,
             valid_until: doc.valid_until,
-            validity: validity_of(doc, today),
+            validity: doc.validity_on(today),
             outcome_label: outcome.map(|o| o.chinese().to_string()),
             outcome,
             reason: item.reason,
@@ -282,7 +287,8 @@ pub async fn close_campaign(
 /// A repealed or invalidated document in a campaign's published list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicCleanupEntry {
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub title: String,
     /// 文号
     pub issuance_number: Option<String>,
@@ -293,13 +299,15 @@ pub struct PublicCleanupEntry {
     pub ended_on: Option<NaiveDate>,
     pub reason: String,
     /// The document that repeals it, if named.
-    pub by_document_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub by_document_id: Option<DocumentId>,
 }
 
 /// The published result of a closed campaign (清理结果).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicCampaign {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CampaignId,
     pub agency: Option<PublicAgency>,
     pub name: String,
     pub year: i32,
@@ -332,13 +340,13 @@ pub async fn get_public_campaign(
 ) -> Result<HttpResponse, AppError> {
     let id: CampaignId = path_id(&id, "cleanup campaign")?;
     let result = state.db.read(move |conn| campaigns::public_result(conn, id)).await?;
-    let entry = |(item, doc): (ItemRow, DocumentRow)| PublicCleanupEntry {
+    let entry = |(item, doc): (ItemRow, Document)| PublicCleanupEntry {
+        ended_on: doc.ended.as_ref().map(|e| e.on),
         document_id: doc.id,
         title: doc.title,
         issuance_number: doc.issuance_number,
         registration_number: doc.registration_number,
         published_on: doc.published_on,
-        ended_on: doc.ended_on,
         reason: item.reason.unwrap_or_default(),
         by_document_id: item.by_document_id,
     };
@@ -372,7 +380,8 @@ pub struct PublicCampaignQuery {
 /// A closed campaign in the public index.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicCampaignSummary {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CampaignId,
     pub agency: Option<PublicAgency>,
     pub name: String,
     pub year: i32,

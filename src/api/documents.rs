@@ -91,7 +91,7 @@ pub async fn list_documents(
     let page = Page::from_query(query.page, query.per_page)?;
     let status = status_filter(query.status.as_deref(), "status", Status::parse)?;
     let query = drafting::DocumentQuery {
-        status: status.as_deref().and_then(Status::parse),
+        status,
         q: query.q.clone(),
         offset: page.offset(),
         limit: page.per_page,

@@ -13,7 +13,6 @@ use crate::auth::AuthUser;
 use crate::domain::ids::DocumentId;
 use crate::domain::validity::Validity;
 use crate::error::{AppError, Problem};
-use crate::service::document_state::validity_of;
 use crate::service::evolution::{self, Continuation, Declaration, Repeal};
 use crate::service::paging::{Page, Paged};
 use crate::state::AppState;
@@ -193,7 +192,8 @@ pub struct AsOfQuery {
 pub struct TextOnDate {
     pub date: NaiveDate,
     /// The version in force (or last published) on that day.
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub version: i32,
     pub title: String,
     pub body: String,
@@ -218,7 +218,7 @@ pub async fn as_of(
     let v = state.db.read(move |conn| evolution::text_on(conn, &user, id, date)).await?;
     Ok(HttpResponse::Ok().json(TextOnDate {
         date,
-        validity: validity_of(&v, date),
+        validity: v.validity_on(date),
         document_id: v.id,
         version: v.version,
         title: v.title,

@@ -10,7 +10,7 @@ use super::json::ApiJson;
 use super::path_id;
 use crate::auth::AuthUser;
 use crate::db::interpretations::InterpretationRow;
-use crate::domain::ids::DocumentId;
+use crate::domain::ids::{DocumentId, InterpretationId, UserId};
 use crate::error::{AppError, Problem};
 use crate::service::interpretations;
 use crate::service::paging::{Page, PageQuery, Paged};
@@ -32,16 +32,19 @@ pub struct NewInterpretation {
 /// An interpretation as the issuing agency sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InterpretationView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: InterpretationId,
     /// The document interpreted.
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub title: String,
     pub body: String,
     pub issued_on: NaiveDate,
     /// 文号
     pub issuance_number: Option<String>,
     /// Who recorded it.
-    pub created_by: String,
+    #[schema(value_type = String)]
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 

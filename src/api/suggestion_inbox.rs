@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::json::ApiJson;
 use crate::auth::AuthUser;
+use crate::domain::ids::SuggestionId;
 use crate::error::{AppError, Problem};
 use crate::service::paging::{Page, PageQuery, Paged};
 use crate::service::suggestions::{self, AddressedSuggestion, ReplyText, SuggestionTracking};
@@ -15,7 +16,8 @@ use crate::state::AppState;
 /// A suggestion as its filing authority sees it, with the contact.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SuggestionInboxItem {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: SuggestionId,
     #[serde(flatten)]
     pub tracking: SuggestionTracking,
     pub content: String,

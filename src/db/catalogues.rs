@@ -11,8 +11,9 @@ use super::error::DbError;
 use super::schema::{catalogue_changes, catalogue_entries, catalogues};
 use super::{insert_many, placeholders, DbConn};
 use crate::domain::catalogue::{departure, Change, ChangeEntry, ContentHasher, Entry};
-use crate::domain::ids::CatalogueId;
-use crate::domain::validity::Validity;
+use crate::domain::document::EndKind;
+use crate::domain::ids::{AgencyId, CatalogueId, UserId};
+use crate::domain::lifecycle::Status;
 
 /// Entries read back per statement while hashing: bounded memory for any catalogue size.
 const HASH_CHUNK: i32 = 1_000;
@@ -34,20 +35,20 @@ pub struct CatalogueRow {
 
 pub fn find(
     conn: &mut DbConn,
-    agency_id: &str,
+    agency_id: AgencyId,
     year: i32,
 ) -> Result<Option<CatalogueRow>, DbError> {
     Ok(catalogues::table
-        .filter(catalogues::agency_id.eq(agency_id))
+        .filter(catalogues::agency_id.eq(agency_id.to_string()))
         .filter(catalogues::year.eq(year))
         .first(conn)
         .optional()?)
 }
 
 /// Every frozen catalogue of the agency, latest year first.
-pub fn of_agency(conn: &mut DbConn, agency_id: &str) -> Result<Vec<CatalogueRow>, DbError> {
+pub fn of_agency(conn: &mut DbConn, agency_id: AgencyId) -> Result<Vec<CatalogueRow>, DbError> {
     Ok(catalogues::table
-        .filter(catalogues::agency_id.eq(agency_id))
+        .filter(catalogues::agency_id.eq(agency_id.to_string()))
         .order(catalogues::year.desc())
         .load(conn)?)
 }
@@ -60,22 +61,19 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, DbError> {
 }
 
 /// The condition "of the agency and valid on the day": one `?` for the agency, then three for
-/// the day.
-macro_rules! valid_on {
-    () => {
-        "agency_id = ? AND status = 'published' AND effective_on <= ? AND valid_until >= ? \
-         AND (ended_state IS NULL OR ended_on IS NULL OR ended_on > ?)"
-    };
+/// the day. The status is the domain's word, formatted in.
+fn valid_on() -> String {
+    format!(
+        "agency_id = ? AND status = '{published}' AND effective_on <= ? AND valid_until >= ? \
+         AND (ended_state IS NULL OR ended_on IS NULL OR ended_on > ?)",
+        published = Status::Published.as_str()
+    )
 }
-
-/// The documents of an agency valid on a day, as a derived table `(document_id, lineage_id)`.
-const VALID_ON: &str =
-    concat!("SELECT id AS document_id, lineage_id FROM documents WHERE ", valid_on!());
 
 /// What the previous year's list is taken from.
 enum Previous<'a> {
     Frozen(&'a str),
-    ValidOn { agency_id: &'a str, day: NaiveDate },
+    ValidOn { agency_id: AgencyId, day: NaiveDate },
 }
 
 impl Previous<'_> {
@@ -85,7 +83,11 @@ impl Previous<'_> {
                 "(SELECT document_id, lineage_id FROM catalogue_entries WHERE catalogue_id = ?)"
                     .to_string()
             }
-            Previous::ValidOn { .. } => format!("({VALID_ON})"),
+            // The documents of an agency valid on a day, as `(document_id, lineage_id)`.
+            Previous::ValidOn { .. } => format!(
+                "(SELECT id AS document_id, lineage_id FROM documents WHERE {})",
+                valid_on()
+            ),
         }
     }
 }
@@ -114,22 +116,22 @@ pub fn freeze(
     year: i32,
     as_of: NaiveDate,
     at: NaiveDateTime,
-    actor: Option<&str>,
+    actor: Option<UserId>,
 ) -> Result<CatalogueRow, DbError> {
-    let previous_row = find(conn, &agency.id, year - 1)?;
+    let previous_row = find(conn, agency.id, year - 1)?;
     let previous_day = NaiveDate::from_ymd_opt(year - 1, 12, 31)
         .ok_or_else(|| DbError::internal("year out of range"))?;
     let previous = match &previous_row {
         Some(p) => Previous::Frozen(&p.id),
-        None => Previous::ValidOn { agency_id: &agency.id, day: previous_day },
+        None => Previous::ValidOn { agency_id: agency.id, day: previous_day },
     };
     let mut row = CatalogueRow {
         id: CatalogueId::new().to_string(),
-        agency_id: agency.id.clone(),
+        agency_id: agency.id.to_string(),
         year,
         as_of,
         frozen_at: at,
-        frozen_by: actor.map(str::to_string),
+        frozen_by: actor.map(|a| a.to_string()),
         entry_count: 0,
         content_hash: String::new(),
         previous_id: previous_row.as_ref().map(|p| p.id.clone()),
@@ -150,11 +152,11 @@ pub fn freeze(
          d.id, d.lineage_id, d.title, d.issuance_number, d.registration_number, d.published_on, \
          d.effective_on, d.valid_until, d.body \
          FROM documents d WHERE {condition}",
-        condition = valid_on!()
+        condition = valid_on()
     );
     let copied = diesel::sql_query(placeholders(conn, &copy))
         .bind::<Text, _>(&row.id)
-        .bind::<Text, _>(&agency.id)
+        .bind::<Text, _>(agency.id.to_string())
         .bind::<Date, _>(as_of)
         .bind::<Date, _>(as_of)
         .bind::<Date, _>(as_of)
@@ -165,13 +167,14 @@ pub fn freeze(
     // gets the form its planner answers set against set: SQLite looks each entry up through
     // the indexes (it scans a joined subquery for every row instead), PostgreSQL hashes joins.
     let prev = previous.sql();
+    let (added, amended) = (Change::Added.as_str(), Change::Amended.as_str());
     let arrivals = match conn {
         DbConn::Sqlite(_) => format!(
             "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, \
              issuance_number, registration_number, on_date, reason) \
              SELECT e.catalogue_id, \
                     CASE WHEN EXISTS (SELECT 1 FROM {prev} p WHERE p.lineage_id = e.lineage_id) \
-                         THEN 'amended' ELSE 'added' END, \
+                         THEN '{amended}' ELSE '{added}' END, \
                     e.document_id, e.title, e.issuance_number, e.registration_number, \
                     e.effective_on, NULL \
              FROM catalogue_entries e \
@@ -181,7 +184,7 @@ pub fn freeze(
         DbConn::Postgres(_) => format!(
             "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, \
              issuance_number, registration_number, on_date, reason) \
-             SELECT e.catalogue_id, CASE WHEN pl.lineage_id IS NULL THEN 'added' ELSE 'amended' END, \
+             SELECT e.catalogue_id, CASE WHEN pl.lineage_id IS NULL THEN '{added}' ELSE '{amended}' END, \
                     e.document_id, e.title, e.issuance_number, e.registration_number, \
                     e.effective_on, NULL \
              FROM catalogue_entries e \
@@ -246,29 +249,33 @@ fn record_departures(
     let query = diesel::sql_query(placeholders(conn, &sql)).into_boxed::<Multi>();
     let departed: Vec<Departed> =
         bind_previous!(query, previous).bind::<Text, _>(row.id.clone()).load(conn)?;
-    let changes: Vec<_> = departed
-        .into_iter()
-        .map(|d| {
-            let effective = d.effective_on.unwrap_or(row.as_of);
-            let until = d.valid_until.unwrap_or(row.as_of);
-            let ended = d.ended_state.as_deref().and_then(Validity::parse).zip(d.ended_on);
-            let (change, on_date) = departure(row.as_of, effective, until, ended);
-            let reason = match change {
-                Change::Removed | Change::Expired => None,
-                _ => d.ended_reason,
-            };
-            (
-                catalogue_changes::catalogue_id.eq(row.id.clone()),
-                catalogue_changes::change.eq(change.as_str()),
-                catalogue_changes::document_id.eq(d.id),
-                catalogue_changes::title.eq(d.title),
-                catalogue_changes::issuance_number.eq(d.issuance_number),
-                catalogue_changes::registration_number.eq(d.registration_number),
-                catalogue_changes::on_date.eq(on_date),
-                catalogue_changes::reason.eq(reason),
-            )
-        })
-        .collect();
+    let mut changes = Vec::with_capacity(departed.len());
+    for d in departed {
+        let effective = d.effective_on.unwrap_or(row.as_of);
+        let until = d.valid_until.unwrap_or(row.as_of);
+        let ended = match d.ended_state.as_deref() {
+            None => None,
+            Some(s) => Some(EndKind::parse(s).ok_or_else(|| {
+                DbError::decode("documents", &d.id, "ended_state", format!("unknown ending `{s}`"))
+            })?),
+        };
+        let ended = ended.map(EndKind::validity).zip(d.ended_on);
+        let (change, on_date) = departure(row.as_of, effective, until, ended);
+        let reason = match change {
+            Change::Removed | Change::Expired => None,
+            _ => d.ended_reason,
+        };
+        changes.push((
+            catalogue_changes::catalogue_id.eq(row.id.clone()),
+            catalogue_changes::change.eq(change.as_str()),
+            catalogue_changes::document_id.eq(d.id),
+            catalogue_changes::title.eq(d.title),
+            catalogue_changes::issuance_number.eq(d.issuance_number),
+            catalogue_changes::registration_number.eq(d.registration_number),
+            catalogue_changes::on_date.eq(on_date),
+            catalogue_changes::reason.eq(reason),
+        ));
+    }
     for chunk in changes.chunks(500) {
         insert_many!(conn, catalogue_changes::table, chunk)?;
     }

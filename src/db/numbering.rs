@@ -12,6 +12,7 @@ use diesel::sql_types::{Integer, Text, Timestamp};
 use super::error::DbError;
 use super::schema::number_series;
 use super::DbConn;
+use crate::domain::ids::{DocumentId, UserId};
 use crate::domain::lifecycle::Status;
 
 /// The two series a registration draws from.
@@ -70,11 +71,11 @@ pub fn raise_to(
 /// What a registration writes, settled before the write transaction starts.
 #[derive(Clone, Debug)]
 pub struct Registration {
-    pub document_id: String,
+    pub document_id: DocumentId,
     pub issuance_prefix: String,
     pub registration_prefix: String,
     pub year: i32,
-    pub actor: String,
+    pub actor: UserId,
     pub at: NaiveDateTime,
     /// Both numbers as printed around their serials, and the registration serial's width:
     /// with it PostgreSQL draws, prints and writes in one statement.
@@ -123,8 +124,8 @@ fn register_in_one_statement(
     .bind::<Text, _>(&p.registration.1)
     .bind::<Integer, _>(i32::from(p.serial_width))
     .bind::<Timestamp, _>(r.at)
-    .bind::<Text, _>(&r.document_id)
-    .bind::<Text, _>(&r.actor)
+    .bind::<Text, _>(r.document_id.to_string())
+    .bind::<Text, _>(r.actor.to_string())
     .load(conn)
     .map_err(refusal_of)?;
     Ok(rows.into_iter().next().map(|n| (n.issuance, n.registration)))
@@ -236,7 +237,7 @@ const COUNTERS: &str = "i AS (UPDATE number_series SET last_value = last_value +
 /// registration has created it since.
 fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<Failure, DbError> {
     let status: Option<String> = super::schema::documents::table
-        .find(&r.document_id)
+        .find(r.document_id.to_string())
         .select(super::schema::documents::status)
         .first(conn)
         .optional()?;
@@ -335,44 +336,48 @@ fn move_document(
         "registration_number": registration,
     })
     .to_string();
+    // The domain's words, formatted in (constants, never input); the event is named after the
+    // status it reaches.
+    let (from, to) = (Status::Adopted.as_str(), Status::Registered.as_str());
+    let (document_id, actor) = (r.document_id.to_string(), r.actor.to_string());
     let moved = match conn {
         // One round trip: the document and its event together.
-        DbConn::Postgres(_) => diesel::sql_query(
+        DbConn::Postgres(_) => diesel::sql_query(format!(
             "WITH doc AS ( \
-                 UPDATE documents SET status = 'registered', issuance_number = $1, \
+                 UPDATE documents SET status = '{to}', issuance_number = $1, \
                         registration_number = $2, updated_at = $3 \
-                 WHERE id = $4 AND status = 'adopted' RETURNING id) \
+                 WHERE id = $4 AND status = '{from}' RETURNING id) \
              INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT id, $5, $3, 'registered', 'adopted', 'registered', NULL, $6 FROM doc",
-        )
+             SELECT id, $5, $3, '{to}', '{from}', '{to}', NULL, $6 FROM doc",
+        ))
         .bind::<Text, _>(issuance)
         .bind::<Text, _>(registration)
         .bind::<Timestamp, _>(r.at)
-        .bind::<Text, _>(&r.document_id)
-        .bind::<Text, _>(&r.actor)
+        .bind::<Text, _>(&document_id)
+        .bind::<Text, _>(&actor)
         .bind::<Text, _>(&payload)
         .execute(conn)
         .map_err(taken)?,
         // SQLite has no writable CTEs; the write lock is held anyway, so two statements.
         DbConn::Sqlite(_) => {
-            let n = diesel::sql_query(
-                "UPDATE documents SET status = 'registered', issuance_number = ?, \
+            let n = diesel::sql_query(format!(
+                "UPDATE documents SET status = '{to}', issuance_number = ?, \
                         registration_number = ?, updated_at = ? \
-                 WHERE id = ? AND status = 'adopted'",
-            )
+                 WHERE id = ? AND status = '{from}'",
+            ))
             .bind::<Text, _>(issuance)
             .bind::<Text, _>(registration)
             .bind::<Timestamp, _>(r.at)
-            .bind::<Text, _>(&r.document_id)
+            .bind::<Text, _>(&document_id)
             .execute(conn)
             .map_err(taken)?;
             if n == 1 {
-                diesel::sql_query(
+                diesel::sql_query(format!(
                     "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                     VALUES (?, ?, ?, 'registered', 'adopted', 'registered', NULL, ?)",
-                )
-                .bind::<Text, _>(&r.document_id)
-                .bind::<Text, _>(&r.actor)
+                     VALUES (?, ?, ?, '{to}', '{from}', '{to}', NULL, ?)",
+                ))
+                .bind::<Text, _>(&document_id)
+                .bind::<Text, _>(&actor)
                 .bind::<Timestamp, _>(r.at)
                 .bind::<Text, _>(&payload)
                 .execute(conn)?;

@@ -3,9 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::users;
 use super::DbConn;
-use super::error::DbError;
 
 /// One row of `users`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]

@@ -6,6 +6,7 @@
 use chrono::{Months, NaiveDate};
 
 use super::cleanup::CleanupOutcome;
+use super::document::{EndKind, Ended};
 use super::filing::FilingStatus;
 use super::lifecycle::Status;
 use super::validity::Validity;
@@ -162,6 +163,12 @@ pub fn supersede(
         Some(state) => Err(LaterLifeError::AmendedVersionEnded { state }),
         None => Ok((Validity::Amended, newer_effective_on, "amended")),
     }
+}
+
+/// What the filing authority's revocation (撤销) records on the document: it reads `revoked`
+/// from the day of the decision, whatever it read before.
+pub fn revocation(on: NaiveDate, reason: &str) -> Ended {
+    Ended { kind: EndKind::Revoked, on, reason: Some(reason.to_string()), by: None }
 }
 
 /// Whether a filing is the document's first or a new one after the authority asked for
@@ -324,6 +331,16 @@ mod tests {
         let e = supersede(Some(Validity::Repealed), Some(d("2026-05-01"))).unwrap_err();
         assert_eq!(e.conflict_code(), Some("already_ended"));
         assert!(e.to_string().contains("(repealed)"), "{e}");
+    }
+
+    #[test]
+    fn a_revocation_reads_revoked_from_the_day_of_the_decision() {
+        let ended = revocation(d("2026-05-01"), "违反上位法");
+        assert_eq!(ended.kind, EndKind::Revoked);
+        assert_eq!(
+            (ended.on, ended.reason.as_deref(), ended.by),
+            (d("2026-05-01"), Some("违反上位法"), None)
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl Status {
         Status::Published,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
             Status::UnderReview => "under_review",

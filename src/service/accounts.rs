@@ -84,7 +84,7 @@ pub fn create(
         roles: account.roles.to_storage(),
         created_at: clock.now().naive_utc(),
     };
-    if db::agencies::find(tx, &account.agency_id.to_string())?.is_none() {
+    if db::agencies::find(tx, account.agency_id)?.is_none() {
         return Err(AppError::invalid("agency_id", "no agency has this id"));
     }
     if db::users::find_by_username(tx, &row.username)?.is_some() {

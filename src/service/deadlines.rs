@@ -51,7 +51,7 @@ pub fn list(
         None => db::settings::policy(conn)?.evaluation_window_days,
     };
     let filers = if actor.has(Role::FilingReviewer) { filers_of(conn, own)? } else { Vec::new() };
-    let mut due: Vec<Due> = collect(conn, &own.to_string(), &filers, today, within)?
+    let mut due: Vec<Due> = collect(conn, own, &filers, today, within)?
         .into_iter()
         .filter(|d| falls_due(today, d.due_on, within))
         .collect();
@@ -86,7 +86,7 @@ fn filers_of(conn: &mut DbConn, authority: AgencyId) -> Result<Vec<String>, AppE
 /// Every deadline of `own` (and the filing deadlines of `filers`), whatever its date.
 fn collect(
     conn: &mut DbConn,
-    own: &str,
+    own: AgencyId,
     filers: &[String],
     today: NaiveDate,
     within_days: u32,
@@ -111,20 +111,22 @@ fn collect(
     // lists; once the validity has run out the document expires and nothing is due.
     let until =
         today.checked_add_days(chrono::Days::new(u64::from(within_days))).unwrap_or(NaiveDate::MAX);
-    let (expiring, _) = db::documents::expiring(conn, Some(own_only), today, until, 0, i64::MAX)?;
+    let (expiring, _) = db::documents::expiring(conn, Some(vec![own]), today, until, 0, i64::MAX)?;
     for d in expiring {
         if let Some(due_on) = d.valid_until {
             out.push(Due {
                 kind: DeadlineKind::Evaluation,
-                agency_id: d.agency_id,
-                document_id: Some(d.id),
+                agency_id: d.agency_id.to_string(),
+                document_id: Some(d.id.to_string()),
                 title: d.title,
                 due_on,
                 reference_id: None,
             });
         }
     }
-    for (id, document_id, title, due_on) in db::deadlines::unanswered_suggestions(conn, own)? {
+    for (id, document_id, title, due_on) in
+        db::deadlines::unanswered_suggestions(conn, &own.to_string())?
+    {
         out.push(Due {
             kind: DeadlineKind::SuggestionReply,
             agency_id: own.to_string(),
@@ -192,10 +194,10 @@ fn filing_deadlines(
 fn cleanup_deadline(
     conn: &mut DbConn,
     policy: &Policy,
-    own: &str,
+    own: AgencyId,
 ) -> Result<Option<Due>, AppError> {
     let last_closed = db::campaigns::last_closed_on(conn, own)?;
-    let first_published = db::deadlines::first_published_on(conn, own)?;
+    let first_published = db::deadlines::first_published_on(conn, &own.to_string())?;
     let Some(due_on) =
         next_cleanup_due(last_closed, first_published, policy.cleanup_interval_years)
     else {
@@ -211,6 +213,6 @@ fn cleanup_deadline(
             .map(|c| c.name.clone())
             .unwrap_or_else(|| DeadlineKind::Cleanup.chinese().to_string()),
         due_on,
-        reference_id: open.map(|c| c.id),
+        reference_id: open.map(|c| c.id.to_string()),
     }))
 }

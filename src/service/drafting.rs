@@ -1,8 +1,9 @@
 //! Drafting: create, edit, list and read documents in the caller's scope, and their history.
 
-use crate::db::{self, documents::DocumentRow, documents::EventRow, documents::NewEvent, DbConn};
+use crate::db::{self, documents::EventRow, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::ids::DocumentId;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::role::Role;
 use crate::domain::text;
@@ -74,7 +75,11 @@ fn validity_years(raw: Option<i32>, errors: &mut Vec<FieldError>) -> Option<i32>
 
 impl NewDraft {
     /// The first revision of the draft in `agency`, or every invalid field at once.
-    fn into_row(self, agency: String, now: chrono::NaiveDateTime) -> Result<DocumentRow, AppError> {
+    fn into_document(
+        self,
+        agency: AgencyId,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Document, AppError> {
         let mut errors = Vec::new();
         let title = text::line(&self.title, MAX_TITLE)
             .map_err(|e| errors.push(FieldError::new("title", e.to_string())));
@@ -90,13 +95,13 @@ impl NewDraft {
         if !errors.is_empty() {
             return Err(AppError::invalid_fields(errors));
         }
-        Ok(DocumentRow {
+        Ok(Document {
             provisional: self.provisional.unwrap_or(false),
             validity_years: years,
             legal_basis,
             drafting_notes,
             affects_rights: self.affects_rights.unwrap_or(false),
-            ..DocumentRow::draft(DocumentId::new().to_string(), agency, title, text_body, now)
+            ..Document::draft(DocumentId::new(), agency, title, text_body, now)
         })
     }
 }
@@ -132,7 +137,7 @@ impl DraftChanges {
 
 impl CheckedChanges {
     /// Changes the document in memory; answers whether its title or text changed.
-    fn apply(self, doc: &mut DocumentRow) -> bool {
+    fn apply(self, doc: &mut Document) -> bool {
         let text_changed = self.title.as_ref().is_some_and(|t| *t != doc.title)
             || self.body.as_ref().is_some_and(|b| *b != doc.body);
         if let Some(t) = self.title {
@@ -166,28 +171,27 @@ pub fn create(
     actor: &Actor,
     clock: &dyn Clock,
     draft: NewDraft,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(&[Role::Drafter])?;
     let agency = actor.agency()?;
     let now = clock.now().naive_utc();
-    let row = draft.into_row(agency.to_string(), now)?;
-    let actor_id = actor.id.to_string();
-    db::documents::insert(tx, &row)?;
-    db::documents::insert_revision(tx, &row, Some(&actor_id), now)?;
+    let doc = draft.into_document(agency, now)?;
+    db::documents::insert(tx, &doc)?;
+    db::documents::insert_revision(tx, &doc, Some(actor.id), now)?;
     db::documents::insert_event(
         tx,
         &NewEvent {
-            document_id: &row.id,
-            actor_id: Some(&actor_id),
+            document_id: doc.id,
+            actor_id: Some(actor.id),
             at: now,
             action: "created",
             from_status: None,
-            to_status: Some(Status::Draft.as_str()),
+            to_status: Some(Status::Draft),
             reason: None,
-            payload: Some(serde_json::json!({"revision": 1, "title": row.title})),
+            payload: Some(serde_json::json!({"revision": 1, "title": doc.title})),
         },
     )?;
-    Ok(row)
+    Ok(doc)
 }
 
 /// Which documents of the caller's scope to list, and which page of them.
@@ -205,20 +209,20 @@ pub fn list(
     conn: &mut DbConn,
     actor: &Actor,
     query: DocumentQuery,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<Document>, i64), AppError> {
     let q = query.q.filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string());
     let tree = db::agencies::tree(conn)?;
     let filter = db::documents::ListFilter {
         agencies: visible_agencies(actor, &tree),
-        status: query.status.map(|s| s.as_str().to_string()),
+        status: query.status,
         q,
     };
     Ok(db::documents::list(conn, &filter, query.offset, query.limit)?)
 }
 
 /// One document of the caller's scope, or 404.
-pub fn get(conn: &mut DbConn, actor: &Actor, id: DocumentId) -> Result<DocumentRow, AppError> {
-    load_document(conn, actor, &id.to_string())
+pub fn get(conn: &mut DbConn, actor: &Actor, id: DocumentId) -> Result<Document, AppError> {
+    load_document(conn, actor, id)
 }
 
 /// Edits a draft while it is `draft` or `revision_required` (drafter of its agency). A change
@@ -229,25 +233,24 @@ pub fn edit(
     clock: &dyn Clock,
     id: DocumentId,
     changes: DraftChanges,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(Action::Edit.allowed_roles())?;
     let changes = changes.checked()?;
     let now = clock.now().naive_utc();
-    let actor_id = actor.id.to_string();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     next_status(&doc, Action::Edit)?;
     let text_changed = changes.apply(&mut doc);
     if text_changed {
         doc.revision += 1;
-        db::documents::insert_revision(tx, &doc, Some(&actor_id), now)?;
+        db::documents::insert_revision(tx, &doc, Some(actor.id), now)?;
     }
     doc.updated_at = now;
     db::documents::save(tx, &doc)?;
     db::documents::note_event(
         tx,
         &doc,
-        &actor_id,
+        actor.id,
         now,
         "edited",
         None,
@@ -291,8 +294,8 @@ pub fn history(
     actor: &Actor,
     id: DocumentId,
 ) -> Result<Vec<HistoryEntry>, AppError> {
-    let doc = load_document(conn, actor, &id.to_string())?;
-    let ids: Vec<String> =
-        db::documents::versions(conn, &doc.lineage_id)?.into_iter().map(|v| v.id).collect();
+    let doc = load_document(conn, actor, id)?;
+    let ids: Vec<DocumentId> =
+        db::documents::versions(conn, doc.lineage_id)?.into_iter().map(|v| v.id).collect();
     db::documents::events_of(conn, &ids)?.into_iter().map(HistoryEntry::decode).collect()
 }

@@ -20,7 +20,6 @@ pub mod campaigns;
 pub mod catalogues;
 pub mod deadlines;
 pub mod deliberation;
-pub mod document_state;
 pub mod drafting;
 pub mod evolution;
 pub mod expiry;

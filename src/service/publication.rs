@@ -3,13 +3,14 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::db::{self, documents::DocumentRow, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::ids::DocumentId;
+use crate::domain::document::{Document, EndKind, Ended};
+use crate::domain::ids::{DocumentId, UserId};
 use crate::domain::lifecycle::Action;
 use crate::domain::text;
 use crate::domain::text::MAX_NOTE;
-use crate::domain::validity::{self, is_provisional_title, Validity};
+use crate::domain::validity::{self, is_provisional_title};
 use crate::error::AppError;
 use crate::service::actor::Actor;
 use crate::service::scope::{load_document, require_own_agency};
@@ -72,12 +73,11 @@ pub fn publish(
     clock: &dyn Clock,
     id: DocumentId,
     input: Publication,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(Action::Publish.allowed_roles())?;
     let req = input.checked(clock.today())?;
     let now = clock.now().naive_utc();
-    let actor_id = actor.id.to_string();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     let to = next_status(&doc, Action::Publish)?;
     let policy = db::settings::policy(tx)?.validity();
@@ -95,17 +95,17 @@ pub fn publish(
     doc.valid_until = Some(until);
     doc.channel = Some(req.channel.clone());
     doc.early_effect_reason = req.early.clone();
-    if let Some(older_id) = doc.supersedes_id.clone() {
-        supersede(tx, &older_id, &doc, &actor_id, now)?;
+    if let Some(older_id) = doc.supersedes_id {
+        supersede(tx, older_id, &doc, actor.id, now)?;
     }
     let payload = serde_json::json!({"published_on": req.published_on, "effective_on": effective, "valid_until": until, "channel": req.channel, "early_effect_reason": req.early});
     db::search::index_document(tx, &doc)?;
-    db::expiry::watch(tx, &doc.id, until)?;
+    db::expiry::watch(tx, doc.id, until)?;
     record(
         tx,
         &mut doc,
         to,
-        &actor_id,
+        actor.id,
         now,
         StepEvent { action: "published", reason: None, payload },
     )?;
@@ -116,28 +116,28 @@ pub fn publish(
 /// takes effect, and points to it.
 fn supersede(
     conn: &mut DbConn,
-    older_id: &str,
-    newer: &DocumentRow,
-    actor: &str,
+    older_id: DocumentId,
+    newer: &Document,
+    actor: UserId,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
     let Some(mut older) = db::documents::find(conn, older_id)? else {
         return Ok(());
     };
-    if older.ended_state.is_some() {
+    if let Some(ended) = &older.ended {
         return Err(AppError::conflict(
             "already_ended",
             format!(
                 "the version being amended already ended ({}); it cannot be amended",
-                older.ended_state.as_deref().unwrap_or("")
+                ended.kind
             ),
         ));
     }
-    db::expiry::unwatch(conn, &older.id)?;
-    older.superseded_by_id = Some(newer.id.clone());
-    older.ended_state = Some(Validity::Amended.as_str().into());
-    older.ended_on = newer.effective_on;
-    older.ended_by_document_id = Some(newer.id.clone());
+    let on =
+        newer.effective_on.ok_or_else(|| AppError::internal("published without effective_on"))?;
+    db::expiry::unwatch(conn, older.id)?;
+    older.superseded_by_id = Some(newer.id);
+    older.ended = Some(Ended { kind: EndKind::Amended, on, reason: None, by: Some(newer.id) });
     older.updated_at = at;
     db::documents::save(conn, &older)?;
     Ok(db::documents::note_event(

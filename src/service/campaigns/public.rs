@@ -5,11 +5,11 @@ use crate::db::{
     self,
     agencies::AgencyRow,
     campaigns::{CampaignFilter, CampaignRow, ItemRow},
-    documents::DocumentRow,
     DbConn,
 };
 use crate::domain::cleanup::{CampaignStatus, CleanupOutcome};
-use crate::domain::ids::CampaignId;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, CampaignId};
 use crate::error::AppError;
 
 /// The published result of a closed campaign: what it applied, by outcome.
@@ -21,17 +21,17 @@ pub struct PublishedResult {
     pub reviewed: i64,
     pub continued: i64,
     pub to_be_amended: i64,
-    pub repealed: Vec<(ItemRow, DocumentRow)>,
-    pub declared_invalid: Vec<(ItemRow, DocumentRow)>,
+    pub repealed: Vec<(ItemRow, Document)>,
+    pub declared_invalid: Vec<(ItemRow, Document)>,
 }
 
 /// The published list of a closed campaign; 404 while it is open, so that no undecided
 /// outcome is ever public.
 pub fn public_result(conn: &mut DbConn, id: CampaignId) -> Result<PublishedResult, AppError> {
-    let row = db::campaigns::find_closed(conn, &id.to_string())?
-        .ok_or(AppError::NotFound("cleanup campaign"))?;
-    let agency = db::agencies::find(conn, &row.agency_id)?;
-    let items = db::campaigns::items_of(conn, &row.id)?;
+    let row =
+        db::campaigns::find_closed(conn, id)?.ok_or(AppError::NotFound("cleanup campaign"))?;
+    let agency = db::agencies::find(conn, row.agency_id)?;
+    let items = db::campaigns::items_of(conn, row.id)?;
     let mut result = PublishedResult {
         row,
         agency,
@@ -47,7 +47,7 @@ pub fn public_result(conn: &mut DbConn, id: CampaignId) -> Result<PublishedResul
         if item.applied_on.is_none() {
             continue;
         }
-        match item.outcome.as_deref().and_then(CleanupOutcome::parse) {
+        match item.outcome {
             Some(CleanupOutcome::Continue) => result.continued += 1,
             Some(CleanupOutcome::Amend) => result.to_be_amended += 1,
             Some(CleanupOutcome::Repeal) => result.repealed.push((item, doc)),
@@ -78,9 +78,9 @@ pub fn public_list(
             Some(vec![a.id])
         }
     };
-    let filter = CampaignFilter { agencies, status: Some(CampaignStatus::Closed.as_str().into()) };
+    let filter = CampaignFilter { agencies, status: Some(CampaignStatus::Closed) };
     let (rows, total) = db::campaigns::list(conn, &filter, offset, limit)?;
-    let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
+    let mut ids: Vec<AgencyId> = rows.iter().map(|r| r.agency_id).collect();
     ids.sort();
     ids.dedup();
     let agencies = db::public::agencies_by_id(conn, &ids)?;
