@@ -123,6 +123,19 @@ impl Action {
         }
     }
 
+    /// The word the document's history records the action under. Registration and
+    /// publication are recorded under the status they reach.
+    pub fn event(self) -> &'static str {
+        match self {
+            Action::Edit => "edited",
+            Action::Submit => "submitted",
+            Action::Review(_) => "reviewed",
+            Action::Deliberate { .. } => "deliberated",
+            Action::Register => Status::Registered.as_str(),
+            Action::Publish => Status::Published.as_str(),
+        }
+    }
+
     /// The roles allowed to take the action (any one suffices).
     pub fn allowed_roles(self) -> &'static [Role] {
         match self {

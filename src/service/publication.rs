@@ -5,14 +5,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::{self, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::document::{Document, EndKind, Ended};
+use crate::domain::document::Document;
 use crate::domain::ids::{DocumentId, UserId};
+use crate::domain::later_life;
 use crate::domain::lifecycle::Action;
 use crate::domain::text;
 use crate::domain::text::MAX_NOTE;
 use crate::domain::validity::{self, is_provisional_title};
 use crate::error::AppError;
 use crate::service::actor::Actor;
+use crate::service::evolution::refusal;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
@@ -107,13 +109,13 @@ pub fn publish(
         to,
         actor.id,
         now,
-        StepEvent { action: "published", reason: None, payload },
+        StepEvent { action: Action::Publish.event(), reason: None, payload },
     )?;
     Ok(doc)
 }
 
 /// The earlier version of an amended document reads `amended` from the day the new version
-/// takes effect, and points to it.
+/// takes effect, and points to it (the rule: `later_life::supersede`).
 fn supersede(
     conn: &mut DbConn,
     older_id: DocumentId,
@@ -124,20 +126,14 @@ fn supersede(
     let Some(mut older) = db::documents::find(conn, older_id)? else {
         return Ok(());
     };
-    if let Some(ended) = &older.ended {
-        return Err(AppError::conflict(
-            "already_ended",
-            format!(
-                "the version being amended already ended ({}); it cannot be amended",
-                ended.kind
-            ),
-        ));
-    }
     let on =
         newer.effective_on.ok_or_else(|| AppError::internal("published without effective_on"))?;
+    let ended =
+        later_life::supersede(older.ended.as_ref(), newer.id, on).map_err(|e| refusal(e, "id"))?;
+    let event = ended.kind.as_str();
     db::expiry::unwatch(conn, older.id)?;
     older.superseded_by_id = Some(newer.id);
-    older.ended = Some(Ended { kind: EndKind::Amended, on, reason: None, by: Some(newer.id) });
+    older.ended = Some(ended);
     older.updated_at = at;
     db::documents::save(conn, &older)?;
     Ok(db::documents::note_event(
@@ -145,7 +141,7 @@ fn supersede(
         &older,
         actor,
         at,
-        "amended",
+        event,
         None,
         serde_json::json!({"superseded_by": newer.id, "from": newer.effective_on}),
     )?)
