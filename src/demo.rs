@@ -41,10 +41,26 @@ pub struct DemoDocument {
     pub body: String,
     /// Published this many days before the day of seeding.
     pub published_days_ago: i64,
-    /// `""` (in force), `filed`, `filed_late`, `repealed` or `provisional`.
-    pub fate: String,
+    pub fate: Fate,
     /// The regulation the text was taken from.
     pub source: String,
+}
+
+/// What becomes of a demo document after its publication (`fate` in `documents.jsonl`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// `""`: published and left in force, not filed.
+    #[serde(rename = "")]
+    InForce,
+    /// Filed within the policy's days.
+    Filed,
+    /// Filed late, on purpose.
+    FiledLate,
+    /// Repealed later.
+    Repealed,
+    /// A provisional (暂行) document.
+    Provisional,
 }
 
 /// The demo documents, in file order.
@@ -372,7 +388,7 @@ impl Seeder<'_> {
         let draft = service::drafting::NewDraft {
             title: doc.title.clone(),
             body: doc.body.clone(),
-            provisional: Some(doc.fate == "provisional"),
+            provisional: Some(doc.fate == Fate::Provisional),
             validity_years: None,
             legal_basis: Some("《中华人民共和国立法法》、国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知（国办发〔2018〕37号）及有关法律、法规".into()),
             drafting_notes: Some(format!("本文件参照{}起草，经调研论证、公开征求意见后形成送审稿。", doc.source)),
@@ -438,9 +454,9 @@ impl Seeder<'_> {
 
         // Filed within the 15 days of the policy, or late on purpose, where a filing authority
         // exists (the provincial government files outside this service).
-        let filing_offset = match doc.fate.as_str() {
-            "filed" => Some(7),
-            "filed_late" => Some(25),
+        let filing_offset = match doc.fate {
+            Fate::Filed => Some(7),
+            Fate::FiledLate => Some(25),
             _ => None,
         };
         if let Some(offset) = filing_offset.filter(|o| day(*o) <= self.today) {
@@ -471,7 +487,7 @@ impl Seeder<'_> {
             }
         }
 
-        if doc.fate == "repealed" {
+        if doc.fate == Fate::Repealed {
             let on = day(doc.published_days_ago * 2 / 3);
             self.clock.set_date(on);
             let repeal = service::evolution::Repeal {

@@ -152,3 +152,50 @@ fn the_web_pages_call_services_not_api_handlers() {
     let found = uses_of("web", &["crate::api::"]);
     assert!(found.is_empty(), "src/web/ must call src/service/:\n{}", found.join("\n"));
 }
+
+/// The words a document's status and validity are stored and sent under.
+const DOCUMENT_WORDS: [&str; 15] = [
+    "draft",
+    "under_review",
+    "revision_required",
+    "rejected",
+    "reviewed",
+    "adopted",
+    "registered",
+    "published",
+    "not_yet_effective",
+    "in_force",
+    "amended",
+    "expired",
+    "declared_invalid",
+    "repealed",
+    "revoked",
+];
+
+/// Whether `line` holds the quoted word `quoted` as a value: a key of a JSON payload
+/// (`"adopted": true`) is not a status.
+fn names_status(line: &str, quoted: &str) -> bool {
+    line.match_indices(quoted)
+        .any(|(at, _)| !line[at + quoted.len()..].trim_start().starts_with(':'))
+}
+
+#[test]
+fn document_statuses_are_named_only_in_the_domain() {
+    // Everywhere else a status or validity is the domain's value (`Status::Published`,
+    // `Validity::Expired.as_str()` in SQL), so a renamed or misspelt word cannot compile.
+    let quoted: Vec<String> =
+        DOCUMENT_WORDS.iter().flat_map(|w| [format!("\"{w}\""), format!("'{w}'")]).collect();
+    let quoted: Vec<&str> = quoted.iter().map(String::as_str).collect();
+    let mut found = Vec::new();
+    for file in rust_files(Path::new(SRC)) {
+        if file.starts_with(Path::new(SRC).join("domain")) {
+            continue;
+        }
+        for (n, line) in code_lines(&file) {
+            if quoted.iter().any(|q| names_status(&line, q)) {
+                found.push(format!("{}:{n}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "a document status spelt out of src/domain/:\n{}", found.join("\n"));
+}

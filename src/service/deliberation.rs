@@ -47,7 +47,7 @@ pub fn deliberate(
     doc.meeting = Some(meeting.clone());
     doc.decided_on = Some(decision.decided_on);
     let payload = serde_json::json!({"meeting": meeting, "decided_on": decision.decided_on, "adopted": decision.adopted});
-    let event = StepEvent { action: "deliberated", reason: None, payload };
+    let event = StepEvent { action: action.event(), reason: None, payload };
     record(tx, &mut doc, to, actor.id, now, event)?;
     Ok(doc)
 }

@@ -252,7 +252,7 @@ pub fn edit(
         &doc,
         actor.id,
         now,
-        "edited",
+        Action::Edit.event(),
         None,
         serde_json::json!({"revision": doc.revision, "text_changed": text_changed}),
     )?;

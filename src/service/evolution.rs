@@ -280,7 +280,7 @@ pub fn start_amendment(
     today: NaiveDate,
     extra: serde_json::Value,
 ) -> Result<Document, AppError> {
-    require_living(doc, "amended", today)?;
+    require_living(doc, EndKind::Amended.as_str(), today)?;
     if open_amendment(conn, doc)?.is_some() {
         return Err(refusal(LaterLifeError::AmendmentOpen, "id"));
     }

@@ -73,7 +73,7 @@ pub fn submit(
     let calendar = db::calendar::load(tx)?;
     doc.review_due_on = Some(calendar.add_working_days(today, policy.review_working_days));
     let payload = serde_json::json!({"revision": doc.revision, "review_due_on": doc.review_due_on});
-    let event = StepEvent { action: "submitted", reason: None, payload };
+    let event = StepEvent { action: Action::Submit.event(), reason: None, payload };
     record(tx, &mut doc, to, actor.id, now, event)?;
     Ok(doc)
 }
@@ -180,7 +180,11 @@ pub fn record_review(
     };
     db::reviews::insert(tx, &review)?;
     let payload = serde_json::json!({"review_id": review.id, "conclusion": conclusion, "revision": doc.revision, "findings": review.findings.len()});
-    let event = StepEvent { action: "reviewed", reason: Some(&review.opinion), payload };
+    let event = StepEvent {
+        action: Action::Review(conclusion).event(),
+        reason: Some(&review.opinion),
+        payload,
+    };
     record(tx, &mut doc, to, actor.id, now, event)?;
     Ok(doc)
 }
