@@ -3,11 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::document_row::{documents as decoded, DocumentRow, DocumentWrite};
+use super::document_row::{documents as decoded, parsed, parsed_opt, DocumentRow, DocumentWrite};
 use super::error::DbError;
 use super::schema::{document_events, document_revisions, documents};
 use super::DbConn;
-use crate::domain::document::Document;
+use crate::domain::document::{Document, DocumentEvent};
 use crate::domain::ids::{AgencyId, DocumentId, UserId};
 use crate::domain::lifecycle::Status;
 
@@ -108,9 +108,9 @@ pub fn insert_revision(
     Ok(())
 }
 
-/// One event of a document's history.
+/// One row of `document_events` as read.
 #[derive(Clone, Debug, Queryable)]
-pub struct EventRow {
+struct EventRow {
     pub id: i64,
     pub document_id: String,
     pub actor_id: Option<String>,
@@ -177,12 +177,51 @@ pub fn note_event(
     )
 }
 
+impl TryFrom<EventRow> for DocumentEvent {
+    type Error = DbError;
+
+    /// Every column parsed: a broken id, status or payload is an error naming the event.
+    fn try_from(r: EventRow) -> Result<Self, DbError> {
+        const T: &str = "document_events";
+        let id = &r.id;
+        let status = |column, value: Option<&str>| {
+            value
+                .map(|v| {
+                    Status::parse(v).ok_or_else(|| {
+                        DbError::decode(T, id, column, format!("unknown status `{v}`"))
+                    })
+                })
+                .transpose()
+        };
+        Ok(DocumentEvent {
+            id: r.id,
+            document_id: parsed(T, id, "document_id", &r.document_id)?,
+            actor_id: parsed_opt(T, id, "actor_id", r.actor_id.as_deref())?,
+            at: r.at,
+            from_status: status("from_status", r.from_status.as_deref())?,
+            to_status: status("to_status", r.to_status.as_deref())?,
+            payload: r
+                .payload
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| DbError::decode(T, id, "payload", e))?,
+            action: r.action,
+            reason: r.reason,
+        })
+    }
+}
+
 /// The events of every version of a document, in order.
-pub fn events_of(conn: &mut DbConn, document_ids: &[DocumentId]) -> Result<Vec<EventRow>, DbError> {
-    Ok(document_events::table
+pub fn events_of(
+    conn: &mut DbConn,
+    document_ids: &[DocumentId],
+) -> Result<Vec<DocumentEvent>, DbError> {
+    let rows: Vec<EventRow> = document_events::table
         .filter(document_events::document_id.eq_any(id_strings(document_ids)))
         .order(document_events::id.asc())
-        .load(conn)?)
+        .load(conn)?;
+    rows.into_iter().map(DocumentEvent::try_from).collect()
 }
 
 /// Published documents of `agencies` still running whose validity ends in `[from, until]`.

@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::ids::{AgencyId, DocumentId};
+use super::ids::{AgencyId, DocumentId, UserId};
 use super::later_life::Standing;
 use super::lifecycle::Status;
 use super::validity::{validity_on, Validity};
@@ -113,6 +113,22 @@ pub struct Ended {
     pub on: NaiveDate,
     pub reason: Option<String>,
     pub by: Option<DocumentId>,
+}
+
+/// One entry of a document's history: who did what and when, the status before and after,
+/// why, and what changed (the payload each action writes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentEvent {
+    pub id: i64,
+    pub document_id: DocumentId,
+    /// The user who acted; `None` for the system (automatic expiry).
+    pub actor_id: Option<UserId>,
+    pub at: NaiveDateTime,
+    pub action: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub reason: Option<String>,
+    pub payload: Option<serde_json::Value>,
 }
 
 impl Document {

@@ -1,8 +1,8 @@
 //! Drafting: create, edit, list and read documents in the caller's scope, and their history.
 
-use crate::db::{self, documents::EventRow, documents::NewEvent, DbConn};
+use crate::db::{self, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::document::Document;
+use crate::domain::document::{Document, DocumentEvent};
 use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::role::Role;
@@ -259,32 +259,22 @@ pub fn edit(
     Ok(doc)
 }
 
-/// One event of a document's history, its payload decoded and its reason filled in.
+/// One event of a document's history, its reason filled in.
 #[derive(Clone, Debug)]
 pub struct HistoryEntry {
-    pub event: EventRow,
+    pub event: DocumentEvent,
     /// The event's own reason, or the text its action stands for (expiry).
     pub reason: Option<String>,
-    pub payload: Option<serde_json::Value>,
 }
 
 impl HistoryEntry {
-    fn decode(event: EventRow) -> Result<Self, AppError> {
-        let payload = match event.payload.as_deref() {
-            None => None,
-            Some(raw) => Some(serde_json::from_str(raw).map_err(|e| {
-                AppError::internal(format!(
-                    "event {}: stored payload does not decode: {e}",
-                    event.id
-                ))
-            })?),
-        };
+    fn new(event: DocumentEvent) -> Self {
         // Expiry events are written by the million and carry no text of their own.
         let reason = event
             .reason
             .clone()
             .or_else(|| db::expiry::reason_of(&event.action).map(str::to_string));
-        Ok(Self { event, reason, payload })
+        Self { event, reason }
     }
 }
 
@@ -297,5 +287,5 @@ pub fn history(
     let doc = load_document(conn, actor, id)?;
     let ids: Vec<DocumentId> =
         db::documents::versions(conn, doc.lineage_id)?.into_iter().map(|v| v.id).collect();
-    db::documents::events_of(conn, &ids)?.into_iter().map(HistoryEntry::decode).collect()
+    Ok(db::documents::events_of(conn, &ids)?.into_iter().map(HistoryEntry::new).collect())
 }
