@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::error::DbError;
 use super::schema::users;
 use super::DbConn;
+use crate::domain::ids::UserId;
 
 /// One row of `users`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]
@@ -24,8 +25,8 @@ pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), DbError> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, DbError> {
-    Ok(users::table.find(id).first(conn).optional()?)
+pub fn find(conn: &mut DbConn, id: UserId) -> Result<Option<UserRow>, DbError> {
+    Ok(users::table.find(id.to_string()).first(conn).optional()?)
 }
 
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<UserRow>, DbError> {

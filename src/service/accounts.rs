@@ -121,7 +121,7 @@ pub fn list(
 /// One user, if in the caller's scope; 404 otherwise.
 pub fn get(conn: &mut DbConn, actor: &Actor, id: UserId) -> Result<UserRow, AppError> {
     let scope = user_scope(actor);
-    db::users::find(conn, &id.to_string())?
+    db::users::find(conn, id)?
         .filter(|row| scope.is_none() || row.agency_id == scope)
         .ok_or(AppError::NotFound("user"))
 }

@@ -10,7 +10,7 @@ use crate::domain::cleanup::next_cleanup_due;
 use crate::domain::clock::Clock;
 use crate::domain::deadline::{falls_due, DeadlineKind};
 use crate::domain::filing::FilingStatus;
-use crate::domain::ids::AgencyId;
+use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::policy::Policy;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -21,9 +21,9 @@ use crate::service::Actor;
 pub struct Due {
     pub kind: DeadlineKind,
     /// The agency that must act (for a suggestion: the filing authority answering it).
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// The document concerned; none for a cleanup.
-    pub document_id: Option<String>,
+    pub document_id: Option<DocumentId>,
     /// The document's title, or the cleanup campaign's name.
     pub title: String,
     pub due_on: NaiveDate,
@@ -73,13 +73,12 @@ pub fn list(
 }
 
 /// The agencies below `authority` that file with it.
-fn filers_of(conn: &mut DbConn, authority: AgencyId) -> Result<Vec<String>, AppError> {
+fn filers_of(conn: &mut DbConn, authority: AgencyId) -> Result<Vec<AgencyId>, AppError> {
     let tree = db::agencies::tree(conn)?;
     Ok(tree
         .subtree(authority)
         .into_iter()
         .filter(|a| *a != authority && tree.filing_authority(*a) == Some(authority))
-        .map(|a| a.to_string())
         .collect())
 }
 
@@ -87,17 +86,16 @@ fn filers_of(conn: &mut DbConn, authority: AgencyId) -> Result<Vec<String>, AppE
 fn collect(
     conn: &mut DbConn,
     own: AgencyId,
-    filers: &[String],
+    filers: &[AgencyId],
     today: NaiveDate,
     within_days: u32,
 ) -> Result<Vec<Due>, AppError> {
     let policy = db::settings::policy(conn)?;
     let mut out = Vec::new();
-    let mut filing_agencies = vec![own.to_string()];
-    filing_agencies.extend(filers.iter().cloned());
+    let mut filing_agencies = vec![own];
+    filing_agencies.extend(filers);
     filing_deadlines(conn, &policy, &filing_agencies, &mut out)?;
-    let own_only = vec![own.to_string()];
-    for (id, agency, title, due_on) in db::deadlines::under_review(conn, &own_only)? {
+    for (id, agency, title, due_on) in db::deadlines::under_review(conn, &[own])? {
         out.push(Due {
             kind: DeadlineKind::Review,
             agency_id: agency,
@@ -116,24 +114,22 @@ fn collect(
         if let Some(due_on) = d.valid_until {
             out.push(Due {
                 kind: DeadlineKind::Evaluation,
-                agency_id: d.agency_id.to_string(),
-                document_id: Some(d.id.to_string()),
+                agency_id: d.agency_id,
+                document_id: Some(d.id),
                 title: d.title,
                 due_on,
                 reference_id: None,
             });
         }
     }
-    for (id, document_id, title, due_on) in
-        db::deadlines::unanswered_suggestions(conn, &own.to_string())?
-    {
+    for (id, document_id, title, due_on) in db::deadlines::unanswered_suggestions(conn, own)? {
         out.push(Due {
             kind: DeadlineKind::SuggestionReply,
-            agency_id: own.to_string(),
+            agency_id: own,
             document_id: Some(document_id),
             title,
             due_on,
-            reference_id: Some(id),
+            reference_id: Some(id.to_string()),
         });
     }
     out.extend(cleanup_deadline(conn, &policy, own)?);
@@ -144,16 +140,14 @@ fn collect(
 fn filing_deadlines(
     conn: &mut DbConn,
     policy: &Policy,
-    agencies: &[String],
+    agencies: &[AgencyId],
     out: &mut Vec<Due>,
 ) -> Result<(), AppError> {
     let calendar = db::calendar::load(conn)?;
     // Filing: within the policy's days of publication, moved past holidays, as when filed.
     let tree = db::agencies::tree(conn)?;
     for (id, agency, title, published_on) in db::deadlines::unfiled(conn, agencies)? {
-        let has_authority =
-            agency.parse::<AgencyId>().ok().and_then(|a| tree.filing_authority(a)).is_some();
-        if has_authority {
+        if tree.filing_authority(agency).is_some() {
             out.push(Due {
                 kind: DeadlineKind::Filing,
                 agency_id: agency,
@@ -167,15 +161,14 @@ fn filing_deadlines(
     // Asked for missing materials: the policy sets no separate period, so the agency has the
     // filing period again, counted from the request.
     for f in db::deadlines::pending_filings(conn, agencies)? {
-        let (kind, due_on) =
-            if FilingStatus::parse(&f.status) == Some(FilingStatus::CorrectionRequired) {
-                (DeadlineKind::Correction, f.correction_due_on)
-            } else {
-                (
-                    DeadlineKind::FilingSupplement,
-                    f.decided_on.map(|d| calendar.add_calendar_days(d, policy.filing_days)),
-                )
-            };
+        let (kind, due_on) = if f.status == FilingStatus::CorrectionRequired {
+            (DeadlineKind::Correction, f.correction_due_on)
+        } else {
+            (
+                DeadlineKind::FilingSupplement,
+                f.decided_on.map(|d| calendar.add_calendar_days(d, policy.filing_days)),
+            )
+        };
         if let Some(due_on) = due_on {
             out.push(Due {
                 kind,
@@ -183,7 +176,7 @@ fn filing_deadlines(
                 document_id: Some(f.document_id),
                 title: f.title,
                 due_on,
-                reference_id: Some(f.id),
+                reference_id: Some(f.id.to_string()),
             });
         }
     }
@@ -197,7 +190,7 @@ fn cleanup_deadline(
     own: AgencyId,
 ) -> Result<Option<Due>, AppError> {
     let last_closed = db::campaigns::last_closed_on(conn, own)?;
-    let first_published = db::deadlines::first_published_on(conn, &own.to_string())?;
+    let first_published = db::deadlines::first_published_on(conn, own)?;
     let Some(due_on) =
         next_cleanup_due(last_closed, first_published, policy.cleanup_interval_years)
     else {
@@ -206,7 +199,7 @@ fn cleanup_deadline(
     let open = db::campaigns::open_of(conn, own)?;
     Ok(Some(Due {
         kind: DeadlineKind::Cleanup,
-        agency_id: own.to_string(),
+        agency_id: own,
         document_id: None,
         title: open
             .as_ref()
