@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::document_row::{documents as decoded, parsed, parsed_opt, DocumentRow};
+use super::document_row::{documents as decoded, parsed, parsed_opt, word, DocumentRow};
 use super::documents::id_strings;
 use super::error::DbError;
 use super::schema::{cleanup_campaigns, cleanup_items, documents};
@@ -87,9 +87,7 @@ impl TryFrom<StoredCampaign> for CampaignRow {
     fn try_from(s: StoredCampaign) -> Result<Self, DbError> {
         const T: &str = "cleanup_campaigns";
         let id = &s.id;
-        let status = CampaignStatus::parse(&s.status).ok_or_else(|| {
-            DbError::decode(T, id, "status", format!("unknown status `{}`", s.status))
-        })?;
+        let status = word(T, id, "status", &s.status, CampaignStatus::parse)?;
         Ok(CampaignRow {
             id: parsed(T, id, "id", id)?,
             agency_id: parsed(T, id, "agency_id", &s.agency_id)?,
@@ -114,9 +112,7 @@ impl TryFrom<StoredItem> for ItemRow {
         let key = format!("{}/{}", s.campaign_id, s.document_id);
         let outcome = match s.outcome.as_deref() {
             None => None,
-            Some(o) => Some(CleanupOutcome::parse(o).ok_or_else(|| {
-                DbError::decode(T, &key, "outcome", format!("unknown outcome `{o}`"))
-            })?),
+            Some(o) => Some(word(T, &key, "outcome", o, CleanupOutcome::parse)?),
         };
         Ok(ItemRow {
             campaign_id: parsed(T, &key, "campaign_id", &s.campaign_id)?,

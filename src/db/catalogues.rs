@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Date, Nullable, Text};
 
 use super::agencies::AgencyRow;
+use super::document_row::word;
 use super::error::DbError;
 use super::schema::{catalogue_changes, catalogue_entries, catalogues};
 use super::{insert_many, placeholders, DbConn};
@@ -255,9 +256,7 @@ fn record_departures(
         let until = d.valid_until.unwrap_or(row.as_of);
         let ended = match d.ended_state.as_deref() {
             None => None,
-            Some(s) => Some(EndKind::parse(s).ok_or_else(|| {
-                DbError::decode("documents", &d.id, "ended_state", format!("unknown ending `{s}`"))
-            })?),
+            Some(s) => Some(word("documents", &d.id, "ended_state", s, EndKind::parse)?),
         };
         let ended = ended.map(EndKind::validity).zip(d.ended_on);
         let (change, on_date) = departure(row.as_of, effective, until, ended);

@@ -6,7 +6,7 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Text};
 
-use super::document_row::parsed;
+use super::document_row::{parsed, word};
 use super::documents::id_strings;
 use super::error::DbError;
 use super::schema::{documents, filings};
@@ -85,9 +85,7 @@ pub fn pending_filings(
         .map(|(id, document_id, agency_id, title, status, decided_on, correction_due_on)| {
             const T: &str = "filings";
             Ok(PendingFiling {
-                status: FilingStatus::parse(&status).ok_or_else(|| {
-                    DbError::decode(T, &id, "status", format!("unknown status `{status}`"))
-                })?,
+                status: word(T, &id, "status", &status, FilingStatus::parse)?,
                 document_id: parsed(T, &id, "document_id", &document_id)?,
                 agency_id: parsed(T, &id, "agency_id", &agency_id)?,
                 id: parsed(T, &id, "id", &id)?,

@@ -156,10 +156,17 @@ where
     value.map(|v| parsed(table, row_id, column, v)).transpose()
 }
 
-/// A stored document status, or the error naming the row.
-pub(crate) fn status(row_id: &str, value: &str) -> Result<Status, DbError> {
-    Status::parse(value).ok_or_else(|| {
-        DbError::decode("documents", row_id, "status", format!("unknown status `{value}`"))
+/// A stored word of the domain (a status, an outcome) read by its `parse`, or the error
+/// naming the row: an unknown word is never taken for a default.
+pub(crate) fn word<T>(
+    table: &'static str,
+    row_id: &dyn std::fmt::Display,
+    column: &'static str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, DbError> {
+    parse(value).ok_or_else(|| {
+        DbError::decode(table, row_id, column, format!("unknown {column} `{value}`"))
     })
 }
 
@@ -170,8 +177,7 @@ impl DocumentRow {
         match (self.ended_state.as_deref(), self.ended_on) {
             (None, None) => Ok(None),
             (Some(state), Some(on)) => {
-                let kind = EndKind::parse(state)
-                    .ok_or_else(|| broken(format!("unknown ending `{state}`")))?;
+                let kind = word("documents", &self.id, "ended_state", state, EndKind::parse)?;
                 let by = parsed_opt(
                     "documents",
                     &self.id,
@@ -197,7 +203,7 @@ impl TryFrom<DocumentRow> for Document {
             id: parsed(T, id, "id", id)?,
             lineage_id: parsed(T, id, "lineage_id", &r.lineage_id)?,
             agency_id: parsed(T, id, "agency_id", &r.agency_id)?,
-            status: status(id, &r.status)?,
+            status: word(T, id, "status", &r.status, Status::parse)?,
             supersedes_id: parsed_opt(T, id, "supersedes_id", r.supersedes_id.as_deref())?,
             superseded_by_id: parsed_opt(T, id, "superseded_by_id", r.superseded_by_id.as_deref())?,
             ended,

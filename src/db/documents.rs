@@ -3,7 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::document_row::{documents as decoded, parsed, parsed_opt, DocumentRow, DocumentWrite};
+use super::document_row::{
+    documents as decoded, parsed, parsed_opt, word, DocumentRow, DocumentWrite,
+};
 use super::error::DbError;
 use super::schema::{document_events, document_revisions, documents};
 use super::DbConn;
@@ -185,13 +187,7 @@ impl TryFrom<EventRow> for DocumentEvent {
         const T: &str = "document_events";
         let id = &r.id;
         let status = |column, value: Option<&str>| {
-            value
-                .map(|v| {
-                    Status::parse(v).ok_or_else(|| {
-                        DbError::decode(T, id, column, format!("unknown status `{v}`"))
-                    })
-                })
-                .transpose()
+            value.map(|v| word(T, id, column, v, Status::parse)).transpose()
         };
         Ok(DocumentEvent {
             id: r.id,

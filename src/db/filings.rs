@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::document_row::{parsed, parsed_opt};
+use super::document_row::{parsed, parsed_opt, word};
 use super::documents::id_strings;
 use super::error::DbError;
 use super::schema::{documents, filings};
@@ -44,9 +44,7 @@ impl TryFrom<FilingRow> for Filing {
 
     fn try_from(r: FilingRow) -> Result<Self, DbError> {
         let id = &r.id;
-        let status = FilingStatus::parse(&r.status).ok_or_else(|| {
-            DbError::decode("filings", id, "status", format!("unknown status `{}`", r.status))
-        })?;
+        let status = word("filings", id, "status", &r.status, FilingStatus::parse)?;
         Ok(Filing {
             id: parsed("filings", id, "id", id)?,
             document_id: parsed("filings", id, "document_id", &r.document_id)?,

@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::document_row::parsed;
+use super::document_row::{parsed, word};
 use super::error::DbError;
 use super::schema::reviews;
 use super::DbConn;
@@ -50,9 +50,7 @@ impl TryFrom<ReviewRow> for Review {
     type Error = DbError;
 
     fn try_from(r: ReviewRow) -> Result<Self, DbError> {
-        let conclusion = Conclusion::parse(&r.conclusion).ok_or_else(|| {
-            DbError::decode("reviews", &r.id, "conclusion", format!("unknown `{}`", r.conclusion))
-        })?;
+        let conclusion = word("reviews", &r.id, "conclusion", &r.conclusion, Conclusion::parse)?;
         Ok(Review {
             document_id: parsed("reviews", &r.id, "document_id", &r.document_id)?,
             reviewer_id: parsed("reviews", &r.id, "reviewer_id", &r.reviewer_id)?,

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::document_row::{parsed, parsed_opt};
+use super::document_row::{parsed, parsed_opt, word};
 use super::error::DbError;
 use super::schema::review_suggestions;
 use super::DbConn;
@@ -38,9 +38,7 @@ impl TryFrom<Stored> for Suggestion {
     fn try_from(s: Stored) -> Result<Self, DbError> {
         const T: &str = "review_suggestions";
         let id = &s.id;
-        let status = SuggestionStatus::parse(&s.status).ok_or_else(|| {
-            DbError::decode(T, id, "status", format!("unknown status `{}`", s.status))
-        })?;
+        let status = word(T, id, "status", &s.status, SuggestionStatus::parse)?;
         Ok(Suggestion {
             id: parsed(T, id, "id", id)?,
             document_id: parsed(T, id, "document_id", &s.document_id)?,
