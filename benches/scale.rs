@@ -17,9 +17,12 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use helpers::*;
-use normreg::db::documents::DocumentRow;
+use normreg::db::document_row::DocumentWrite;
 use normreg::db::schema::documents;
 use normreg::db::DbConn;
+use normreg::domain::document::Document;
+use normreg::domain::ids::{AgencyId, DocumentId};
+use normreg::domain::lifecycle::Status;
 use serde_json::json;
 
 const IMPORTED: usize = 20_000;
@@ -87,7 +90,7 @@ fn conn(app: &TestApp) -> DbConn {
     }
 }
 
-fn agency_id(conn: &mut DbConn, code: &str) -> String {
+fn agency_id(conn: &mut DbConn, code: &str) -> AgencyId {
     normreg::db::agencies::find_by_code(conn, code).unwrap().expect("agency").id
 }
 
@@ -149,36 +152,31 @@ fn timed_cli(url: &str, args: &[&str]) -> (f64, u64) {
 
 /// Published documents straight into the table, many per statement, with their expiry-queue
 /// entries.
-fn seed(conn: &mut DbConn, rows: &[DocumentRow]) {
+fn seed(conn: &mut DbConn, rows: &[Document]) {
     for chunk in rows.chunks(500) {
+        let chunk: Vec<DocumentWrite> = chunk.iter().map(DocumentWrite::from).collect();
         match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(documents::table).values(chunk).execute(c),
-            DbConn::Postgres(c) => diesel::insert_into(documents::table).values(chunk).execute(c),
+            DbConn::Sqlite(c) => diesel::insert_into(documents::table).values(&chunk).execute(c),
+            DbConn::Postgres(c) => diesel::insert_into(documents::table).values(&chunk).execute(c),
         }
         .expect("seed");
     }
     // As publication would: every published document waits in the expiry queue.
     let watched: Vec<_> =
-        rows.iter().map(|r| (r.id.clone(), r.valid_until.expect("valid_until"))).collect();
+        rows.iter().map(|r| (r.id, r.valid_until.expect("valid_until"))).collect();
     normreg::db::expiry::watch_new(conn, &watched).expect("watch");
 }
 
-fn published(
-    id: String,
-    agency_id: &str,
-    title: String,
-    body: String,
-    number: String,
-) -> DocumentRow {
+fn published(agency_id: AgencyId, title: String, body: String, number: String) -> Document {
     let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
-    DocumentRow {
-        status: "published".into(),
+    Document {
+        status: Status::Published,
         issuance_number: Some(number),
         published_on: NaiveDate::from_ymd_opt(2024, 1, 1),
         effective_on: NaiveDate::from_ymd_opt(2024, 2, 1),
         valid_until: NaiveDate::from_ymd_opt(2029, 1, 31),
         imported: true,
-        ..DocumentRow::draft(id, agency_id.to_string(), title, body, at)
+        ..Document::draft(DocumentId::new(), agency_id, title, body, at)
     }
 }
 
@@ -189,16 +187,8 @@ fn catalogue(app: &TestApp, engine: Engine) -> String {
     let seeding = Instant::now();
     let mut written = 0;
     while written < CATALOGUE {
-        let rows: Vec<DocumentRow> = (written..(written + 10_000).min(CATALOGUE))
-            .map(|n| {
-                published(
-                    format!("cat-{n:08}"),
-                    &agency,
-                    title(n),
-                    body(n),
-                    format!("目政规〔2024〕{}号", n + 1),
-                )
-            })
+        let rows: Vec<Document> = (written..(written + 10_000).min(CATALOGUE))
+            .map(|n| published(agency, title(n), body(n), format!("目政规〔2024〕{}号", n + 1)))
             .collect();
         written += rows.len();
         seed(&mut c, &rows);
@@ -223,11 +213,10 @@ fn expiry(app: &TestApp, engine: Engine) -> String {
     let text = body(1);
     let mut written = 0;
     while written < EXPIRING {
-        let rows: Vec<DocumentRow> = (written..(written + 20_000).min(EXPIRING))
+        let rows: Vec<Document> = (written..(written + 20_000).min(EXPIRING))
             .map(|n| {
                 let mut row = published(
-                    format!("exp-{n:08}"),
-                    &agency,
+                    agency,
                     format!("失效测试文件{n}"),
                     text.clone(),
                     format!("失政规〔2019〕{}号", n + 1),

@@ -148,7 +148,7 @@ async fn create_admin(config: Config, username: String, password: String) -> Res
                 format!("user `{username}` exists"),
             ));
         }
-        db::users::insert(
+        Ok(db::users::insert(
             conn,
             &db::users::UserRow {
                 id: crate::domain::ids::UserId::new().to_string(),
@@ -158,7 +158,7 @@ async fn create_admin(config: Config, username: String, password: String) -> Res
                 roles: roles.to_storage(),
                 created_at: SystemClock.now().naive_utc(),
             },
-        )
+        )?)
     })
     .map_err(|e| e.to_string())?;
     println!("created admin `{username}`");

@@ -40,10 +40,26 @@ pub struct DemoDocument {
     pub body: String,
     /// Published this many days before the day of seeding.
     pub published_days_ago: i64,
-    /// `""` (in force), `filed`, `filed_late`, `repealed` or `provisional`.
-    pub fate: String,
+    pub fate: Fate,
     /// The regulation the text was taken from.
     pub source: String,
+}
+
+/// What becomes of a demo document after its publication (`fate` in `documents.jsonl`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// `""`: published and left in force, not filed.
+    #[serde(rename = "")]
+    InForce,
+    /// Filed within the policy's days.
+    Filed,
+    /// Filed late, on purpose.
+    FiledLate,
+    /// Repealed later.
+    Repealed,
+    /// A provisional (暂行) document.
+    Provisional,
 }
 
 /// The demo documents, in file order.
@@ -90,7 +106,7 @@ pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Ou
         .read(|conn| {
             let seeded = db::settings::get(conn, SEEDED_KEY)?;
             let (_, agencies) = db::agencies::list(conn, None, 0, 1)?;
-            Ok((seeded, agencies))
+            Ok::<_, AppError>((seeded, agencies))
         })
         .await?;
     if let Some(day) = seeded {

@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::db::documents::DocumentRow;
-use crate::db::{self, write_tx, DbConn};
-use crate::domain::ids::DocumentId;
+use crate::db::{self, error::DbError, write_tx, DbConn};
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, DocumentId, UserId};
 use crate::domain::import::{self, ImportLine, ImportedDocument, LineError};
+use crate::domain::lifecycle::Status;
 use crate::domain::numbering::RegistrationFormat;
 use crate::error::AppError;
 
@@ -20,8 +21,8 @@ pub const MAX_REPORTED_ERRORS: usize = 200;
 pub enum ImportScope {
     /// The operator at the command line, or an admin.
     Any,
-    /// A registrar: only documents of this agency (id).
-    Agency(String),
+    /// A registrar: only documents of this agency.
+    Agency(AgencyId),
 }
 
 /// One imported document, for the caller's report.
@@ -47,6 +48,12 @@ pub enum ImportFailure {
 impl From<AppError> for ImportFailure {
     fn from(e: AppError) -> Self {
         Self::Other(e)
+    }
+}
+
+impl From<DbError> for ImportFailure {
+    fn from(e: DbError) -> Self {
+        Self::Other(e.into())
     }
 }
 
@@ -115,7 +122,7 @@ pub fn run(
     conn: &mut DbConn,
     lines: Vec<(usize, Result<ImportLine, LineError>)>,
     scope: &ImportScope,
-    actor: Option<&str>,
+    actor: Option<UserId>,
     today: NaiveDate,
     at: NaiveDateTime,
     progress: &mut dyn FnMut(usize, usize),
@@ -144,7 +151,7 @@ fn write(
     conn: &mut DbConn,
     docs: &[ImportedDocument],
     scope: &ImportScope,
-    actor: Option<&str>,
+    actor: Option<UserId>,
     at: NaiveDateTime,
     policy: &crate::domain::policy::Policy,
     progress: &mut dyn FnMut(usize, usize),
@@ -181,7 +188,7 @@ fn write(
             continue;
         };
         if let ImportScope::Agency(own) = scope {
-            if &agency.id != own {
+            if agency.id != *own {
                 errors.push(LineError::new(
                     d.line,
                     "agency_code",
@@ -208,8 +215,8 @@ fn write(
                 format!("{r} is already the number of a document in the registry"),
             ));
         }
-        rows.push(DocumentRow {
-            status: "published".into(),
+        rows.push(Document {
+            status: Status::Published,
             provisional: d.provisional,
             issuance_number: Some(issuance),
             registration_number: registration,
@@ -217,13 +224,7 @@ fn write(
             effective_on: Some(d.effective_on),
             valid_until: Some(d.valid_until),
             imported: true,
-            ..DocumentRow::draft(
-                DocumentId::new().to_string(),
-                agency.id.clone(),
-                d.title.clone(),
-                d.body.clone(),
-                at,
-            )
+            ..Document::draft(DocumentId::new(), agency.id, d.title.clone(), d.body.clone(), at)
         });
     }
     if !errors.is_empty() {
@@ -242,7 +243,7 @@ fn write(
         .zip(rows)
         .map(|(d, row)| ImportedItem {
             line: d.line,
-            id: row.id,
+            id: row.id.to_string(),
             issuance_number: row.issuance_number.unwrap_or_default(),
             registration_number: row.registration_number,
         })

@@ -93,6 +93,22 @@ fn the_database_layer_uses_no_layer_above_it() {
     assert!(found.is_empty(), "src/db/ must not reach up:\n{}", found.join("\n"));
 }
 
+#[test]
+fn the_database_layer_answers_with_its_own_error() {
+    // `src/db/error.rs` maps `DbError` to the HTTP problem; no other file of `src/db/` may
+    // answer with the edge's error type.
+    let mapping = Path::new(SRC).join("db").join("error.rs");
+    let found: Vec<String> = uses_of("db", &["AppError"])
+        .into_iter()
+        .filter(|hit| !hit.starts_with(&format!("{}:", mapping.display())))
+        .collect();
+    assert!(found.is_empty(), "src/db/ must return DbError:\n{}", found.join("\n"));
+    let error = code_lines(&Path::new(SRC).join("error.rs"));
+    let up: Vec<_> =
+        error.iter().filter(|(_, l)| l.contains("crate::db") || l.contains("diesel")).collect();
+    assert!(up.is_empty(), "src/error.rs must not know the database: {up:?}");
+}
+
 /// The handler modules of `src/api/`: those that declare a route.
 fn handler_modules() -> Vec<String> {
     rust_files(&Path::new(SRC).join("api"))
@@ -135,4 +151,51 @@ fn no_handler_module_imports_another() {
 fn the_web_pages_call_services_not_api_handlers() {
     let found = uses_of("web", &["crate::api::"]);
     assert!(found.is_empty(), "src/web/ must call src/service/:\n{}", found.join("\n"));
+}
+
+/// The words a document's status and validity are stored and sent under.
+const DOCUMENT_WORDS: [&str; 15] = [
+    "draft",
+    "under_review",
+    "revision_required",
+    "rejected",
+    "reviewed",
+    "adopted",
+    "registered",
+    "published",
+    "not_yet_effective",
+    "in_force",
+    "amended",
+    "expired",
+    "declared_invalid",
+    "repealed",
+    "revoked",
+];
+
+/// Whether `line` holds the quoted word `quoted` as a value: a key of a JSON payload
+/// (`"adopted": true`) is not a status.
+fn names_status(line: &str, quoted: &str) -> bool {
+    line.match_indices(quoted)
+        .any(|(at, _)| !line[at + quoted.len()..].trim_start().starts_with(':'))
+}
+
+#[test]
+fn document_statuses_are_named_only_in_the_domain() {
+    // Everywhere else a status or validity is the domain's value (`Status::Published`,
+    // `Validity::Expired.as_str()` in SQL), so a renamed or misspelt word cannot compile.
+    let quoted: Vec<String> =
+        DOCUMENT_WORDS.iter().flat_map(|w| [format!("\"{w}\""), format!("'{w}'")]).collect();
+    let quoted: Vec<&str> = quoted.iter().map(String::as_str).collect();
+    let mut found = Vec::new();
+    for file in rust_files(Path::new(SRC)) {
+        if file.starts_with(Path::new(SRC).join("domain")) {
+            continue;
+        }
+        for (n, line) in code_lines(&file) {
+            if quoted.iter().any(|q| names_status(&line, q)) {
+                found.push(format!("{}:{n}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "a document status spelt out of src/domain/:\n{}", found.join("\n"));
 }

@@ -20,15 +20,18 @@ use crate::service::paging::{PageQuery, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgencyView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AgencyId,
     pub code: String,
     pub name: String,
     pub kind: String,
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<AgencyId>,
     pub issuance_prefix: Option<String>,
     pub registration_prefix: Option<String>,
     /// The filing authority in effect: explicit, or derived from the tree.
-    pub filing_authority_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub filing_authority_id: Option<AgencyId>,
     /// Whether `filing_authority_id` was set explicitly rather than derived.
     pub filing_authority_explicit: bool,
     pub created_at: DateTime<Utc>,
@@ -36,19 +39,14 @@ pub struct AgencyView {
 
 impl AgencyView {
     pub fn from_row(row: AgencyRow, tree: &AgencyTree) -> Self {
-        let derived = row
-            .id
-            .parse::<AgencyId>()
-            .ok()
-            .and_then(|id| tree.filing_authority(id))
-            .map(|a| a.to_string());
+        let derived = tree.filing_authority(row.id);
         Self {
             filing_authority_explicit: row.filing_authority_id.is_some(),
             filing_authority_id: derived,
             id: row.id,
             code: row.code,
             name: row.name,
-            kind: row.kind,
+            kind: row.kind.as_str().to_string(),
             parent_id: row.parent_id,
             issuance_prefix: row.issuance_prefix,
             registration_prefix: row.registration_prefix,

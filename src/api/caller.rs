@@ -12,8 +12,9 @@ use super::views::DocumentView;
 use super::visitor::app_state;
 use super::Answer;
 use crate::auth::AuthUser;
-use crate::db::{documents::DocumentRow, DbConn};
+use crate::db::DbConn;
 use crate::domain::clock::Clock;
+use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
 use crate::error::AppError;
 use crate::service::Actor;
@@ -38,7 +39,7 @@ impl FromRequest for Caller {
 /// A step of a document's life as the service layer has it, e.g. `evolution::repeal`: on the
 /// document `id`, with what the caller sent, answering the document after the step.
 pub type DocumentStep<I> =
-    fn(&mut DbConn, &Actor, &dyn Clock, DocumentId, I) -> Result<DocumentRow, AppError>;
+    fn(&mut DbConn, &Actor, &dyn Clock, DocumentId, I) -> Result<Document, AppError>;
 
 impl Caller {
     /// Runs `op` as the caller in one write transaction, at the instance's present moment.
@@ -93,7 +94,7 @@ impl Caller {
     }
 
     /// An answer of `status` carrying `doc` as its agency sees it today.
-    pub fn document(&self, status: StatusCode, doc: DocumentRow) -> HttpResponse {
+    pub fn document(&self, status: StatusCode, doc: Document) -> HttpResponse {
         HttpResponse::build(status).json(DocumentView::new(doc, self.today()))
     }
 }

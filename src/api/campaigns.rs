@@ -17,20 +17,22 @@ use super::responses::{
     CampaignNotFound, InvalidFields, InvalidFilter, NotCampaignRegistrar, Unauthenticated,
 };
 use super::{status_filter, Answer};
-use crate::db::{campaigns::ItemRow, documents::DocumentRow};
+use crate::db::campaigns::ItemRow;
 use crate::domain::cleanup::{CampaignStatus, CleanupOutcome};
-use crate::domain::ids::CampaignId;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, CampaignId, DocumentId};
 use crate::domain::validity::Validity;
 use crate::error::Problem;
 use crate::service::campaigns::{self, Campaign, CampaignCounts, ItemDecision, NewCampaign};
-use crate::service::document_state::validity_of;
 use crate::service::paging::{PageQuery, Paged};
 
 /// A campaign without its items, as lists show it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CampaignSummary {
-    pub id: String,
-    pub agency_id: String,
+    #[schema(value_type = String)]
+    pub id: CampaignId,
+    #[schema(value_type = String)]
+    pub agency_id: AgencyId,
     /// e.g. 2026年度规范性文件清理
     pub name: String,
     pub year: i32,
@@ -48,7 +50,7 @@ impl CampaignSummary {
     fn new(counts: CampaignCounts) -> Self {
         let CampaignCounts { row, items_total, items_decided } = counts;
         Self {
-            status: CampaignStatus::parse(&row.status).unwrap_or(CampaignStatus::Open),
+            status: row.status,
             id: row.id,
             agency_id: row.agency_id,
             name: row.name,
@@ -65,7 +67,8 @@ impl CampaignSummary {
 /// One document of a campaign with its outcome.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CampaignItemView {
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub title: String,
     /// 文号
     pub issuance_number: Option<String>,
@@ -81,18 +84,20 @@ pub struct CampaignItemView {
     pub outcome_label: Option<String>,
     pub reason: Option<String>,
     /// With `repeal`: the document that repeals it.
-    pub by_document_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub by_document_id: Option<DocumentId>,
     pub decided_on: Option<NaiveDate>,
     /// The day closing applied the outcome; `null` while open, or when the document had ended
     /// by other means before.
     pub applied_on: Option<NaiveDate>,
     /// With `amend`, once closed: the draft of the amendment.
-    pub amendment_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub amendment_id: Option<DocumentId>,
 }
 
 impl CampaignItemView {
-    fn new(item: ItemRow, doc: &DocumentRow, today: NaiveDate) -> Self {
-        let outcome = item.outcome.as_deref().and_then(CleanupOutcome::parse);
+    fn new(item: ItemRow, doc: &Document, today: NaiveDate) -> Self {
+        let outcome = item.outcome;
         Self {
             document_id: item.document_id,
             title: doc.title.clone(),
@@ -100,7 +105,7 @@ impl CampaignItemView {
             registration_number: doc.registration_number.clone(),
             published_on: doc.published_on,
             valid_until: doc.valid_until,
-            validity: validity_of(doc, today),
+            validity: doc.validity_on(today),
             outcome_label: outcome.map(|o| o.chinese().to_string()),
             outcome,
             reason: item.reason,

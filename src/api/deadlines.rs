@@ -51,8 +51,8 @@ impl DeadlineView {
         Self {
             kind_label: due.kind.chinese().to_string(),
             kind: due.kind,
-            agency_id: due.agency_id,
-            document_id: due.document_id,
+            agency_id: due.agency_id.to_string(),
+            document_id: due.document_id.map(|d| d.to_string()),
             title: due.title,
             overdue: is_overdue(today, due.due_on),
             days_left: days_left(today, due.due_on),

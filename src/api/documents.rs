@@ -55,7 +55,7 @@ pub async fn list_documents(
 ) -> Answer {
     let status = status_filter(query.status.as_deref(), "status", Status::parse)?;
     let query = drafting::DocumentQuery {
-        status: status.as_deref().and_then(Status::parse),
+        status,
         q: query.q.clone(),
         offset: page.offset(),
         limit: page.per_page,
@@ -113,14 +113,14 @@ impl From<HistoryEntry> for EventView {
         let e = entry.event;
         Self {
             id: e.id,
-            document_id: e.document_id,
-            actor_id: e.actor_id,
+            document_id: e.document_id.to_string(),
+            actor_id: e.actor_id.map(|a| a.to_string()),
             at: e.at.and_utc(),
             action: e.action,
-            from_status: e.from_status,
-            to_status: e.to_status,
+            from_status: e.from_status.map(|s| s.as_str().to_string()),
+            to_status: e.to_status.map(|s| s.as_str().to_string()),
             reason: entry.reason,
-            payload: entry.payload,
+            payload: e.payload,
         }
     }
 }

@@ -17,7 +17,6 @@ use super::Answer;
 use crate::domain::ids::DocumentId;
 use crate::domain::validity::Validity;
 use crate::error::Problem;
-use crate::service::document_state::validity_of;
 use crate::service::evolution::{self, Continuation, Declaration, Repeal};
 use crate::service::paging::{PageQuery, Paged};
 
@@ -114,7 +113,8 @@ pub struct AsOfQuery {
 pub struct TextOnDate {
     pub date: NaiveDate,
     /// The version in force (or last published) on that day.
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub version: i32,
     pub title: String,
     pub body: String,
@@ -134,7 +134,7 @@ pub async fn as_of(caller: Caller, id: Path<DocumentId>, query: web::Query<AsOfQ
     let v = caller.read(move |conn, actor, _| evolution::text_on(conn, actor, id.0, date)).await?;
     Ok(HttpResponse::Ok().json(TextOnDate {
         date,
-        validity: validity_of(&v, date),
+        validity: v.validity_on(date),
         document_id: v.id,
         version: v.version,
         title: v.title,

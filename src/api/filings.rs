@@ -25,10 +25,14 @@ use crate::service::paging::{PageQuery, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FilingView {
-    pub id: String,
-    pub document_id: String,
-    pub agency_id: String,
-    pub authority_id: String,
+    #[schema(value_type = String)]
+    pub id: FilingId,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
+    #[schema(value_type = String)]
+    pub agency_id: AgencyId,
+    #[schema(value_type = String)]
+    pub authority_id: AgencyId,
     pub report: String,
     pub materials: Vec<Material>,
     pub submitted_on: NaiveDate,
@@ -52,15 +56,16 @@ pub struct FilingView {
 
 impl FilingView {
     fn new(filing: Filing, today: NaiveDate) -> Self {
-        let Filing { row, status, materials } = filing;
-        let kinds: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
+        let status = filing.status;
+        let row = filing;
+        let kinds: Vec<MaterialKind> = row.materials.iter().map(|m| m.kind).collect();
         Self {
             missing_materials: missing_materials(&kinds),
             overdue: status == FilingStatus::CorrectionRequired
                 && row.correction_due_on.is_some_and(|d| today > d),
             late: !row.on_time,
             status,
-            materials,
+            materials: row.materials,
             id: row.id,
             document_id: row.document_id,
             agency_id: row.agency_id,

@@ -15,7 +15,7 @@ use super::responses::{
 };
 use super::Answer;
 use crate::db::interpretations::InterpretationRow;
-use crate::domain::ids::DocumentId;
+use crate::domain::ids::{DocumentId, InterpretationId, UserId};
 use crate::error::Problem;
 use crate::service::interpretations::{self, NewInterpretation};
 use crate::service::paging::{PageQuery, Paged};
@@ -23,16 +23,19 @@ use crate::service::paging::{PageQuery, Paged};
 /// An interpretation as the issuing agency sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InterpretationView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: InterpretationId,
     /// The document interpreted.
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub title: String,
     pub body: String,
     pub issued_on: NaiveDate,
     /// 文号
     pub issuance_number: Option<String>,
     /// Who recorded it.
-    pub created_by: String,
+    #[schema(value_type = String)]
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 

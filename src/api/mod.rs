@@ -135,11 +135,12 @@ pub fn status_filter<T>(
     raw: Option<&str>,
     what: &str,
     parse: fn(&str) -> Option<T>,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<T>, AppError> {
     match raw {
         None | Some("") => Ok(None),
-        Some(s) if parse(s).is_some() => Ok(Some(s.to_string())),
-        Some(s) => Err(AppError::invalid("status", format!("unknown {what} `{s}`"))),
+        Some(s) => parse(s)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("status", format!("unknown {what} `{s}`"))),
     }
 }
 

@@ -10,6 +10,7 @@ use super::json::ApiJson;
 use super::paging::{paged, Paging};
 use super::responses::{InvalidFields, InvalidPaging, NotFilingReviewer, Unauthenticated};
 use super::Answer;
+use crate::domain::ids::SuggestionId;
 use crate::error::Problem;
 use crate::service::paging::{PageQuery, Paged};
 use crate::service::suggestions::{self, AddressedSuggestion, ReplyText, SuggestionTracking};
@@ -17,7 +18,8 @@ use crate::service::suggestions::{self, AddressedSuggestion, ReplyText, Suggesti
 /// A suggestion as its filing authority sees it, with the contact.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SuggestionInboxItem {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: SuggestionId,
     #[serde(flatten)]
     pub tracking: SuggestionTracking,
     pub content: String,

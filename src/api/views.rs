@@ -5,19 +5,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::documents::DocumentRow;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::Status;
 use crate::domain::validity::Validity;
-use crate::service::document_state::{ended_on_of, validity_of};
 
 /// A document as its agency and reviewers see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: DocumentId,
     /// Shared by every version of the same document.
-    pub lineage_id: String,
+    #[schema(value_type = String)]
+    pub lineage_id: DocumentId,
     pub version: i32,
-    pub agency_id: String,
+    #[schema(value_type = String)]
+    pub agency_id: AgencyId,
     pub status: Status,
     /// The status in Chinese.
     pub status_label: String,
@@ -50,18 +53,26 @@ pub struct DocumentView {
     pub validity_label: Option<String>,
     pub ended_on: Option<NaiveDate>,
     pub ended_reason: Option<String>,
-    pub ended_by_document_id: Option<String>,
-    pub supersedes_id: Option<String>,
-    pub superseded_by_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub ended_by_document_id: Option<DocumentId>,
+    #[schema(value_type = Option<String>)]
+    pub supersedes_id: Option<DocumentId>,
+    #[schema(value_type = Option<String>)]
+    pub superseded_by_id: Option<DocumentId>,
     pub imported: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl DocumentView {
-    pub fn new(row: DocumentRow, today: NaiveDate) -> Self {
-        let status = Status::parse(&row.status).unwrap_or(Status::Draft);
-        let validity = validity_of(&row, today);
+    pub fn new(row: Document, today: NaiveDate) -> Self {
+        let status = row.status;
+        let validity = row.validity_on(today);
+        let ended_on = row.ended_on(validity);
+        let (ended_reason, ended_by_document_id) = match row.ended {
+            Some(e) => (e.reason, e.by),
+            None => (None, None),
+        };
         Self {
             review_overdue: status == Status::UnderReview
                 && row.review_due_on.is_some_and(|d| today > d),
@@ -91,9 +102,9 @@ impl DocumentView {
             valid_until: row.valid_until,
             channel: row.channel,
             early_effect_reason: row.early_effect_reason,
-            ended_on: ended_on_of(row.ended_on, row.valid_until, validity),
-            ended_reason: row.ended_reason,
-            ended_by_document_id: row.ended_by_document_id,
+            ended_on,
+            ended_reason,
+            ended_by_document_id,
             supersedes_id: row.supersedes_id,
             superseded_by_id: row.superseded_by_id,
             imported: row.imported,

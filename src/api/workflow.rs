@@ -15,7 +15,7 @@ use super::path::Path;
 use super::responses::{DocumentNotFound, InvalidFields, NotItsDrafter, NotRegistrar};
 use super::views::DocumentView;
 use super::Answer;
-use crate::domain::ids::DocumentId;
+use crate::domain::ids::{DocumentId, ReviewId, UserId};
 use crate::domain::screening::{Finding, RuleSet};
 use crate::error::Problem;
 use crate::service::deliberation::Decision;
@@ -107,11 +107,14 @@ pub async fn review(caller: Caller, id: Path<DocumentId>, body: ApiJson<Opinion>
 /// A review opinion with the drafter's responses.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReviewView {
-    pub id: String,
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub id: ReviewId,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     /// The text revision that was reviewed.
     pub revision: i32,
-    pub reviewer_id: String,
+    #[schema(value_type = String)]
+    pub reviewer_id: UserId,
     pub conclusion: String,
     pub opinion: String,
     pub findings: Vec<ReviewFinding>,
@@ -121,16 +124,15 @@ pub struct ReviewView {
 }
 
 impl From<Review> for ReviewView {
-    fn from(opinion: Review) -> Self {
-        let r = opinion.row;
+    fn from(r: Review) -> Self {
         Self {
-            findings: opinion.findings,
-            responses: opinion.responses,
+            findings: r.findings,
+            responses: r.responses,
             id: r.id,
             document_id: r.document_id,
             revision: r.revision,
             reviewer_id: r.reviewer_id,
-            conclusion: r.conclusion,
+            conclusion: r.conclusion.as_str().to_string(),
             opinion: r.opinion,
             due_on: r.due_on,
             created_at: r.created_at.and_utc(),

@@ -3,13 +3,13 @@
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::calendar_days;
 use super::DbConn;
 use crate::domain::calendar::{HolidayCalendar, HolidayYear};
-use crate::error::AppError;
 
 /// Replaces every entry of the year with the given file's days.
-pub fn replace_year(conn: &mut DbConn, year: &HolidayYear) -> Result<(), AppError> {
+pub fn replace_year(conn: &mut DbConn, year: &HolidayYear) -> Result<(), DbError> {
     let (first, last) = year_bounds(year.year)?;
     diesel::delete(calendar_days::table.filter(calendar_days::day.between(first, last)))
         .execute(conn)?;
@@ -26,14 +26,14 @@ pub fn replace_year(conn: &mut DbConn, year: &HolidayYear) -> Result<(), AppErro
     Ok(())
 }
 
-pub fn load(conn: &mut DbConn) -> Result<HolidayCalendar, AppError> {
+pub fn load(conn: &mut DbConn) -> Result<HolidayCalendar, DbError> {
     let rows: Vec<(NaiveDate, bool)> =
         calendar_days::table.select((calendar_days::day, calendar_days::is_off_day)).load(conn)?;
     Ok(HolidayCalendar::from_entries(rows))
 }
 
 /// Which years the calendar holds, so a start-up can seed only what is missing.
-pub fn years(conn: &mut DbConn) -> Result<Vec<i32>, AppError> {
+pub fn years(conn: &mut DbConn) -> Result<Vec<i32>, DbError> {
     let days: Vec<NaiveDate> = calendar_days::table.select(calendar_days::day).load(conn)?;
     let mut years: Vec<i32> = days.iter().map(|d| d.year()).collect();
     years.sort_unstable();
@@ -41,10 +41,8 @@ pub fn years(conn: &mut DbConn) -> Result<Vec<i32>, AppError> {
     Ok(years)
 }
 
-fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), AppError> {
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), DbError> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1);
     let last = NaiveDate::from_ymd_opt(year, 12, 31);
-    first
-        .zip(last)
-        .ok_or_else(|| AppError::invalid("year", format!("{year} is not a calendar year")))
+    first.zip(last).ok_or(DbError::NotACalendarYear(year))
 }

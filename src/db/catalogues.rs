@@ -11,12 +11,14 @@ use diesel::prelude::*;
 use diesel::sql_types::{Date, Nullable, Text};
 
 use super::agencies::AgencyRow;
+use super::document_row::word;
+use super::error::DbError;
 use super::schema::{catalogue_changes, catalogue_entries, catalogues};
 use super::{insert_many, placeholders, DbConn};
 use crate::domain::catalogue::{departure, Change, ContentHasher, Entry};
-use crate::domain::ids::CatalogueId;
-use crate::domain::validity::Validity;
-use crate::error::AppError;
+use crate::domain::document::EndKind;
+use crate::domain::ids::{AgencyId, CatalogueId, UserId};
+use crate::domain::lifecycle::Status;
 
 /// Entries read back per statement while hashing: bounded memory for any catalogue size.
 const HASH_CHUNK: i32 = 1_000;
@@ -38,48 +40,45 @@ pub struct CatalogueRow {
 
 pub fn find(
     conn: &mut DbConn,
-    agency_id: &str,
+    agency_id: AgencyId,
     year: i32,
-) -> Result<Option<CatalogueRow>, AppError> {
+) -> Result<Option<CatalogueRow>, DbError> {
     Ok(catalogues::table
-        .filter(catalogues::agency_id.eq(agency_id))
+        .filter(catalogues::agency_id.eq(agency_id.to_string()))
         .filter(catalogues::year.eq(year))
         .first(conn)
         .optional()?)
 }
 
 /// Every frozen catalogue of the agency, latest year first.
-pub fn of_agency(conn: &mut DbConn, agency_id: &str) -> Result<Vec<CatalogueRow>, AppError> {
+pub fn of_agency(conn: &mut DbConn, agency_id: AgencyId) -> Result<Vec<CatalogueRow>, DbError> {
     Ok(catalogues::table
-        .filter(catalogues::agency_id.eq(agency_id))
+        .filter(catalogues::agency_id.eq(agency_id.to_string()))
         .order(catalogues::year.desc())
         .load(conn)?)
 }
 
 /// Every frozen catalogue (their summaries are small: no list, no texts).
-pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, AppError> {
+pub fn all(conn: &mut DbConn) -> Result<Vec<CatalogueRow>, DbError> {
     Ok(catalogues::table
         .order((catalogues::agency_id.asc(), catalogues::year.desc()))
         .load(conn)?)
 }
 
 /// The condition "of the agency and valid on the day": one `?` for the agency, then three for
-/// the day.
-macro_rules! valid_on {
-    () => {
-        "agency_id = ? AND status = 'published' AND effective_on <= ? AND valid_until >= ? \
-         AND (ended_state IS NULL OR ended_on IS NULL OR ended_on > ?)"
-    };
+/// the day. The status is the domain's word, formatted in.
+fn valid_on() -> String {
+    format!(
+        "agency_id = ? AND status = '{published}' AND effective_on <= ? AND valid_until >= ? \
+         AND (ended_state IS NULL OR ended_on IS NULL OR ended_on > ?)",
+        published = Status::Published.as_str()
+    )
 }
-
-/// The documents of an agency valid on a day, as a derived table `(document_id, lineage_id)`.
-const VALID_ON: &str =
-    concat!("SELECT id AS document_id, lineage_id FROM documents WHERE ", valid_on!());
 
 /// What the previous year's list is taken from.
 enum Previous<'a> {
     Frozen(&'a str),
-    ValidOn { agency_id: &'a str, day: NaiveDate },
+    ValidOn { agency_id: AgencyId, day: NaiveDate },
 }
 
 impl Previous<'_> {
@@ -89,7 +88,11 @@ impl Previous<'_> {
                 "(SELECT document_id, lineage_id FROM catalogue_entries WHERE catalogue_id = ?)"
                     .to_string()
             }
-            Previous::ValidOn { .. } => format!("({VALID_ON})"),
+            // The documents of an agency valid on a day, as `(document_id, lineage_id)`.
+            Previous::ValidOn { .. } => format!(
+                "(SELECT id AS document_id, lineage_id FROM documents WHERE {})",
+                valid_on()
+            ),
         }
     }
 }
@@ -118,22 +121,22 @@ pub fn freeze(
     year: i32,
     as_of: NaiveDate,
     at: NaiveDateTime,
-    actor: Option<&str>,
-) -> Result<CatalogueRow, AppError> {
-    let previous_row = find(conn, &agency.id, year - 1)?;
+    actor: Option<UserId>,
+) -> Result<CatalogueRow, DbError> {
+    let previous_row = find(conn, agency.id, year - 1)?;
     let previous_day = NaiveDate::from_ymd_opt(year - 1, 12, 31)
-        .ok_or_else(|| AppError::internal("year out of range"))?;
+        .ok_or_else(|| DbError::internal("year out of range"))?;
     let previous = match &previous_row {
         Some(p) => Previous::Frozen(&p.id),
-        None => Previous::ValidOn { agency_id: &agency.id, day: previous_day },
+        None => Previous::ValidOn { agency_id: agency.id, day: previous_day },
     };
     let mut row = CatalogueRow {
         id: CatalogueId::new().to_string(),
-        agency_id: agency.id.clone(),
+        agency_id: agency.id.to_string(),
         year,
         as_of,
         frozen_at: at,
-        frozen_by: actor.map(str::to_string),
+        frozen_by: actor.map(|a| a.to_string()),
         entry_count: 0,
         content_hash: String::new(),
         previous_id: previous_row.as_ref().map(|p| p.id.clone()),
@@ -154,29 +157,29 @@ pub fn freeze(
          d.id, d.lineage_id, d.title, d.issuance_number, d.registration_number, d.published_on, \
          d.effective_on, d.valid_until, d.body \
          FROM documents d WHERE {condition}",
-        condition = valid_on!()
+        condition = valid_on()
     );
     let copied = diesel::sql_query(placeholders(conn, &copy))
         .bind::<Text, _>(&row.id)
-        .bind::<Text, _>(&agency.id)
+        .bind::<Text, _>(agency.id.to_string())
         .bind::<Date, _>(as_of)
         .bind::<Date, _>(as_of)
         .bind::<Date, _>(as_of)
         .execute(conn)?;
-    row.entry_count =
-        i32::try_from(copied).map_err(|_| AppError::internal("catalogue too long"))?;
+    row.entry_count = i32::try_from(copied).map_err(|_| DbError::internal("catalogue too long"))?;
 
     // New lineages were added; a new version of a listed lineage is an amendment. Each engine
     // gets the form its planner answers set against set: SQLite looks each entry up through
     // the indexes (it scans a joined subquery for every row instead), PostgreSQL hashes joins.
     let prev = previous.sql();
+    let (added, amended) = (Change::Added.as_str(), Change::Amended.as_str());
     let arrivals = match conn {
         DbConn::Sqlite(_) => format!(
             "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, \
              issuance_number, registration_number, on_date, reason) \
              SELECT e.catalogue_id, \
                     CASE WHEN EXISTS (SELECT 1 FROM {prev} p WHERE p.lineage_id = e.lineage_id) \
-                         THEN 'amended' ELSE 'added' END, \
+                         THEN '{amended}' ELSE '{added}' END, \
                     e.document_id, e.title, e.issuance_number, e.registration_number, \
                     e.effective_on, NULL \
              FROM catalogue_entries e \
@@ -186,7 +189,7 @@ pub fn freeze(
         DbConn::Postgres(_) => format!(
             "INSERT INTO catalogue_changes (catalogue_id, change, document_id, title, \
              issuance_number, registration_number, on_date, reason) \
-             SELECT e.catalogue_id, CASE WHEN pl.lineage_id IS NULL THEN 'added' ELSE 'amended' END, \
+             SELECT e.catalogue_id, CASE WHEN pl.lineage_id IS NULL THEN '{added}' ELSE '{amended}' END, \
                     e.document_id, e.title, e.issuance_number, e.registration_number, \
                     e.effective_on, NULL \
              FROM catalogue_entries e \
@@ -238,7 +241,7 @@ fn record_departures(
     conn: &mut DbConn,
     row: &CatalogueRow,
     previous: &Previous<'_>,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     // An anti-join: an index lookup per row on SQLite, a hash anti-join on PostgreSQL.
     let sql = format!(
         "SELECT d.id, d.title, d.issuance_number, d.registration_number, d.effective_on, \
@@ -251,29 +254,31 @@ fn record_departures(
     let query = diesel::sql_query(placeholders(conn, &sql)).into_boxed::<Multi>();
     let departed: Vec<Departed> =
         bind_previous!(query, previous).bind::<Text, _>(row.id.clone()).load(conn)?;
-    let changes: Vec<_> = departed
-        .into_iter()
-        .map(|d| {
-            let effective = d.effective_on.unwrap_or(row.as_of);
-            let until = d.valid_until.unwrap_or(row.as_of);
-            let ended = d.ended_state.as_deref().and_then(Validity::parse).zip(d.ended_on);
-            let (change, on_date) = departure(row.as_of, effective, until, ended);
-            let reason = match change {
-                Change::Removed | Change::Expired => None,
-                _ => d.ended_reason,
-            };
-            (
-                catalogue_changes::catalogue_id.eq(row.id.clone()),
-                catalogue_changes::change.eq(change.as_str()),
-                catalogue_changes::document_id.eq(d.id),
-                catalogue_changes::title.eq(d.title),
-                catalogue_changes::issuance_number.eq(d.issuance_number),
-                catalogue_changes::registration_number.eq(d.registration_number),
-                catalogue_changes::on_date.eq(on_date),
-                catalogue_changes::reason.eq(reason),
-            )
-        })
-        .collect();
+    let mut changes = Vec::with_capacity(departed.len());
+    for d in departed {
+        let effective = d.effective_on.unwrap_or(row.as_of);
+        let until = d.valid_until.unwrap_or(row.as_of);
+        let ended = match d.ended_state.as_deref() {
+            None => None,
+            Some(s) => Some(word("documents", &d.id, "ended_state", s, EndKind::parse)?),
+        };
+        let ended = ended.map(EndKind::validity).zip(d.ended_on);
+        let (change, on_date) = departure(row.as_of, effective, until, ended);
+        let reason = match change {
+            Change::Removed | Change::Expired => None,
+            _ => d.ended_reason,
+        };
+        changes.push((
+            catalogue_changes::catalogue_id.eq(row.id.clone()),
+            catalogue_changes::change.eq(change.as_str()),
+            catalogue_changes::document_id.eq(d.id),
+            catalogue_changes::title.eq(d.title),
+            catalogue_changes::issuance_number.eq(d.issuance_number),
+            catalogue_changes::registration_number.eq(d.registration_number),
+            catalogue_changes::on_date.eq(on_date),
+            catalogue_changes::reason.eq(reason),
+        ));
+    }
     for chunk in changes.chunks(500) {
         insert_many!(conn, catalogue_changes::table, chunk)?;
     }
@@ -281,7 +286,7 @@ fn record_departures(
 }
 
 /// Hashes the frozen content by reading it back in order, a chunk at a time.
-fn hash(conn: &mut DbConn, row: &CatalogueRow, agency_code: &str) -> Result<String, AppError> {
+fn hash(conn: &mut DbConn, row: &CatalogueRow, agency_code: &str) -> Result<String, DbError> {
     let mut hasher = ContentHasher::new(agency_code, row.year, row.as_of);
     let mut after = 0;
     loop {
@@ -308,7 +313,7 @@ pub fn entries(
     after: i32,
     limit: i32,
     with_body: bool,
-) -> Result<Vec<Entry>, AppError> {
+) -> Result<Vec<Entry>, DbError> {
     let page = catalogue_entries::table
         .filter(catalogue_entries::catalogue_id.eq(catalogue_id))
         .filter(catalogue_entries::position.gt(after))

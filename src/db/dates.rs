@@ -4,9 +4,9 @@
 
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::date_anomalies;
 use super::DbConn;
-use crate::error::AppError;
 
 /// One stored date outside the range: where it is and what it holds, as text.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable)]
@@ -18,7 +18,7 @@ pub struct Anomaly {
 }
 
 /// At most `limit` anomalies, in a stable order, and how many there are in all.
-pub fn anomalies(conn: &mut DbConn, limit: i64) -> Result<(Vec<Anomaly>, i64), AppError> {
+pub fn anomalies(conn: &mut DbConn, limit: i64) -> Result<(Vec<Anomaly>, i64), DbError> {
     let total: i64 = date_anomalies::table.count().get_result(conn)?;
     if total == 0 {
         return Ok((Vec::new(), 0));

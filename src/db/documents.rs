@@ -1,128 +1,53 @@
-//! Queries on documents, their text revisions, review opinions and events.
+//! Queries on documents, their text revisions and events.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{document_events, document_revisions, documents, reviews};
+use super::document_row::{
+    documents as decoded, parsed, parsed_opt, word, DocumentRow, DocumentWrite,
+};
+use super::error::DbError;
+use super::schema::{document_events, document_revisions, documents};
 use super::DbConn;
+use crate::domain::document::{Document, DocumentEvent};
+use crate::domain::ids::{AgencyId, DocumentId, UserId};
 use crate::domain::lifecycle::Status;
-use crate::error::AppError;
 
-/// One row of `documents`, field order as in the schema.
-#[derive(Clone, Debug, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = documents, treat_none_as_null = true)]
-pub struct DocumentRow {
-    pub id: String,
-    pub lineage_id: String,
-    pub version: i32,
-    pub agency_id: String,
-    pub status: String,
-    pub title: String,
-    pub body: String,
-    pub revision: i32,
-    pub provisional: bool,
-    pub validity_years: Option<i32>,
-    pub legal_basis: Option<String>,
-    pub drafting_notes: Option<String>,
-    pub affects_rights: bool,
-    pub review_due_on: Option<NaiveDate>,
-    pub meeting: Option<String>,
-    pub decided_on: Option<NaiveDate>,
-    pub issuance_number: Option<String>,
-    pub registration_number: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    pub effective_on: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
-    pub channel: Option<String>,
-    pub early_effect_reason: Option<String>,
-    pub ended_state: Option<String>,
-    pub ended_on: Option<NaiveDate>,
-    pub ended_reason: Option<String>,
-    pub ended_by_document_id: Option<String>,
-    pub supersedes_id: Option<String>,
-    pub superseded_by_id: Option<String>,
-    pub imported: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl DocumentRow {
-    /// A first draft (version 1, revision 1) with nothing of the later workflow set yet; the
-    /// callers that make documents (drafting, amendment, import) change what differs.
-    pub fn draft(
-        id: String,
-        agency_id: String,
-        title: String,
-        body: String,
-        at: NaiveDateTime,
-    ) -> Self {
-        Self {
-            lineage_id: id.clone(),
-            id,
-            version: 1,
-            agency_id,
-            status: Status::Draft.as_str().into(),
-            title,
-            body,
-            revision: 1,
-            provisional: false,
-            validity_years: None,
-            legal_basis: None,
-            drafting_notes: None,
-            affects_rights: false,
-            review_due_on: None,
-            meeting: None,
-            decided_on: None,
-            issuance_number: None,
-            registration_number: None,
-            published_on: None,
-            effective_on: None,
-            valid_until: None,
-            channel: None,
-            early_effect_reason: None,
-            ended_state: None,
-            ended_on: None,
-            ended_reason: None,
-            ended_by_document_id: None,
-            supersedes_id: None,
-            superseded_by_id: None,
-            imported: false,
-            created_at: at,
-            updated_at: at,
-        }
-    }
-}
-
-pub fn insert(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
-    diesel::insert_into(documents::table).values(row).execute(conn)?;
+pub fn insert(conn: &mut DbConn, doc: &Document) -> Result<(), DbError> {
+    diesel::insert_into(documents::table).values(DocumentWrite::from(doc)).execute(conn)?;
     Ok(())
 }
 
-/// Writes every column of the row back; callers change the row in memory first, inside the
+/// Writes every column of the document back; callers change it in memory first, inside the
 /// transaction that read it.
-pub fn save(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
-    diesel::update(documents::table.find(&row.id)).set(row).execute(conn)?;
+pub fn save(conn: &mut DbConn, doc: &Document) -> Result<(), DbError> {
+    diesel::update(documents::table.find(doc.id.to_string()))
+        .set(DocumentWrite::from(doc))
+        .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, AppError> {
-    Ok(documents::table.find(id).first(conn).optional()?)
+pub fn find(conn: &mut DbConn, id: DocumentId) -> Result<Option<Document>, DbError> {
+    let row: Option<DocumentRow> = documents::table.find(id.to_string()).first(conn).optional()?;
+    row.map(Document::try_from).transpose()
 }
 
 /// Every version of a document, oldest first.
-pub fn versions(conn: &mut DbConn, lineage_id: &str) -> Result<Vec<DocumentRow>, AppError> {
-    Ok(documents::table
-        .filter(documents::lineage_id.eq(lineage_id))
-        .order(documents::version.asc())
-        .load(conn)?)
+pub fn versions(conn: &mut DbConn, lineage_id: DocumentId) -> Result<Vec<Document>, DbError> {
+    decoded(
+        documents::table
+            .filter(documents::lineage_id.eq(lineage_id.to_string()))
+            .order(documents::version.asc())
+            .load(conn)?,
+    )
 }
 
 /// Filters of the internal document list.
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
     /// Agencies the caller may see; `None` is everything (admin).
-    pub agencies: Option<Vec<String>>,
-    pub status: Option<String>,
+    pub agencies: Option<Vec<AgencyId>>,
+    pub status: Option<Status>,
     /// Substring of the title.
     pub q: Option<String>,
 }
@@ -132,14 +57,15 @@ pub fn list(
     filter: &ListFilter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<Document>, i64), DbError> {
+    let agencies = filter.agencies.as_deref().map(id_strings);
     let build = || {
         let mut q = documents::table.into_boxed();
-        if let Some(a) = &filter.agencies {
+        if let Some(a) = &agencies {
             q = q.filter(documents::agency_id.eq_any(a.clone()));
         }
-        if let Some(s) = &filter.status {
-            q = q.filter(documents::status.eq(s.clone()));
+        if let Some(s) = filter.status {
+            q = q.filter(documents::status.eq(s.as_str()));
         }
         if let Some(text) = &filter.q {
             q = q.filter(documents::title.like(format!("%{}%", escape_like(text))).escape('\\'));
@@ -152,7 +78,12 @@ pub fn list(
         .offset(offset)
         .limit(limit)
         .load(conn)?;
-    Ok((rows, total))
+    Ok((decoded(rows)?, total))
+}
+
+/// Ids as stored.
+pub(crate) fn id_strings<T: ToString>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
 }
 
 /// Escapes LIKE wildcards so that user text matches literally.
@@ -162,66 +93,26 @@ pub fn escape_like(s: &str) -> String {
 
 pub fn insert_revision(
     conn: &mut DbConn,
-    doc: &DocumentRow,
-    actor: Option<&str>,
+    doc: &Document,
+    actor: Option<UserId>,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     diesel::insert_into(document_revisions::table)
         .values((
-            document_revisions::document_id.eq(&doc.id),
+            document_revisions::document_id.eq(doc.id.to_string()),
             document_revisions::revision.eq(doc.revision),
             document_revisions::title.eq(&doc.title),
             document_revisions::body.eq(&doc.body),
-            document_revisions::created_by.eq(actor),
+            document_revisions::created_by.eq(actor.map(|a| a.to_string())),
             document_revisions::created_at.eq(at),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// One row of `reviews`.
-#[derive(Clone, Debug, Queryable, Insertable)]
-#[diesel(table_name = reviews)]
-pub struct ReviewRow {
-    pub id: String,
-    pub document_id: String,
-    pub revision: i32,
-    pub reviewer_id: String,
-    pub conclusion: String,
-    pub opinion: String,
-    pub findings: String,
-    pub responses: Option<String>,
-    pub due_on: Option<NaiveDate>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn insert_review(conn: &mut DbConn, row: &ReviewRow) -> Result<(), AppError> {
-    diesel::insert_into(reviews::table).values(row).execute(conn)?;
-    Ok(())
-}
-
-pub fn reviews_of(conn: &mut DbConn, document_id: &str) -> Result<Vec<ReviewRow>, AppError> {
-    Ok(reviews::table
-        .filter(reviews::document_id.eq(document_id))
-        .order(reviews::created_at.asc())
-        .load(conn)?)
-}
-
-/// Records the drafter's responses on the review they answer.
-pub fn set_review_responses(
-    conn: &mut DbConn,
-    review_id: &str,
-    responses: &str,
-) -> Result<(), AppError> {
-    diesel::update(reviews::table.find(review_id))
-        .set(reviews::responses.eq(responses))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// One event of a document's history.
+/// One row of `document_events` as read.
 #[derive(Clone, Debug, Queryable)]
-pub struct EventRow {
+struct EventRow {
     pub id: i64,
     pub document_id: String,
     pub actor_id: Option<String>,
@@ -236,25 +127,25 @@ pub struct EventRow {
 /// What happened, to be written in the same transaction as the change itself.
 #[derive(Clone, Debug)]
 pub struct NewEvent<'a> {
-    pub document_id: &'a str,
-    pub actor_id: Option<&'a str>,
+    pub document_id: DocumentId,
+    pub actor_id: Option<UserId>,
     pub at: NaiveDateTime,
     pub action: &'a str,
-    pub from_status: Option<&'a str>,
-    pub to_status: Option<&'a str>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub reason: Option<&'a str>,
     pub payload: Option<serde_json::Value>,
 }
 
-pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), AppError> {
+pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), DbError> {
     diesel::insert_into(document_events::table)
         .values((
-            document_events::document_id.eq(e.document_id),
-            document_events::actor_id.eq(e.actor_id),
+            document_events::document_id.eq(e.document_id.to_string()),
+            document_events::actor_id.eq(e.actor_id.map(|a| a.to_string())),
             document_events::at.eq(e.at),
             document_events::action.eq(e.action),
-            document_events::from_status.eq(e.from_status),
-            document_events::to_status.eq(e.to_status),
+            document_events::from_status.eq(e.from_status.map(Status::as_str)),
+            document_events::to_status.eq(e.to_status.map(Status::as_str)),
             document_events::reason.eq(e.reason),
             document_events::payload.eq(e.payload.as_ref().map(|p| p.to_string())),
         ))
@@ -266,45 +157,79 @@ pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), AppError>
 /// its validity), in the caller's transaction.
 pub fn note_event(
     conn: &mut DbConn,
-    doc: &DocumentRow,
-    actor: &str,
+    doc: &Document,
+    actor: UserId,
     at: NaiveDateTime,
     action: &str,
     reason: Option<&str>,
     payload: serde_json::Value,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     insert_event(
         conn,
         &NewEvent {
-            document_id: &doc.id,
+            document_id: doc.id,
             actor_id: Some(actor),
             at,
             action,
-            from_status: Some(&doc.status),
-            to_status: Some(&doc.status),
+            from_status: Some(doc.status),
+            to_status: Some(doc.status),
             reason,
             payload: Some(payload),
         },
     )
 }
 
+impl TryFrom<EventRow> for DocumentEvent {
+    type Error = DbError;
+
+    /// Every column parsed: a broken id, status or payload is an error naming the event.
+    fn try_from(r: EventRow) -> Result<Self, DbError> {
+        const T: &str = "document_events";
+        let id = &r.id;
+        let status = |column, value: Option<&str>| {
+            value.map(|v| word(T, id, column, v, Status::parse)).transpose()
+        };
+        Ok(DocumentEvent {
+            id: r.id,
+            document_id: parsed(T, id, "document_id", &r.document_id)?,
+            actor_id: parsed_opt(T, id, "actor_id", r.actor_id.as_deref())?,
+            at: r.at,
+            from_status: status("from_status", r.from_status.as_deref())?,
+            to_status: status("to_status", r.to_status.as_deref())?,
+            payload: r
+                .payload
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| DbError::decode(T, id, "payload", e))?,
+            action: r.action,
+            reason: r.reason,
+        })
+    }
+}
+
 /// The events of every version of a document, in order.
-pub fn events_of(conn: &mut DbConn, document_ids: &[String]) -> Result<Vec<EventRow>, AppError> {
-    Ok(document_events::table
-        .filter(document_events::document_id.eq_any(document_ids.to_vec()))
+pub fn events_of(
+    conn: &mut DbConn,
+    document_ids: &[DocumentId],
+) -> Result<Vec<DocumentEvent>, DbError> {
+    let rows: Vec<EventRow> = document_events::table
+        .filter(document_events::document_id.eq_any(id_strings(document_ids)))
         .order(document_events::id.asc())
-        .load(conn)?)
+        .load(conn)?;
+    rows.into_iter().map(DocumentEvent::try_from).collect()
 }
 
 /// Published documents of `agencies` still running whose validity ends in `[from, until]`.
 pub fn expiring(
     conn: &mut DbConn,
-    agencies: Option<Vec<String>>,
+    agencies: Option<Vec<AgencyId>>,
     from: NaiveDate,
     until: NaiveDate,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<Document>, i64), DbError> {
+    let agencies = agencies.as_deref().map(id_strings);
     let build = || {
         let mut q = documents::table
             .filter(documents::status.eq(Status::Published.as_str()))
@@ -322,5 +247,5 @@ pub fn expiring(
         .offset(offset)
         .limit(limit)
         .load(conn)?;
-    Ok((rows, total))
+    Ok((decoded(rows)?, total))
 }

@@ -15,9 +15,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Text, Timestamp};
 
+use super::error::DbError;
 use super::schema::expiry_watch;
 use super::{insert_many, placeholders, write_tx, DbConn};
-use crate::error::AppError;
+use crate::domain::ids::DocumentId;
+use crate::domain::lifecycle::Status;
+use crate::domain::validity::Validity;
 
 /// Why a document expired, as history shows it. Not stored with each of possibly a million
 /// events (it would add a sixth to the run's writes); [`reason_of`] supplies it when read.
@@ -25,7 +28,7 @@ pub const REASON: &str = "有效期届满，自动失效";
 
 /// The reason shown for an event of `action` that has none stored.
 pub fn reason_of(action: &str) -> Option<&'static str> {
-    (action == "expired").then_some(REASON)
+    (action == Validity::Expired.as_str()).then_some(REASON)
 }
 
 /// Records the expiry of every watched document valid until before `as_of`; answers how many
@@ -34,26 +37,28 @@ pub fn expire_due(
     conn: &mut DbConn,
     as_of: NaiveDate,
     at: NaiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<usize, DbError> {
+    // The domain's words, formatted in: the event is named after the validity it records.
+    let (expired, published) = (Validity::Expired.as_str(), Status::Published.as_str());
     write_tx(conn, |conn| {
         match conn {
         // The DELETE locks the rows it takes: a concurrent run waits, then finds them gone.
-        DbConn::Postgres(_) => Ok(diesel::sql_query(
+        DbConn::Postgres(_) => Ok(diesel::sql_query(format!(
             "WITH due AS (DELETE FROM expiry_watch WHERE valid_until < $1 RETURNING document_id) \
              INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT document_id, NULL, $2, 'expired', 'published', 'published', NULL, NULL FROM due",
-        )
+             SELECT document_id, NULL, $2, '{expired}', '{published}', '{published}', NULL, NULL FROM due",
+        ))
         .bind::<Date, _>(as_of)
         .bind::<Timestamp, _>(at)
         .execute(conn)?),
         // BEGIN IMMEDIATE already serialises writers; SQLite has no writable CTEs, so the
         // events are written first from the same condition, then the rows leave the queue.
         DbConn::Sqlite(_) => {
-            let n = diesel::sql_query(
+            let n = diesel::sql_query(format!(
                 "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                 SELECT document_id, NULL, ?, 'expired', 'published', 'published', NULL, NULL \
+                 SELECT document_id, NULL, ?, '{expired}', '{published}', '{published}', NULL, NULL \
                  FROM expiry_watch WHERE valid_until < ?",
-            )
+            ))
             .bind::<Timestamp, _>(at)
             .bind::<Date, _>(as_of)
             .execute(conn)?;
@@ -68,26 +73,30 @@ pub fn expire_due(
 
 /// Puts a published document in the queue, or moves its date (a continuation); call in the
 /// transaction that publishes or continues it.
-pub fn watch(conn: &mut DbConn, document_id: &str, valid_until: NaiveDate) -> Result<(), AppError> {
+pub fn watch(
+    conn: &mut DbConn,
+    document_id: DocumentId,
+    valid_until: NaiveDate,
+) -> Result<(), DbError> {
     let sql = placeholders(
         conn,
         "INSERT INTO expiry_watch (document_id, valid_until) VALUES (?, ?) \
          ON CONFLICT (document_id) DO UPDATE SET valid_until = excluded.valid_until",
     );
     diesel::sql_query(sql)
-        .bind::<Text, _>(document_id)
+        .bind::<Text, _>(document_id.to_string())
         .bind::<Date, _>(valid_until)
         .execute(conn)?;
     Ok(())
 }
 
 /// Puts many new documents in the queue at once (an import).
-pub fn watch_new(conn: &mut DbConn, rows: &[(String, NaiveDate)]) -> Result<(), AppError> {
+pub fn watch_new(conn: &mut DbConn, rows: &[(DocumentId, NaiveDate)]) -> Result<(), DbError> {
     for chunk in rows.chunks(1_000) {
         let values: Vec<_> = chunk
             .iter()
             .map(|(id, until)| {
-                (expiry_watch::document_id.eq(id.as_str()), expiry_watch::valid_until.eq(*until))
+                (expiry_watch::document_id.eq(id.to_string()), expiry_watch::valid_until.eq(*until))
             })
             .collect();
         insert_many!(conn, expiry_watch::table, &values)?;
@@ -97,7 +106,7 @@ pub fn watch_new(conn: &mut DbConn, rows: &[(String, NaiveDate)]) -> Result<(), 
 
 /// Takes a document out of the queue: it ended otherwise (repealed, declared invalid, revoked,
 /// amended) and will never expire.
-pub fn unwatch(conn: &mut DbConn, document_id: &str) -> Result<(), AppError> {
-    diesel::delete(expiry_watch::table.find(document_id)).execute(conn)?;
+pub fn unwatch(conn: &mut DbConn, document_id: DocumentId) -> Result<(), DbError> {
+    diesel::delete(expiry_watch::table.find(document_id.to_string())).execute(conn)?;
     Ok(())
 }

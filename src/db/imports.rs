@@ -8,13 +8,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::agencies::AgencyRow;
-use super::documents::DocumentRow;
+use super::document_row::DocumentWrite;
+use super::error::DbError;
 use super::numbering::{self, SeriesKind};
 use super::schema::{agencies, document_events, document_revisions, documents};
 use super::{insert_many, DbConn};
+use crate::domain::document::Document;
+use crate::domain::ids::UserId;
 use crate::domain::import::highest_serials;
+use crate::domain::lifecycle::Status;
 use crate::domain::numbering::{IssuanceNumber, RegistrationNumber};
-use crate::error::AppError;
 
 /// Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound
 /// parameters for the widest table (32 columns).
@@ -24,19 +27,20 @@ const CHUNK: usize = 400;
 pub fn agencies_by_code(
     conn: &mut DbConn,
     codes: &HashSet<String>,
-) -> Result<HashMap<String, AgencyRow>, AppError> {
+) -> Result<HashMap<String, AgencyRow>, DbError> {
     let codes: Vec<String> = codes.iter().cloned().collect();
     let mut found = HashMap::new();
     for chunk in codes.chunks(CHUNK) {
-        let rows: Vec<AgencyRow> =
-            agencies::table.filter(agencies::code.eq_any(chunk.to_vec())).load(conn)?;
+        let rows = super::agencies::decoded(
+            agencies::table.filter(agencies::code.eq_any(chunk.to_vec())).load(conn)?,
+        )?;
         found.extend(rows.into_iter().map(|a| (a.code.clone(), a)));
     }
     Ok(found)
 }
 
 /// Which of these 文号 or 登记号 some document already carries.
-pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<String>, AppError> {
+pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<String>, DbError> {
     let mut used = HashSet::new();
     for chunk in numbers.chunks(CHUNK) {
         let rows: Vec<(Option<String>, Option<String>)> = documents::table
@@ -57,21 +61,23 @@ pub fn numbers_in_use(conn: &mut DbConn, numbers: &[String]) -> Result<HashSet<S
 /// Inserts the documents (already `published`, `imported`) and everything that goes with them.
 pub fn insert_all(
     conn: &mut DbConn,
-    rows: &[DocumentRow],
-    actor: Option<&str>,
+    rows: &[Document],
+    actor: Option<UserId>,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
+    let actor = actor.map(|a| a.to_string());
     for chunk in rows.chunks(CHUNK) {
-        insert_many!(conn, documents::table, chunk)?;
+        let writes: Vec<DocumentWrite> = chunk.iter().map(DocumentWrite::from).collect();
+        insert_many!(conn, documents::table, writes)?;
         let revisions: Vec<_> = chunk
             .iter()
             .map(|d| {
                 (
-                    document_revisions::document_id.eq(&d.id),
+                    document_revisions::document_id.eq(d.id.to_string()),
                     document_revisions::revision.eq(d.revision),
                     document_revisions::title.eq(&d.title),
                     document_revisions::body.eq(&d.body),
-                    document_revisions::created_by.eq(actor),
+                    document_revisions::created_by.eq(actor.as_deref()),
                     document_revisions::created_at.eq(at),
                 )
             })
@@ -95,12 +101,12 @@ pub fn insert_all(
             .zip(&payloads)
             .map(|(d, payload)| {
                 (
-                    document_events::document_id.eq(&d.id),
-                    document_events::actor_id.eq(actor),
+                    document_events::document_id.eq(d.id.to_string()),
+                    document_events::actor_id.eq(actor.as_deref()),
                     document_events::at.eq(at),
                     document_events::action.eq("imported"),
                     document_events::from_status.eq(None::<&str>),
-                    document_events::to_status.eq("published"),
+                    document_events::to_status.eq(Status::Published.as_str()),
                     document_events::reason.eq("issued before the registry; imported"),
                     document_events::payload.eq(Some(payload)),
                 )
@@ -108,8 +114,7 @@ pub fn insert_all(
             .collect();
         insert_many!(conn, document_events::table, &events)?;
         super::search::index_new(conn, chunk)?;
-        let watched: Vec<_> =
-            chunk.iter().filter_map(|d| Some((d.id.clone(), d.valid_until?))).collect();
+        let watched: Vec<_> = chunk.iter().filter_map(|d| Some((d.id, d.valid_until?))).collect();
         super::expiry::watch_new(conn, &watched)?;
     }
     Ok(())
@@ -120,7 +125,7 @@ pub fn continue_series(
     conn: &mut DbConn,
     issuance: &[IssuanceNumber],
     registration: &[RegistrationNumber],
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     let top = highest_serials(issuance.iter().map(|n| (n.prefix(), n.year(), n.serial())));
     for (prefix, year, serial) in top {
         numbering::raise_to(conn, SeriesKind::Issuance, &prefix, year, serial)?;

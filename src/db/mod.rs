@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod catalogues;
 pub mod dates;
 pub mod deadlines;
+pub mod document_row;
 pub mod documents;
 pub mod error;
 pub mod expiry;
@@ -15,11 +16,13 @@ pub mod imports;
 pub mod interpretations;
 pub mod numbering;
 pub mod public;
+pub mod reviews;
 pub mod schema;
 pub mod search;
 pub mod search_query;
 pub mod search_syntax;
 pub mod settings;
+pub mod suggestions;
 pub mod users;
 
 use std::path::PathBuf;
@@ -34,7 +37,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use error::is_unique_violation;
 
-use crate::error::AppError;
+use error::DbError;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -189,11 +192,11 @@ pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
 /// Builds the pool, creating the SQLite file's folder when needed.
-pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, AppError> {
+pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
     if let DatabaseUrl::Sqlite(path) = url {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                AppError::internal(format!("cannot create folder {}: {e}", dir.display()))
+                DbError::internal(format!("cannot create folder {}: {e}", dir.display()))
             })?;
         }
     }
@@ -201,22 +204,25 @@ pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, AppError> {
         .max_size(size)
         .connection_timeout(Duration::from_secs(30))
         .build(Manager { url: url.clone() })
-        .map_err(|e| AppError::internal(format!("cannot connect to the database: {e}")))
+        .map_err(|e| DbError::internal(format!("cannot connect to the database: {e}")))
 }
 
 /// Runs `work` while holding the start-up lock: a PostgreSQL advisory lock, or SQLite's
 /// write lock. Instances starting together on one database migrate and seed one at a time.
-pub fn with_startup_lock<T, F>(conn: &mut DbConn, work: F) -> Result<T, AppError>
+pub fn with_startup_lock<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DbError>,
 {
     match conn {
         DbConn::Postgres(_) => {
             diesel::sql_query(format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
-                .execute(conn)?;
+                .execute(conn)
+                .map_err(DbError::from)?;
             let result = work(conn);
             diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"))
-                .execute(conn)?;
+                .execute(conn)
+                .map_err(DbError::from)?;
             result
         }
         DbConn::Sqlite(_) => write_tx(conn, work),
@@ -224,25 +230,33 @@ where
 }
 
 /// Applies pending migrations of the connection's engine; call it under the start-up lock.
-pub fn run_migrations(conn: &mut DbConn) -> Result<usize, AppError> {
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
     let applied = match conn {
         DbConn::Postgres(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
         DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
-    applied.map_err(|e| AppError::internal(format!("migration failed: {e}")))
+    applied.map_err(|e| DbError::internal(format!("migration failed: {e}")))
 }
 
 /// Runs `work` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, because a
 /// deferred transaction that reads and then writes fails with "database is locked" under
-/// concurrency instead of waiting its turn.
-pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, AppError>
+/// concurrency instead of waiting its turn. `work` fails with the caller's error (a service
+/// operation's `AppError`, or `DbError` inside this folder); either rolls back.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DbError>,
 {
     match conn {
-        DbConn::Postgres(_) => conn.transaction(work),
+        DbConn::Postgres(_) => {
+            conn.transaction(|c| work(c).map_err(Carried::Work)).map_err(|e| match e {
+                Carried::Work(e) => e,
+                Carried::Db(e) => DbError::from(e).into(),
+            })
+        }
         DbConn::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+                .map_err(DbError::from)?;
             match work(conn) {
                 Ok(value) => {
                     if let Err(e) =
@@ -250,16 +264,29 @@ where
                     {
                         let _ =
                             <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
-                        return Err(e.into());
+                        return Err(DbError::from(e).into());
                     }
                     Ok(value)
                 }
                 Err(e) => {
-                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
+                        .map_err(DbError::from)?;
                     Err(e)
                 }
             }
         }
+    }
+}
+
+/// The error of a PostgreSQL transaction: the work's own, or diesel's from BEGIN or COMMIT.
+enum Carried<E> {
+    Work(E),
+    Db(diesel::result::Error),
+}
+
+impl<E> From<diesel::result::Error> for Carried<E> {
+    fn from(e: diesel::result::Error) -> Self {
+        Carried::Db(e)
     }
 }
 
@@ -292,26 +319,29 @@ impl Db {
     }
 
     /// Runs `work` on the blocking pool with a connection and no transaction (reads).
-    pub async fn read<T, F>(&self, work: F) -> Result<T, AppError>
+    /// `work` fails with its own error (a service operation's `AppError`, or a `DbError`).
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(AppError::from)?;
+            let mut conn = pool.get().map_err(DbError::from)?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+        .map_err(|e| DbError::internal(format!("blocking task failed: {e}")))?
     }
 
     /// Runs a write that is one statement (its own transaction, e.g. registration's numbering
     /// function) on the blocking pool, and advances the write generation like [`Db::write`].
-    pub async fn write_statement<T, F>(&self, work: F) -> Result<T, AppError>
+    pub async fn write_statement<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let result = self.read(work).await;
         if result.is_ok() {
@@ -321,10 +351,11 @@ impl Db {
     }
 
     /// Runs `work` on the blocking pool inside one write transaction.
-    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let result = self.read(move |conn| write_tx(conn, work)).await;
         if result.is_ok() {

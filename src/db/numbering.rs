@@ -9,10 +9,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
 
+use super::error::DbError;
 use super::schema::number_series;
 use super::DbConn;
+use crate::domain::ids::{DocumentId, UserId};
 use crate::domain::lifecycle::Status;
-use crate::error::AppError;
 
 /// The two series a registration draws from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +33,7 @@ impl SeriesKind {
     }
 }
 
-fn ensure(conn: &mut DbConn, kind: SeriesKind, prefix: &str, year: i32) -> Result<(), AppError> {
+fn ensure(conn: &mut DbConn, kind: SeriesKind, prefix: &str, year: i32) -> Result<(), DbError> {
     diesel::sql_query(
         "INSERT INTO number_series (kind, prefix, year, last_value) VALUES ($1, $2, $3, 0) \
          ON CONFLICT (kind, prefix, year) DO NOTHING",
@@ -52,9 +53,9 @@ pub fn raise_to(
     prefix: &str,
     year: i32,
     serial: u32,
-) -> Result<(), AppError> {
+) -> Result<(), DbError> {
     ensure(conn, kind, prefix, year)?;
-    let serial = i32::try_from(serial).map_err(|_| AppError::internal("serial out of range"))?;
+    let serial = i32::try_from(serial).map_err(|_| DbError::internal("serial out of range"))?;
     diesel::update(
         number_series::table
             .filter(number_series::kind.eq(kind.as_str()))
@@ -70,11 +71,11 @@ pub fn raise_to(
 /// What a registration writes, settled before the write transaction starts.
 #[derive(Clone, Debug)]
 pub struct Registration {
-    pub document_id: String,
+    pub document_id: DocumentId,
     pub issuance_prefix: String,
     pub registration_prefix: String,
     pub year: i32,
-    pub actor: String,
+    pub actor: UserId,
     pub at: NaiveDateTime,
     /// Both numbers as printed around their serials, and the registration serial's width:
     /// with it PostgreSQL draws, prints and writes in one statement.
@@ -123,8 +124,8 @@ fn register_in_one_statement(
     .bind::<Text, _>(&p.registration.1)
     .bind::<Integer, _>(i32::from(p.serial_width))
     .bind::<Timestamp, _>(r.at)
-    .bind::<Text, _>(&r.document_id)
-    .bind::<Text, _>(&r.actor)
+    .bind::<Text, _>(r.document_id.to_string())
+    .bind::<Text, _>(r.actor.to_string())
     .load(conn)
     .map_err(refusal_of)?;
     Ok(rows.into_iter().next().map(|n| (n.issuance, n.registration)))
@@ -151,12 +152,13 @@ pub enum NumberingError {
     /// The next number of a series is already used by another document (a unique index
     /// refused it, e.g. an imported number): the whole registration was undone.
     NumberTaken,
-    /// Anything else, already an answer (e.g. 409 when the document is no longer `adopted`).
-    Failed(AppError),
+    /// Anything else (e.g. [`DbError::NoLongerAdopted`] when another request moved the
+    /// document first).
+    Failed(DbError),
 }
 
-impl From<AppError> for NumberingError {
-    fn from(e: AppError) -> Self {
+impl From<DbError> for NumberingError {
+    fn from(e: DbError) -> Self {
         NumberingError::Failed(e)
     }
 }
@@ -166,11 +168,11 @@ enum Failure {
     /// A series of the year has no row yet: [`register`] creates it and numbers again.
     SeriesMissing,
     NumberTaken,
-    Other(AppError),
+    Other(DbError),
 }
 
-impl From<AppError> for Failure {
-    fn from(e: AppError) -> Self {
+impl From<DbError> for Failure {
+    fn from(e: DbError) -> Self {
         Failure::Other(e)
     }
 }
@@ -179,9 +181,7 @@ impl From<Failure> for NumberingError {
     fn from(f: Failure) -> Self {
         NumberingError::Failed(match f {
             Failure::NumberTaken => return NumberingError::NumberTaken,
-            Failure::SeriesMissing => {
-                AppError::conflict(SERIES_MISSING, "number series row missing")
-            }
+            Failure::SeriesMissing => DbError::SeriesMissing,
             Failure::Other(e) => e,
         })
     }
@@ -218,8 +218,6 @@ pub fn register(
     }
 }
 
-const SERIES_MISSING: &str = "series_missing";
-
 /// PostgreSQL: both counters advanced in one statement, with their row locks taken in a fixed
 /// order, issuance first: `r` reads `i`, so it runs after it. (One UPDATE over both rows locks
 /// them in physical order, which changes as row versions move, and two registrations locking
@@ -237,24 +235,17 @@ const COUNTERS: &str = "i AS (UPDATE number_series SET last_value = last_value +
 /// Why the one statement changed nothing: the document is no longer `adopted`, or (when it
 /// still is) a series of the year had no row yet when the statement began, even if another
 /// registration has created it since.
-fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<Failure, AppError> {
+fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<Failure, DbError> {
     let status: Option<String> = super::schema::documents::table
-        .find(&r.document_id)
+        .find(r.document_id.to_string())
         .select(super::schema::documents::status)
         .first(conn)
         .optional()?;
     Ok(if status.as_deref().and_then(Status::parse) == Some(Status::Adopted) {
         Failure::SeriesMissing
     } else {
-        Failure::Other(no_longer_adopted())
+        Failure::Other(DbError::NoLongerAdopted)
     })
-}
-
-fn no_longer_adopted() -> AppError {
-    AppError::conflict(
-        "invalid_transition",
-        "the document is no longer `adopted`; it was registered or changed meanwhile",
-    )
 }
 
 fn register_once(
@@ -270,7 +261,7 @@ fn register_once(
         };
     }
     // A refusal must still roll the transaction back (a counter may have advanced already),
-    // so the closure fails with an `AppError` and leaves the reason here.
+    // so the closure fails with a `DbError` and leaves the reason here.
     let refusal = Cell::new(None);
     super::write_tx(conn, |conn| {
         let serials = advance_counters(conn, r, &refusal)?;
@@ -279,7 +270,7 @@ fn register_once(
             Ok((issuance, registration))
         } else {
             // Someone else moved the document first: give the numbers back.
-            Err(no_longer_adopted())
+            Err(DbError::NoLongerAdopted)
         }
     })
     .map_err(|e| refusal.take().unwrap_or(Failure::Other(e)))
@@ -290,7 +281,7 @@ fn advance_counters(
     conn: &mut DbConn,
     r: &Registration,
     refusal: &Cell<Option<Failure>>,
-) -> Result<Serials, AppError> {
+) -> Result<Serials, DbError> {
     let bump = match conn {
         // See COUNTERS.
         DbConn::Postgres(_) => &format!(
@@ -316,7 +307,7 @@ fn advance_counters(
             .map(|s| s.last_value.max(0) as u32)
             .ok_or_else(|| {
                 refusal.set(Some(Failure::SeriesMissing));
-                AppError::conflict(SERIES_MISSING, "number series row missing")
+                DbError::SeriesMissing
             })
     };
     Ok(Serials {
@@ -333,56 +324,60 @@ fn move_document(
     issuance: &str,
     registration: &str,
     refusal: &Cell<Option<Failure>>,
-) -> Result<bool, AppError> {
+) -> Result<bool, DbError> {
     let taken = |e: diesel::result::Error| {
         if super::is_unique_violation(&e) {
             refusal.set(Some(Failure::NumberTaken));
         }
-        AppError::from(e)
+        DbError::from(e)
     };
     let payload = serde_json::json!({
         "issuance_number": issuance,
         "registration_number": registration,
     })
     .to_string();
+    // The domain's words, formatted in (constants, never input); the event is named after the
+    // status it reaches.
+    let (from, to) = (Status::Adopted.as_str(), Status::Registered.as_str());
+    let (document_id, actor) = (r.document_id.to_string(), r.actor.to_string());
     let moved = match conn {
         // One round trip: the document and its event together.
-        DbConn::Postgres(_) => diesel::sql_query(
+        DbConn::Postgres(_) => diesel::sql_query(format!(
             "WITH doc AS ( \
-                 UPDATE documents SET status = 'registered', issuance_number = $1, \
+                 UPDATE documents SET status = '{to}', issuance_number = $1, \
                         registration_number = $2, updated_at = $3 \
-                 WHERE id = $4 AND status = 'adopted' RETURNING id) \
+                 WHERE id = $4 AND status = '{from}' RETURNING id) \
              INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT id, $5, $3, 'registered', 'adopted', 'registered', NULL, $6 FROM doc",
-        )
+             SELECT id, $5, $3, '{to}', '{from}', '{to}', NULL, $6 FROM doc",
+        ))
         .bind::<Text, _>(issuance)
         .bind::<Text, _>(registration)
         .bind::<Timestamp, _>(r.at)
-        .bind::<Text, _>(&r.document_id)
-        .bind::<Text, _>(&r.actor)
+        .bind::<Text, _>(&document_id)
+        .bind::<Text, _>(&actor)
         .bind::<Text, _>(&payload)
         .execute(conn)
         .map_err(taken)?,
         // SQLite has no writable CTEs; the write lock is held anyway, so two statements.
         DbConn::Sqlite(_) => {
-            let n = diesel::sql_query(
-                "UPDATE documents SET status = 'registered', issuance_number = ?, \
+            let n = diesel::sql_query(format!(
+                "UPDATE documents SET status = '{to}', issuance_number = ?, \
                         registration_number = ?, updated_at = ? \
-                 WHERE id = ? AND status = 'adopted'",
-            )
+                 WHERE id = ? AND status = '{from}'",
+            ))
             .bind::<Text, _>(issuance)
             .bind::<Text, _>(registration)
             .bind::<Timestamp, _>(r.at)
-            .bind::<Text, _>(&r.document_id)
+            .bind::<Text, _>(&document_id)
             .execute(conn)
             .map_err(taken)?;
             if n == 1 {
-                diesel::sql_query(
+                diesel::sql_query(format!(
                     "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                     VALUES (?, ?, ?, 'registered', 'adopted', 'registered', NULL, ?)",
-                )
-                .bind::<Text, _>(&r.document_id)
-                .bind::<Text, _>(&r.actor)
+                     VALUES (?, ?, ?, '{to}', '{from}', '{to}', NULL, ?)",
+                ))
+                .bind::<Text, _>(&document_id)
+                .bind::<Text, _>(&actor)
                 .bind::<Timestamp, _>(r.at)
                 .bind::<Text, _>(&payload)
                 .execute(conn)?;

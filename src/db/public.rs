@@ -1,32 +1,37 @@
 //! Reads for the public catalogue, limited to published documents so that nothing
-//! unpublished can leak through a public path by mistake, and citizens' review suggestions.
+//! unpublished can leak through a public path by mistake.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::agencies::AgencyRow;
-use super::documents::DocumentRow;
-use super::schema::{agencies, document_events, documents, review_suggestions};
+use super::document_row::{documents as decoded, parsed, DocumentRow};
+use super::documents::id_strings;
+use super::error::DbError;
+use super::schema::{document_events, documents};
 use super::DbConn;
-use crate::error::AppError;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, DocumentId};
+use crate::domain::lifecycle::Status;
 
-const PUBLISHED: &str = "published";
+const PUBLISHED: &str = Status::Published.as_str();
 
 /// A published document by id; `None` for any other status.
-pub fn find_published(conn: &mut DbConn, id: &str) -> Result<Option<DocumentRow>, AppError> {
-    Ok(documents::table
-        .filter(documents::id.eq(id))
+pub fn find_published(conn: &mut DbConn, id: DocumentId) -> Result<Option<Document>, DbError> {
+    let row: Option<DocumentRow> = documents::table
+        .filter(documents::id.eq(id.to_string()))
         .filter(documents::status.eq(PUBLISHED))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    row.map(Document::try_from).transpose()
 }
 
 /// The published document carrying one of `numbers` as its 文号 or 登记号.
 pub fn find_published_by_number(
     conn: &mut DbConn,
     numbers: &[String],
-) -> Result<Option<DocumentRow>, AppError> {
-    Ok(documents::table
+) -> Result<Option<Document>, DbError> {
+    let row: Option<DocumentRow> = documents::table
         .filter(documents::status.eq(PUBLISHED))
         .filter(
             documents::issuance_number
@@ -35,55 +40,57 @@ pub fn find_published_by_number(
         )
         .order(documents::version.desc())
         .first(conn)
-        .optional()?)
+        .optional()?;
+    row.map(Document::try_from).transpose()
 }
 
 /// The published documents with these ids, in the order of `ids`.
-pub fn published_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<DocumentRow>, AppError> {
+pub fn published_in_order(conn: &mut DbConn, ids: &[DocumentId]) -> Result<Vec<Document>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows: Vec<DocumentRow> = documents::table
-        .filter(documents::id.eq_any(ids.to_vec()))
-        .filter(documents::status.eq(PUBLISHED))
-        .load(conn)?;
-    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-    Ok(rows)
+    let mut docs = decoded(
+        documents::table
+            .filter(documents::id.eq_any(id_strings(ids)))
+            .filter(documents::status.eq(PUBLISHED))
+            .load(conn)?,
+    )?;
+    docs.sort_by_key(|d| ids.iter().position(|i| *i == d.id));
+    Ok(docs)
 }
 
 /// The published versions of a document, oldest first; drafts of a pending amendment are
 /// left out.
 pub fn published_versions(
     conn: &mut DbConn,
-    lineage_id: &str,
-) -> Result<Vec<DocumentRow>, AppError> {
-    Ok(documents::table
-        .filter(documents::lineage_id.eq(lineage_id))
-        .filter(documents::status.eq(PUBLISHED))
-        .order(documents::version.asc())
-        .load(conn)?)
+    lineage_id: DocumentId,
+) -> Result<Vec<Document>, DbError> {
+    decoded(
+        documents::table
+            .filter(documents::lineage_id.eq(lineage_id.to_string()))
+            .filter(documents::status.eq(PUBLISHED))
+            .order(documents::version.asc())
+            .load(conn)?,
+    )
 }
 
 /// The version of everything public: the id of the latest event. Every change of a document
 /// writes an event in its own transaction, so the value moves with each committed change, on
 /// every instance sharing the database. Answered from the primary key's index.
-pub fn catalogue_version(conn: &mut DbConn) -> Result<i64, AppError> {
+pub fn catalogue_version(conn: &mut DbConn) -> Result<i64, DbError> {
     let max: Option<i64> =
         document_events::table.select(diesel::dsl::max(document_events::id)).first(conn)?;
     Ok(max.unwrap_or(0))
 }
 
 /// The agencies with these ids.
-pub fn agencies_by_id(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AgencyRow>, AppError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(agencies::table.filter(agencies::id.eq_any(ids.to_vec())).load(conn)?)
+pub fn agencies_by_id(conn: &mut DbConn, ids: &[AgencyId]) -> Result<Vec<AgencyRow>, DbError> {
+    super::agencies::by_ids(conn, ids)
 }
 
 /// Every agency, by code, for the filters of the public pages.
-pub fn all_agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, AppError> {
-    Ok(agencies::table.order(agencies::code.asc()).load(conn)?)
+pub fn all_agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, DbError> {
+    super::agencies::all(conn)
 }
 
 /// The latest events the public may follow (publication, repeal, expiry …), newest first,
@@ -92,7 +99,7 @@ pub fn public_events(
     conn: &mut DbConn,
     actions: &[&str],
     limit: i64,
-) -> Result<Vec<(i64, NaiveDateTime, String, DocumentRow)>, AppError> {
+) -> Result<Vec<(i64, NaiveDateTime, String, Document)>, DbError> {
     let actions: Vec<String> = actions.iter().map(|a| (*a).to_string()).collect();
     let events: Vec<(i64, NaiveDateTime, String, String)> = document_events::table
         .filter(document_events::action.eq_any(actions))
@@ -105,7 +112,13 @@ pub fn public_events(
             document_events::document_id,
         ))
         .load(conn)?;
-    let ids: Vec<String> = events.iter().map(|e| e.3.clone()).collect();
+    let events = events
+        .into_iter()
+        .map(|(id, at, action, doc)| {
+            Ok((id, at, action, parsed("document_events", &id, "document_id", &doc)?))
+        })
+        .collect::<Result<Vec<(i64, NaiveDateTime, String, DocumentId)>, DbError>>()?;
+    let ids: Vec<DocumentId> = events.iter().map(|e| e.3).collect();
     let docs = published_in_order(conn, &ids)?;
     Ok(events
         .into_iter()
@@ -113,96 +126,4 @@ pub fn public_events(
             docs.iter().find(|d| d.id == doc_id).map(|d| (id, at, action, d.clone()))
         })
         .collect())
-}
-
-/// One citizens' review suggestion (审查建议).
-#[derive(Clone, Debug, Queryable, Insertable)]
-#[diesel(table_name = review_suggestions)]
-pub struct SuggestionRow {
-    pub id: String,
-    pub tracking_code: String,
-    pub document_id: String,
-    /// The filing authority that must answer it.
-    pub authority_id: String,
-    pub content: String,
-    /// For the authority only; never on a public path.
-    pub contact: Option<String>,
-    /// SHA-256 of the client address, for rate limiting.
-    pub client_key: String,
-    pub status: String,
-    pub received_on: NaiveDate,
-    pub due_on: NaiveDate,
-    pub reply: Option<String>,
-    pub outcome: Option<String>,
-    pub replied_on: Option<NaiveDate>,
-    pub replied_by: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn insert_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), AppError> {
-    diesel::insert_into(review_suggestions::table).values(s).execute(conn)?;
-    Ok(())
-}
-
-pub fn find_suggestion_by_code(
-    conn: &mut DbConn,
-    tracking_code: &str,
-) -> Result<Option<SuggestionRow>, AppError> {
-    Ok(review_suggestions::table
-        .filter(review_suggestions::tracking_code.eq(tracking_code))
-        .first(conn)
-        .optional()?)
-}
-
-pub fn find_suggestion(conn: &mut DbConn, id: &str) -> Result<Option<SuggestionRow>, AppError> {
-    Ok(review_suggestions::table.find(id).first(conn).optional()?)
-}
-
-/// The suggestions an authority must answer, oldest deadline first.
-pub fn suggestions_for(
-    conn: &mut DbConn,
-    authority_id: &str,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<SuggestionRow>, i64), AppError> {
-    let of_authority = review_suggestions::authority_id.eq(authority_id);
-    let total = review_suggestions::table.filter(of_authority).count().get_result(conn)?;
-    let rows = review_suggestions::table
-        .filter(of_authority)
-        .order((
-            review_suggestions::due_on.asc(),
-            review_suggestions::created_at.asc(),
-            review_suggestions::id.asc(),
-        ))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)?;
-    Ok((rows, total))
-}
-
-/// Records the authority's reply.
-pub fn reply_to_suggestion(conn: &mut DbConn, s: &SuggestionRow) -> Result<(), AppError> {
-    diesel::update(review_suggestions::table.find(&s.id))
-        .set((
-            review_suggestions::status.eq(&s.status),
-            review_suggestions::reply.eq(&s.reply),
-            review_suggestions::outcome.eq(&s.outcome),
-            review_suggestions::replied_on.eq(s.replied_on),
-            review_suggestions::replied_by.eq(&s.replied_by),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// How many suggestions one client address sent since `since`.
-pub fn suggestions_from_client_since(
-    conn: &mut DbConn,
-    client_key: &str,
-    since: NaiveDateTime,
-) -> Result<i64, AppError> {
-    Ok(review_suggestions::table
-        .filter(review_suggestions::client_key.eq(client_key))
-        .filter(review_suggestions::created_at.gt(since))
-        .count()
-        .get_result(conn)?)
 }

@@ -13,16 +13,18 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
-use super::documents::DocumentRow;
+use super::error::DbError;
 use super::DbConn;
 use crate::domain::cjk_tokens;
-use crate::error::AppError;
+use crate::domain::document::Document;
+use crate::domain::ids::DocumentId;
+use crate::domain::lifecycle::Status;
 
 type Multi = <DbConn as Connection>::Backend;
 
 /// The text the index holds for a document: title, both numbers and the body. Newlines keep
 /// the parts apart for nothing but readability; tokens never join across separators anyway.
-pub(crate) fn indexed_text(row: &DocumentRow) -> String {
+pub(crate) fn indexed_text(row: &Document) -> String {
     [
         Some(row.title.as_str()),
         row.issuance_number.as_deref(),
@@ -37,15 +39,15 @@ pub(crate) fn indexed_text(row: &DocumentRow) -> String {
 
 /// Writes the document's tokens into the index, replacing any earlier entry; call it in the
 /// transaction that publishes the document so that search and catalogue never disagree.
-pub fn index_document(conn: &mut DbConn, row: &DocumentRow) -> Result<(), AppError> {
-    remove_document(conn, &row.id)?;
+pub fn index_document(conn: &mut DbConn, row: &Document) -> Result<(), DbError> {
+    remove_document(conn, row.id)?;
     index_new(conn, std::slice::from_ref(row))
 }
 
 /// Index entries for documents that have none yet, in one statement (imports write hundreds
 /// at a time). Each entry carries the document's agency and publication date, which the
 /// agency and year filters of a search read (see the `search_facets` migration).
-pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError> {
+pub fn index_new(conn: &mut DbConn, rows: &[Document]) -> Result<(), DbError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -60,11 +62,11 @@ pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError
     let mut insert = diesel::sql_query(super::placeholders(conn, &sql)).into_boxed::<Multi>();
     for row in rows {
         insert = insert
-            .bind::<Text, _>(row.id.clone())
+            .bind::<Text, _>(row.id.to_string())
             .bind::<Text, _>(cjk_tokens::index_tokens(&indexed_text(row)));
         if !sqlite {
             insert = insert
-                .bind::<Text, _>(row.agency_id.clone())
+                .bind::<Text, _>(row.agency_id.to_string())
                 .bind::<Nullable<Date>, _>(row.published_on);
         }
     }
@@ -92,8 +94,8 @@ pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError
     let mut facets = diesel::sql_query(sql).into_boxed::<Multi>();
     for row in rows {
         facets = facets
-            .bind::<Text, _>(row.id.clone())
-            .bind::<Text, _>(row.agency_id.clone())
+            .bind::<Text, _>(row.id.to_string())
+            .bind::<Text, _>(row.agency_id.to_string())
             .bind::<Nullable<Date>, _>(row.published_on);
     }
     facets.bind::<BigInt, _>(before.unwrap_or(0)).execute(conn)?;
@@ -101,16 +103,17 @@ pub fn index_new(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<(), AppError
 }
 
 /// Drops the document from the index.
-pub fn remove_document(conn: &mut DbConn, document_id: &str) -> Result<(), AppError> {
+pub fn remove_document(conn: &mut DbConn, document_id: DocumentId) -> Result<(), DbError> {
+    let document_id = document_id.to_string();
     if matches!(conn, DbConn::Sqlite(_)) {
         diesel::sql_query(
             "DELETE FROM document_search WHERE rowid IN \
              (SELECT search_rowid FROM document_search_rows WHERE document_id = $1)",
         )
-        .bind::<Text, _>(document_id)
+        .bind::<Text, _>(&document_id)
         .execute(conn)?;
         diesel::sql_query("DELETE FROM document_search_rows WHERE document_id = $1")
-            .bind::<Text, _>(document_id)
+            .bind::<Text, _>(&document_id)
             .execute(conn)?;
         return Ok(());
     }
@@ -128,7 +131,7 @@ struct IdRow {
 
 /// Indexes every published document that has no index entry yet: documents published
 /// before the index existed, or written by a path that does not index (imports).
-pub fn index_missing(conn: &mut DbConn) -> Result<usize, AppError> {
+pub fn index_missing(conn: &mut DbConn) -> Result<usize, DbError> {
     // SQLite looks entries up by document in the side table: FTS5 would scan itself once
     // per document.
     let entries = match conn {
@@ -136,11 +139,13 @@ pub fn index_missing(conn: &mut DbConn) -> Result<usize, AppError> {
         DbConn::Postgres(_) => "document_search",
     };
     let ids: Vec<IdRow> = diesel::sql_query(format!(
-        "SELECT d.id AS id FROM documents d WHERE d.status = 'published' \
-         AND NOT EXISTS (SELECT 1 FROM {entries} s WHERE s.document_id = d.id)"
+        "SELECT d.id AS id FROM documents d WHERE d.status = '{published}' \
+         AND NOT EXISTS (SELECT 1 FROM {entries} s WHERE s.document_id = d.id)",
+        published = Status::Published.as_str()
     ))
     .load(conn)?;
     for IdRow { id } in &ids {
+        let id = super::document_row::parsed("documents", id, "id", id)?;
         if let Some(row) = super::documents::find(conn, id)? {
             index_document(conn, &row)?;
         }

@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
+use super::error::DbError;
 use super::{search_syntax, DbConn};
 use crate::domain::cjk_tokens;
+use crate::domain::ids::{AgencyId, DocumentId};
+use crate::domain::lifecycle::Status;
 use crate::domain::search_window::{bm25, Match, Window};
 use crate::domain::validity::Validity;
-use crate::error::AppError;
 
 type Multi = <DbConn as Connection>::Backend;
 
@@ -24,7 +26,7 @@ pub struct PublicFilter {
     /// Raw query text: terms separated by spaces, quoted phrases.
     pub q: Option<String>,
     /// Only documents of these agencies.
-    pub agencies: Option<Vec<String>>,
+    pub agencies: Option<Vec<AgencyId>>,
     /// Publication year.
     pub year: Option<i32>,
     /// Only documents with this validity on `day`.
@@ -98,12 +100,12 @@ fn push_validity(sql: &mut Sql, validity: Validity, day: NaiveDate) {
             sql.push(" AND d.effective_on <= ").bind(Bind::Date(day));
             sql.push(" AND d.valid_until >= ").bind(Bind::Date(day));
         }
+        // Expiry is never recorded on the document (it follows from `valid_until`), so no
+        // recorded end reads `expired`.
         Validity::Expired => {
-            sql.push("(");
+            sql.push("NOT ");
             ended(sql);
-            sql.push(" AND d.ended_state = 'expired') OR (NOT ");
-            ended(sql);
-            sql.push(" AND d.valid_until < ").bind(Bind::Date(day)).push(")");
+            sql.push(" AND d.valid_until < ").bind(Bind::Date(day));
         }
         ended_kind => {
             ended(sql);
@@ -196,7 +198,7 @@ fn push_facet_filters(sql: &mut Sql, filter: &PublicFilter, table: &str) {
                 if i > 0 {
                     sql.push(", ");
                 }
-                sql.bind(Bind::Text(a.clone()));
+                sql.bind(Bind::Text(a.to_string()));
             }
             sql.push(")");
         }
@@ -217,7 +219,8 @@ fn push_facet_filters(sql: &mut Sql, filter: &PublicFilter, table: &str) {
 /// Appends the filters read from the document `d` itself: published documents only, and the
 /// validity on a day.
 fn push_document_filters(sql: &mut Sql, filter: &PublicFilter) {
-    sql.push(" AND d.status = 'published'");
+    // Formatted in, not bound: the planners see the constant (partial indexes, estimates).
+    sql.push(&format!(" AND d.status = '{}'", Status::Published.as_str()));
     if let (Some(v), Some(day)) = (filter.validity, filter.day) {
         push_validity(sql, v, day);
     }
@@ -227,7 +230,7 @@ fn push_document_filters(sql: &mut Sql, filter: &PublicFilter) {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPage {
     /// Document ids, best match or newest first.
-    pub ids: Vec<String>,
+    pub ids: Vec<DocumentId>,
     /// The number of documents the list holds.
     pub total: i64,
     /// True when more documents matched a search than it ranks: the list holds the newest
@@ -243,7 +246,7 @@ pub fn public_list(
     offset: i64,
     limit: i64,
     window: usize,
-) -> Result<ListPage, AppError> {
+) -> Result<ListPage, DbError> {
     let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
         return listing(conn, filter, offset, limit);
     };
@@ -288,7 +291,7 @@ pub fn public_list(
         window,
     );
     Ok(ListPage {
-        ids: window.page(offset, limit),
+        ids: document_ids(window.page(offset, limit))?,
         total: window.total(),
         truncated: window.truncated(),
     })
@@ -304,7 +307,7 @@ fn sqlite_matches(
     expression: &str,
     counted: &[String],
     window: usize,
-) -> Result<Vec<MatchRow>, AppError> {
+) -> Result<Vec<MatchRow>, DbError> {
     let mut sql = Sql::default();
     push_match_columns(&mut sql, "r.document_id", "r.published_on", counted);
     sql.push(
@@ -338,7 +341,7 @@ fn postgres_matches(
     phrases: Option<&str>,
     counted: &[String],
     window: usize,
-) -> Result<Vec<MatchRow>, AppError> {
+) -> Result<Vec<MatchRow>, DbError> {
     let mut sql = Sql::default();
     push_match_columns(&mut sql, "d.id", "d.published_on", counted);
     sql.push(
@@ -378,7 +381,7 @@ fn listing(
     filter: &PublicFilter,
     offset: i64,
     limit: i64,
-) -> Result<ListPage, AppError> {
+) -> Result<ListPage, DbError> {
     let mut count = Sql::default();
     count.push("SELECT COUNT(*) AS n FROM documents d WHERE 1 = 1");
     push_facet_filters(&mut count, filter, "d");
@@ -396,5 +399,10 @@ fn listing(
         .push(" OFFSET ")
         .bind(Bind::Int(offset));
     let hits: Vec<HitRow> = page.query().load(conn)?;
-    Ok(ListPage { ids: hits.into_iter().map(|h| h.id).collect(), total, truncated: false })
+    Ok(ListPage { ids: document_ids(hits.into_iter().map(|h| h.id))?, total, truncated: false })
+}
+
+/// Ids read from the index or `documents`, typed; one that does not parse names its row.
+fn document_ids(ids: impl IntoIterator<Item = String>) -> Result<Vec<DocumentId>, DbError> {
+    ids.into_iter().map(|id| super::document_row::parsed("documents", &id, "id", &id)).collect()
 }

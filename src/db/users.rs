@@ -3,9 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::DbError;
 use super::schema::users;
 use super::DbConn;
-use crate::error::AppError;
+use crate::domain::ids::UserId;
 
 /// One row of `users`, field order as in the schema.
 #[derive(Clone, Debug, Queryable, Insertable)]
@@ -19,20 +20,20 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), AppError> {
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), DbError> {
     diesel::insert_into(users::table).values(row).execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, AppError> {
-    Ok(users::table.find(id).first(conn).optional()?)
+pub fn find(conn: &mut DbConn, id: UserId) -> Result<Option<UserRow>, DbError> {
+    Ok(users::table.find(id.to_string()).first(conn).optional()?)
 }
 
-pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<UserRow>, AppError> {
+pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<UserRow>, DbError> {
     Ok(users::table.filter(users::username.eq(username)).first(conn).optional()?)
 }
 
-pub fn count(conn: &mut DbConn) -> Result<i64, AppError> {
+pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
@@ -42,7 +43,7 @@ pub fn list(
     agency: Option<&str>,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<UserRow>, i64), AppError> {
+) -> Result<(Vec<UserRow>, i64), DbError> {
     let mut count = users::table.count().into_boxed();
     let mut page = users::table.order(users::username.asc()).into_boxed();
     if let Some(a) = agency {

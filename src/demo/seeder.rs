@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::province::{agency, planned_users, DemoUser, AGENCIES};
-use super::{documents, DemoDocument, Summary};
+use super::{documents, DemoDocument, Fate, Summary};
 use crate::db::{self, DbConn};
 use crate::domain::clock::{Clock, ManualClock};
 use crate::domain::filing::{MaterialKind, Outcome as FilingOutcome};
@@ -44,7 +44,7 @@ impl Seeder<'_> {
                     service::agencies::create(tx, actor, clock, request)
                 })
                 .await?;
-            agency_ids.push((a.code, parse_id(&row.id)?));
+            agency_ids.push((a.code, row.id));
         }
         let mut users = vec![admin.clone()];
         for (username, roles, code) in planned_users().into_iter().skip(1) {
@@ -170,7 +170,7 @@ impl Seeder<'_> {
         let draft = service::drafting::NewDraft {
             title: doc.title.clone(),
             body: doc.body.clone(),
-            provisional: Some(doc.fate == "provisional"),
+            provisional: Some(doc.fate == Fate::Provisional),
             validity_years: None,
             legal_basis: Some("《中华人民共和国立法法》、国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知（国办发〔2018〕37号）及有关法律、法规".into()),
             drafting_notes: Some(format!("本文件参照{}起草，经调研论证、公开征求意见后形成送审稿。", doc.source)),
@@ -181,7 +181,7 @@ impl Seeder<'_> {
                 service::drafting::create(tx, actor, clock, draft)
             })
             .await?;
-        let id: DocumentId = parse_id(&created.id)?;
+        let id: DocumentId = created.id;
         self.write("submit", drafter, move |tx, actor, clock| {
             service::review::submit(tx, actor, clock, id, Vec::new())
         })
@@ -236,9 +236,9 @@ impl Seeder<'_> {
 
         // Filed within the 15 days of the policy, or late on purpose, where a filing authority
         // exists (the provincial government files outside this service).
-        let filing_offset = match doc.fate.as_str() {
-            "filed" => Some(7),
-            "filed_late" => Some(25),
+        let filing_offset = match doc.fate {
+            Fate::Filed => Some(7),
+            Fate::FiledLate => Some(25),
             _ => None,
         };
         if let Some(offset) = filing_offset.filter(|o| day(*o) <= self.today) {
@@ -250,7 +250,7 @@ impl Seeder<'_> {
                 })
                 .await?;
             summary.filed += 1;
-            let filing_id: FilingId = parse_id(&filed.row.id)?;
+            let filing_id: FilingId = filed.id;
             if day(offset + 14) <= self.today {
                 self.clock.set_date(day(offset + 14));
                 let authority = if agency.code == "SY-SCJG" { "sy-filing" } else { "ln-filing" };
@@ -269,7 +269,7 @@ impl Seeder<'_> {
             }
         }
 
-        if doc.fate == "repealed" {
+        if doc.fate == Fate::Repealed {
             let on = day(doc.published_days_ago * 2 / 3);
             self.clock.set_date(on);
             let repeal = service::evolution::Repeal {

@@ -1,7 +1,11 @@
 //! Filing with the filing authority (报送备案) and its review: statuses, decisions, materials
 //! and the figures authorities report (domain.md §3, §6).
 
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+
+use super::filing_material::Material;
+use super::ids::{AgencyId, DocumentId, FilingId, UserId};
 
 /// Where a filing stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -61,6 +65,35 @@ impl Outcome {
             Outcome::Revoked => FilingStatus::Revoked,
         }
     }
+}
+
+/// A filing of one published document with its filing authority, as kept.
+#[derive(Clone, Debug)]
+pub struct Filing {
+    pub id: FilingId,
+    pub document_id: DocumentId,
+    /// The agency that filed.
+    pub agency_id: AgencyId,
+    /// The filing authority that receives it.
+    pub authority_id: AgencyId,
+    /// The filing report (备案报告).
+    pub report: String,
+    pub materials: Vec<Material>,
+    pub submitted_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub on_time: bool,
+    /// Filed with every required material the first time.
+    pub complete: bool,
+    pub status: FilingStatus,
+    pub decision_reason: Option<String>,
+    pub correction_due_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_by: Option<UserId>,
+    pub resubmissions: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// The authority ordered a correction or revoked it.
+    pub found_unlawful: bool,
 }
 
 /// Whether the authority may decide `outcome` on a filing that is `from`.

@@ -73,3 +73,7 @@ typed_id!(
     /// A periodic cleanup campaign (清理) of one agency's documents.
     CampaignId
 );
+typed_id!(
+    /// A citizens' review suggestion (审查建议).
+    SuggestionId
+);

@@ -6,7 +6,9 @@
 use chrono::{Months, NaiveDate};
 
 use super::cleanup::CleanupOutcome;
+use super::document::{EndKind, Ended};
 use super::filing::FilingStatus;
+use super::ids::DocumentId;
 use super::lifecycle::Status;
 use super::validity::Validity;
 
@@ -151,17 +153,29 @@ pub fn end_by_decision(
     Ok(End { state: end, on, event })
 }
 
-/// What the publication of an amendment does to the version it amends: that version reads
-/// `amended` from the day the new one takes effect. A version that already ended cannot be
-/// amended any more.
+/// What the publication of an amendment records on the version it amends: it reads `amended`
+/// from the day the newer version takes effect, ended by that version. A version that already
+/// ended cannot be amended any more.
 pub fn supersede(
-    older_ended: Option<Validity>,
-    newer_effective_on: Option<NaiveDate>,
-) -> Result<(Validity, Option<NaiveDate>, &'static str), LaterLifeError> {
+    older_ended: Option<&Ended>,
+    newer: DocumentId,
+    newer_effective_on: NaiveDate,
+) -> Result<Ended, LaterLifeError> {
     match older_ended {
-        Some(state) => Err(LaterLifeError::AmendedVersionEnded { state }),
-        None => Ok((Validity::Amended, newer_effective_on, "amended")),
+        Some(e) => Err(LaterLifeError::AmendedVersionEnded { state: e.kind.validity() }),
+        None => Ok(Ended {
+            kind: EndKind::Amended,
+            on: newer_effective_on,
+            reason: None,
+            by: Some(newer),
+        }),
     }
+}
+
+/// What the filing authority's revocation (撤销) records on the document: it reads `revoked`
+/// from the day of the decision, whatever it read before.
+pub fn revocation(on: NaiveDate, reason: &str) -> Ended {
+    Ended { kind: EndKind::Revoked, on, reason: Some(reason.to_string()), by: None }
 }
 
 /// Whether a filing is the document's first or a new one after the authority asked for
@@ -317,13 +331,31 @@ mod tests {
 
     #[test]
     fn the_amended_version_reads_amended_from_the_new_version_taking_effect() {
+        let newer = DocumentId::new();
         assert_eq!(
-            supersede(None, Some(d("2026-05-01"))),
-            Ok((Validity::Amended, Some(d("2026-05-01")), "amended"))
+            supersede(None, newer, d("2026-05-01")),
+            Ok(Ended {
+                kind: EndKind::Amended,
+                on: d("2026-05-01"),
+                reason: None,
+                by: Some(newer)
+            })
         );
-        let e = supersede(Some(Validity::Repealed), Some(d("2026-05-01"))).unwrap_err();
+        let repealed =
+            Ended { kind: EndKind::Repealed, on: d("2026-04-01"), reason: None, by: None };
+        let e = supersede(Some(&repealed), newer, d("2026-05-01")).unwrap_err();
         assert_eq!(e.conflict_code(), Some("already_ended"));
         assert!(e.to_string().contains("(repealed)"), "{e}");
+    }
+
+    #[test]
+    fn a_revocation_reads_revoked_from_the_day_of_the_decision() {
+        let ended = revocation(d("2026-05-01"), "违反上位法");
+        assert_eq!(ended.kind, EndKind::Revoked);
+        assert_eq!(
+            (ended.on, ended.reason.as_deref(), ended.by),
+            (d("2026-05-01"), Some("违反上位法"), None)
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl Status {
         Status::Published,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
             Status::UnderReview => "under_review",
@@ -120,6 +120,19 @@ impl Action {
             Action::Deliberate { .. } => "deliberation",
             Action::Register => "register",
             Action::Publish => "publish",
+        }
+    }
+
+    /// The word the document's history records the action under. Registration and
+    /// publication are recorded under the status they reach.
+    pub fn event(self) -> &'static str {
+        match self {
+            Action::Edit => "edited",
+            Action::Submit => "submitted",
+            Action::Review(_) => "reviewed",
+            Action::Deliberate { .. } => "deliberated",
+            Action::Register => Status::Registered.as_str(),
+            Action::Publish => Status::Published.as_str(),
         }
     }
 

@@ -93,7 +93,7 @@ pub fn create(
         roles: account.roles.to_storage(),
         created_at: clock.now().naive_utc(),
     };
-    if db::agencies::find(tx, &account.agency_id.to_string())?.is_none() {
+    if db::agencies::find(tx, account.agency_id)?.is_none() {
         return Err(AppError::invalid("agency_id", "no agency has this id"));
     }
     if db::users::find_by_username(tx, &row.username)?.is_some() {
@@ -124,13 +124,13 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<UserRow>, i64), AppError> {
-    db::users::list(conn, user_scope(actor).as_deref(), offset, limit)
+    Ok(db::users::list(conn, user_scope(actor).as_deref(), offset, limit)?)
 }
 
 /// One user, if in the caller's scope; 404 otherwise.
 pub fn get(conn: &mut DbConn, actor: &Actor, id: UserId) -> Result<UserRow, AppError> {
     let scope = user_scope(actor);
-    db::users::find(conn, &id.to_string())?
+    db::users::find(conn, id)?
         .filter(|row| scope.is_none() || row.agency_id == scope)
         .ok_or(AppError::NotFound("user"))
 }

@@ -74,14 +74,14 @@ fn checked_row(req: AgencyRequest, clock: &dyn Clock) -> Result<AgencyRow, AppEr
         return Err(AppError::invalid_fields(errors));
     }
     Ok(AgencyRow {
-        id: AgencyId::new().to_string(),
+        id: AgencyId::new(),
         code: code.as_str().to_string(),
         name,
-        kind: kind.as_str().to_string(),
-        parent_id: req.parent_id.map(|p| p.to_string()),
+        kind,
+        parent_id: req.parent_id,
         issuance_prefix,
         registration_prefix,
-        filing_authority_id: req.filing_authority_id.map(|p| p.to_string()),
+        filing_authority_id: req.filing_authority_id,
         created_at: clock.now().naive_utc(),
     })
 }
@@ -97,7 +97,7 @@ pub fn create(
     actor.require_any(&[Role::Admin])?;
     let row = checked_row(req, clock)?;
     for (field, id) in
-        [("parent_id", &row.parent_id), ("filing_authority_id", &row.filing_authority_id)]
+        [("parent_id", row.parent_id), ("filing_authority_id", row.filing_authority_id)]
     {
         if let Some(id) = id {
             if db::agencies::find(tx, id)?.is_none() {
@@ -128,6 +128,6 @@ pub fn list(
 
 /// One agency and the tree; 404 for an unknown id.
 pub fn get(conn: &mut DbConn, id: AgencyId) -> Result<(AgencyRow, AgencyTree), AppError> {
-    let row = db::agencies::find(conn, &id.to_string())?.ok_or(AppError::NotFound("agency"))?;
+    let row = db::agencies::find(conn, id)?.ok_or(AppError::NotFound("agency"))?;
     Ok((row, db::agencies::tree(conn)?))
 }

@@ -24,21 +24,21 @@ use utoipa::ToSchema;
 use crate::db::{
     self,
     campaigns::{CampaignFilter, CampaignRow, ItemRow},
-    documents::DocumentRow,
+    error::DbError,
     DbConn,
 };
 use crate::domain::cleanup::{campaign_year, undecided, CampaignStatus, CleanupOutcome};
 use crate::domain::clock::Clock;
-use crate::domain::ids::{CampaignId, DocumentId};
+use crate::domain::document::Document;
+use crate::domain::ids::{CampaignId, DocumentId, UserId};
 use crate::domain::later_life::{cleanup_step, CleanupStep};
 use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError};
 use crate::service::dates;
-use crate::service::document_state::validity_of;
 use crate::service::evolution::{
-    end_living, is_published, open_amendment, require_living, standing_of, start_amendment, Ending,
+    end_living, is_published, open_amendment, require_living, start_amendment, Ending,
 };
 use crate::service::scope::visible_agencies;
 use crate::service::Actor;
@@ -47,11 +47,11 @@ use crate::service::Actor;
 #[derive(Clone, Debug)]
 pub struct Campaign {
     pub row: CampaignRow,
-    pub items: Vec<(ItemRow, DocumentRow)>,
+    pub items: Vec<(ItemRow, Document)>,
 }
 
 fn with_items(conn: &mut DbConn, row: CampaignRow) -> Result<Campaign, AppError> {
-    let items = db::campaigns::items_of(conn, &row.id)?;
+    let items = db::campaigns::items_of(conn, row.id)?;
     Ok(Campaign { row, items })
 }
 
@@ -61,8 +61,7 @@ fn load_campaign(
     actor: &Actor,
     id: CampaignId,
 ) -> Result<CampaignRow, AppError> {
-    let campaign = db::campaigns::find(conn, &id.to_string())?
-        .ok_or(AppError::NotFound("cleanup campaign"))?;
+    let campaign = db::campaigns::find(conn, id)?.ok_or(AppError::NotFound("cleanup campaign"))?;
     let tree = db::agencies::tree(conn)?;
     match visible_agencies(actor, &tree) {
         Some(ids) if !ids.contains(&campaign.agency_id) => {
@@ -74,10 +73,10 @@ fn load_campaign(
 
 /// 403 unless the caller belongs to the campaign's agency; 409 once it is closed.
 fn require_own_open(actor: &Actor, campaign: &CampaignRow) -> Result<(), AppError> {
-    if actor.agency_id.map(|a| a.to_string()).as_deref() != Some(campaign.agency_id.as_str()) {
+    if actor.agency_id != Some(campaign.agency_id) {
         return Err(AppError::Forbidden("only the campaign's own agency may do this".into()));
     }
-    if campaign.status != CampaignStatus::Open.as_str() {
+    if campaign.status != CampaignStatus::Open {
         return Err(AppError::conflict(
             "campaign_closed",
             format!(
@@ -110,7 +109,7 @@ pub fn open(
     input: NewCampaign,
 ) -> Result<Campaign, AppError> {
     actor.require_any(&[Role::Registrar])?;
-    let agency = actor.agency()?.to_string();
+    let agency = actor.agency()?;
     let today = clock.today();
     let mut errors = Vec::new();
     let name = text::line(&input.name, 200)
@@ -130,33 +129,33 @@ pub fn open(
             "the agency already has an open cleanup campaign; close it first",
         )
     };
-    if db::campaigns::open_of(tx, &agency)?.is_some() {
+    if db::campaigns::open_of(tx, agency)?.is_some() {
         return Err(already_open());
     }
     let row = CampaignRow {
-        id: CampaignId::new().to_string(),
-        agency_id: agency.clone(),
+        id: CampaignId::new(),
+        agency_id: agency,
         name,
         year,
-        status: CampaignStatus::Open.as_str().into(),
+        status: CampaignStatus::Open,
         opened_on: today,
         closed_on: None,
-        opened_by: actor.id.to_string(),
+        opened_by: actor.id,
         closed_by: None,
         created_at: now,
         updated_at: now,
     };
     db::campaigns::insert_campaign(tx, &row).map_err(|e| match e {
         // Another request opened one in the meantime (the one-open index).
-        AppError::Conflict { code: "unique_violation", .. } => already_open(),
-        other => other,
+        DbError::UniqueViolation(_) => already_open(),
+        other => other.into(),
     })?;
-    let in_force = db::campaigns::running_documents(tx, &agency)?
+    let in_force = db::campaigns::running_documents(tx, agency)?
         .into_iter()
-        .filter(|d| validity_of(d, today) == Some(Validity::InForce));
+        .filter(|d| d.validity_on(today) == Some(Validity::InForce));
     for (position, doc) in in_force.enumerate() {
         let position = i32::try_from(position).unwrap_or(i32::MAX);
-        db::campaigns::insert_item(tx, &ItemRow::undecided(&row.id, doc.id, position))?;
+        db::campaigns::insert_item(tx, &ItemRow::undecided(row.id, doc.id, position))?;
     }
     with_items(tx, row)
 }
@@ -175,21 +174,21 @@ pub struct CampaignCounts {
 pub fn list(
     conn: &mut DbConn,
     actor: &Actor,
-    status: Option<String>,
+    status: Option<CampaignStatus>,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<CampaignCounts>, i64), AppError> {
     let tree = db::agencies::tree(conn)?;
     let filter = CampaignFilter { agencies: visible_agencies(actor, &tree), status };
     let (rows, total) = db::campaigns::list(conn, &filter, offset, limit)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<CampaignId> = rows.iter().map(|r| r.id).collect();
     let outcomes = db::campaigns::outcomes_of(conn, &ids)?;
     let items = rows
         .into_iter()
         .map(|row| {
             let of_this = outcomes.iter().filter(|(c, _)| *c == row.id);
             let items_total = of_this.clone().count() as i64;
-            let items_decided = of_this.filter(|(_, o)| o.is_some()).count() as i64;
+            let items_decided = of_this.filter(|(_, decided)| *decided).count() as i64;
             CampaignCounts { row, items_total, items_decided }
         })
         .collect();
@@ -226,7 +225,7 @@ pub fn decide_item(
     id: CampaignId,
     document_id: DocumentId,
     input: ItemDecision,
-) -> Result<(ItemRow, DocumentRow), AppError> {
+) -> Result<(ItemRow, Document), AppError> {
     actor.require_any(&[Role::Registrar])?;
     let mut errors = Vec::new();
     let reason = text::paragraph(&input.reason, MAX_NOTE)
@@ -243,31 +242,23 @@ pub fn decide_item(
     let today = clock.today();
     let campaign = load_campaign(tx, actor, id)?;
     require_own_open(actor, &campaign)?;
-    let mut item = db::campaigns::find_item(tx, &campaign.id, &document_id.to_string())?
+    let mut item = db::campaigns::find_item(tx, campaign.id, document_id)?
         .ok_or(AppError::NotFound("cleanup item"))?;
-    let doc = db::documents::find(tx, &item.document_id)?
+    let doc = db::documents::find(tx, item.document_id)?
         .ok_or_else(|| AppError::internal("campaign document vanished"))?;
     require_living(&doc, "decided on", today)?;
-    if let Some(by) = input.by_document_id.map(|b| b.to_string()) {
-        if by == doc.id || !is_published(tx, &by)? {
+    if let Some(by) = input.by_document_id {
+        if by == doc.id || !is_published(tx, by)? {
             return Err(AppError::invalid("by_document_id", "must be another published document"));
         }
     }
-    item.outcome = Some(input.outcome.as_str().into());
+    item.outcome = Some(input.outcome);
     item.reason = Some(reason);
-    item.by_document_id = input.by_document_id.map(|b| b.to_string());
+    item.by_document_id = input.by_document_id;
     item.decided_on = Some(today);
-    item.decided_by = Some(actor.id.to_string());
+    item.decided_by = Some(actor.id);
     db::campaigns::save_item(tx, &item)?;
     Ok((item, doc))
-}
-
-/// How a document is named in a refusal: 《title》 with its 文号.
-fn cite(doc: &DocumentRow) -> String {
-    match &doc.issuance_number {
-        Some(n) => format!("《{}》（{n}）", doc.title),
-        None => format!("《{}》", doc.title),
-    }
 }
 
 /// Closes a campaign (registrar of its agency): refused while any document lacks an outcome;
@@ -281,29 +272,26 @@ pub fn close(
 ) -> Result<Campaign, AppError> {
     actor.require_any(&[Role::Registrar])?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
-    let actor_id = actor.id.to_string();
     let campaign = load_campaign(tx, actor, id)?;
     require_own_open(actor, &campaign)?;
-    let items = db::campaigns::items_of(tx, &campaign.id)?;
-    let missing = undecided(
-        items.iter().map(|(i, d)| (d, i.outcome.as_deref().and_then(CleanupOutcome::parse))),
-    );
+    let items = db::campaigns::items_of(tx, campaign.id)?;
+    let missing = undecided(items.iter().map(|(i, d)| (d, i.outcome)));
     if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|d| cite(d)).collect();
+        let names: Vec<String> = missing.iter().map(|d| d.cite()).collect();
         return Err(AppError::conflict(
             "undecided_items",
             format!("{} document(s) still have no outcome: {}", names.len(), names.join("；")),
         ));
     }
     // Claim the campaign first: a second closing racing this one finds it closed.
-    if !db::campaigns::mark_closed(tx, &campaign.id, today, &actor_id, now)? {
+    if !db::campaigns::mark_closed(tx, campaign.id, today, actor.id, now)? {
         return Err(AppError::conflict("campaign_closed", "the campaign was just closed"));
     }
-    let closing = Closing { campaign: &campaign, actor: &actor_id, today, now };
+    let closing = Closing { campaign: &campaign, actor: actor.id, today, now };
     for (mut item, mut doc) in items {
         closing.apply(tx, &mut item, &mut doc)?;
     }
-    let closed = db::campaigns::find(tx, &campaign.id)?
+    let closed = db::campaigns::find(tx, campaign.id)?
         .ok_or_else(|| AppError::internal("campaign vanished"))?;
     with_items(tx, closed)
 }
@@ -311,7 +299,7 @@ pub fn close(
 /// The campaign being closed, by whom and when.
 struct Closing<'a> {
     campaign: &'a CampaignRow,
-    actor: &'a str,
+    actor: UserId,
     today: NaiveDate,
     now: NaiveDateTime,
 }
@@ -322,14 +310,11 @@ impl Closing<'_> {
         &self,
         conn: &mut DbConn,
         item: &mut ItemRow,
-        doc: &mut DocumentRow,
+        doc: &mut Document,
     ) -> Result<(), AppError> {
-        let outcome = item
-            .outcome
-            .as_deref()
-            .and_then(CleanupOutcome::parse)
-            .ok_or_else(|| AppError::internal("undecided item at closing"))?;
-        let step = cleanup_step(outcome, &standing_of(doc)?, self.today);
+        let outcome =
+            item.outcome.ok_or_else(|| AppError::internal("undecided item at closing"))?;
+        let step = cleanup_step(outcome, &doc.standing(), self.today);
         let reason = item.reason.clone().unwrap_or_default();
         let (campaign, actor, now) = (self.campaign, self.actor, self.now);
         let extra = serde_json::json!({"campaign_id": campaign.id, "campaign": campaign.name, "outcome": outcome});
@@ -357,12 +342,12 @@ impl Closing<'_> {
                     date_field: "closed_on",
                     on: self.today,
                     reason: &reason,
-                    by: item.by_document_id.clone(),
+                    by: item.by_document_id,
                 };
                 end_living(conn, doc, &ending, actor, now, self.today, extra)?;
             }
         }
         item.applied_on = Some(self.today);
-        db::campaigns::save_item(conn, item)
+        Ok(db::campaigns::save_item(conn, item)?)
     }
 }

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, DbConn};
+use crate::db::{self, agencies::AgencyRow, catalogues::CatalogueRow, error::DbError, DbConn};
 use crate::domain::catalogue::{self, ChangeEntry, Entry};
 use crate::domain::clock::Clock;
-use crate::domain::ids::AgencyId;
+use crate::domain::ids::{AgencyId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::actor::Actor;
@@ -44,12 +44,12 @@ pub fn freeze_or_find(
     year: i32,
     today: NaiveDate,
     at: NaiveDateTime,
-    actor: Option<&str>,
+    actor: Option<UserId>,
 ) -> Result<Frozen, AppError> {
     dates::require_year_in_range(conn, "year", year)?;
     let as_of = catalogue::freezable(year, today)
         .map_err(|e| AppError::conflict("year_not_over", e.to_string()))?;
-    if let Some(existing) = db::catalogues::find(conn, &agency.id, year)? {
+    if let Some(existing) = db::catalogues::find(conn, agency.id, year)? {
         return Ok(Frozen::Existing(existing));
     }
     let made =
@@ -57,12 +57,10 @@ pub fn freeze_or_find(
     match made {
         Ok(row) => Ok(Frozen::New(row)),
         // Another request froze it between our look and our write: answer that one.
-        Err(AppError::Conflict { code: "unique_violation", .. }) => {
-            db::catalogues::find(conn, &agency.id, year)?
-                .map(Frozen::Existing)
-                .ok_or_else(|| AppError::internal("catalogue vanished after a unique violation"))
-        }
-        Err(e) => Err(e),
+        Err(DbError::UniqueViolation(_)) => db::catalogues::find(conn, agency.id, year)?
+            .map(Frozen::Existing)
+            .ok_or_else(|| AppError::internal("catalogue vanished after a unique violation")),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -92,11 +90,9 @@ pub fn freeze(
         ));
     }
     catalogue::year_end(year).map_err(|e| AppError::invalid("year", e.to_string()))?;
-    let agency =
-        db::agencies::find(conn, &agency_id.to_string())?.ok_or(AppError::NotFound("agency"))?;
-    let by = actor.id.to_string();
+    let agency = db::agencies::find(conn, agency_id)?.ok_or(AppError::NotFound("agency"))?;
     let at = clock.now().naive_utc();
-    let frozen = freeze_or_find(conn, &agency, year, clock.today(), at, Some(&by))?;
+    let frozen = freeze_or_find(conn, &agency, year, clock.today(), at, Some(actor.id))?;
     let change_counts = db::catalogues::change_counts(conn, &frozen.row().id)?;
     Ok(Freezing { frozen, agency, change_counts })
 }
@@ -107,7 +103,7 @@ pub fn frozen_of_agency(
     code: &str,
 ) -> Result<(AgencyRow, Vec<CatalogueRow>), AppError> {
     let agency = db::agencies::find_by_code(conn, code)?.ok_or(AppError::NotFound("agency"))?;
-    let rows = db::catalogues::of_agency(conn, &agency.id)?;
+    let rows = db::catalogues::of_agency(conn, agency.id)?;
     Ok((agency, rows))
 }
 
@@ -150,7 +146,7 @@ pub struct Loaded {
 pub fn load(conn: &mut DbConn, code: &str, year: i32, wanted: Entries) -> Result<Loaded, AppError> {
     let agency = db::agencies::find_by_code(conn, code)?.ok_or(AppError::NotFound("agency"))?;
     let row =
-        db::catalogues::find(conn, &agency.id, year)?.ok_or(AppError::NotFound("catalogue"))?;
+        db::catalogues::find(conn, agency.id, year)?.ok_or(AppError::NotFound("catalogue"))?;
     let changes = db::catalogues::changes(conn, &row.id)?;
     let entries = match wanted {
         Entries::None => Vec::new(),
@@ -165,8 +161,9 @@ pub fn load(conn: &mut DbConn, code: &str, year: i32, wanted: Entries) -> Result
 
 /// Every frozen catalogue, with its agency, agencies in code order and latest year first.
 pub fn all_frozen(conn: &mut DbConn) -> Result<Vec<(AgencyRow, CatalogueRow)>, AppError> {
+    // Keyed by the stored text: a catalogue row still carries its agency's id as stored.
     let agencies: HashMap<String, AgencyRow> =
-        db::public::all_agencies(conn)?.into_iter().map(|a| (a.id.clone(), a)).collect();
+        db::public::all_agencies(conn)?.into_iter().map(|a| (a.id.to_string(), a)).collect();
     let mut out: Vec<_> = db::catalogues::all(conn)?
         .into_iter()
         .filter_map(|c| Some((agencies.get(&c.agency_id)?.clone(), c)))

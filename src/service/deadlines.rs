@@ -10,7 +10,7 @@ use crate::domain::cleanup::next_cleanup_due;
 use crate::domain::clock::Clock;
 use crate::domain::deadline::{falls_due, DeadlineKind};
 use crate::domain::filing::FilingStatus;
-use crate::domain::ids::AgencyId;
+use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::policy::Policy;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -21,9 +21,9 @@ use crate::service::Actor;
 pub struct Due {
     pub kind: DeadlineKind,
     /// The agency that must act (for a suggestion: the filing authority answering it).
-    pub agency_id: String,
+    pub agency_id: AgencyId,
     /// The document concerned; none for a cleanup.
-    pub document_id: Option<String>,
+    pub document_id: Option<DocumentId>,
     /// The document's title, or the cleanup campaign's name.
     pub title: String,
     pub due_on: NaiveDate,
@@ -51,7 +51,7 @@ pub fn list(
         None => db::settings::policy(conn)?.evaluation_window_days,
     };
     let filers = if actor.has(Role::FilingReviewer) { filers_of(conn, own)? } else { Vec::new() };
-    let mut due: Vec<Due> = collect(conn, &own.to_string(), &filers, today, within)?
+    let mut due: Vec<Due> = collect(conn, own, &filers, today, within)?
         .into_iter()
         .filter(|d| falls_due(today, d.due_on, within))
         .collect();
@@ -73,31 +73,29 @@ pub fn list(
 }
 
 /// The agencies below `authority` that file with it.
-fn filers_of(conn: &mut DbConn, authority: AgencyId) -> Result<Vec<String>, AppError> {
+fn filers_of(conn: &mut DbConn, authority: AgencyId) -> Result<Vec<AgencyId>, AppError> {
     let tree = db::agencies::tree(conn)?;
     Ok(tree
         .subtree(authority)
         .into_iter()
         .filter(|a| *a != authority && tree.filing_authority(*a) == Some(authority))
-        .map(|a| a.to_string())
         .collect())
 }
 
 /// Every deadline of `own` (and the filing deadlines of `filers`), whatever its date.
 fn collect(
     conn: &mut DbConn,
-    own: &str,
-    filers: &[String],
+    own: AgencyId,
+    filers: &[AgencyId],
     today: NaiveDate,
     within_days: u32,
 ) -> Result<Vec<Due>, AppError> {
     let policy = db::settings::policy(conn)?;
     let mut out = Vec::new();
-    let mut filing_agencies = vec![own.to_string()];
-    filing_agencies.extend(filers.iter().cloned());
+    let mut filing_agencies = vec![own];
+    filing_agencies.extend(filers);
     filing_deadlines(conn, &policy, &filing_agencies, &mut out)?;
-    let own_only = vec![own.to_string()];
-    for (id, agency, title, due_on) in db::deadlines::under_review(conn, &own_only)? {
+    for (id, agency, title, due_on) in db::deadlines::under_review(conn, &[own])? {
         out.push(Due {
             kind: DeadlineKind::Review,
             agency_id: agency,
@@ -111,7 +109,7 @@ fn collect(
     // lists; once the validity has run out the document expires and nothing is due.
     let until =
         today.checked_add_days(chrono::Days::new(u64::from(within_days))).unwrap_or(NaiveDate::MAX);
-    let (expiring, _) = db::documents::expiring(conn, Some(own_only), today, until, 0, i64::MAX)?;
+    let (expiring, _) = db::documents::expiring(conn, Some(vec![own]), today, until, 0, i64::MAX)?;
     for d in expiring {
         if let Some(due_on) = d.valid_until {
             out.push(Due {
@@ -127,11 +125,11 @@ fn collect(
     for (id, document_id, title, due_on) in db::deadlines::unanswered_suggestions(conn, own)? {
         out.push(Due {
             kind: DeadlineKind::SuggestionReply,
-            agency_id: own.to_string(),
+            agency_id: own,
             document_id: Some(document_id),
             title,
             due_on,
-            reference_id: Some(id),
+            reference_id: Some(id.to_string()),
         });
     }
     out.extend(cleanup_deadline(conn, &policy, own)?);
@@ -142,16 +140,14 @@ fn collect(
 fn filing_deadlines(
     conn: &mut DbConn,
     policy: &Policy,
-    agencies: &[String],
+    agencies: &[AgencyId],
     out: &mut Vec<Due>,
 ) -> Result<(), AppError> {
     let calendar = db::calendar::load(conn)?;
     // Filing: within the policy's days of publication, moved past holidays, as when filed.
     let tree = db::agencies::tree(conn)?;
     for (id, agency, title, published_on) in db::deadlines::unfiled(conn, agencies)? {
-        let has_authority =
-            agency.parse::<AgencyId>().ok().and_then(|a| tree.filing_authority(a)).is_some();
-        if has_authority {
+        if tree.filing_authority(agency).is_some() {
             out.push(Due {
                 kind: DeadlineKind::Filing,
                 agency_id: agency,
@@ -165,15 +161,14 @@ fn filing_deadlines(
     // Asked for missing materials: the policy sets no separate period, so the agency has the
     // filing period again, counted from the request.
     for f in db::deadlines::pending_filings(conn, agencies)? {
-        let (kind, due_on) =
-            if FilingStatus::parse(&f.status) == Some(FilingStatus::CorrectionRequired) {
-                (DeadlineKind::Correction, f.correction_due_on)
-            } else {
-                (
-                    DeadlineKind::FilingSupplement,
-                    f.decided_on.map(|d| calendar.add_calendar_days(d, policy.filing_days)),
-                )
-            };
+        let (kind, due_on) = if f.status == FilingStatus::CorrectionRequired {
+            (DeadlineKind::Correction, f.correction_due_on)
+        } else {
+            (
+                DeadlineKind::FilingSupplement,
+                f.decided_on.map(|d| calendar.add_calendar_days(d, policy.filing_days)),
+            )
+        };
         if let Some(due_on) = due_on {
             out.push(Due {
                 kind,
@@ -181,7 +176,7 @@ fn filing_deadlines(
                 document_id: Some(f.document_id),
                 title: f.title,
                 due_on,
-                reference_id: Some(f.id),
+                reference_id: Some(f.id.to_string()),
             });
         }
     }
@@ -192,7 +187,7 @@ fn filing_deadlines(
 fn cleanup_deadline(
     conn: &mut DbConn,
     policy: &Policy,
-    own: &str,
+    own: AgencyId,
 ) -> Result<Option<Due>, AppError> {
     let last_closed = db::campaigns::last_closed_on(conn, own)?;
     let first_published = db::deadlines::first_published_on(conn, own)?;
@@ -204,13 +199,13 @@ fn cleanup_deadline(
     let open = db::campaigns::open_of(conn, own)?;
     Ok(Some(Due {
         kind: DeadlineKind::Cleanup,
-        agency_id: own.to_string(),
+        agency_id: own,
         document_id: None,
         title: open
             .as_ref()
             .map(|c| c.name.clone())
             .unwrap_or_else(|| DeadlineKind::Cleanup.chinese().to_string()),
         due_on,
-        reference_id: open.map(|c| c.id),
+        reference_id: open.map(|c| c.id.to_string()),
     }))
 }

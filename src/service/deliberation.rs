@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::{documents::DocumentRow, DbConn};
+use crate::db::DbConn;
 use crate::domain::clock::Clock;
+use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Action;
 use crate::domain::text;
@@ -35,7 +36,7 @@ pub fn deliberate(
     clock: &dyn Clock,
     id: DocumentId,
     decision: Decision,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     let action = Action::Deliberate { adopted: decision.adopted };
     actor.require_any(action.allowed_roles())?;
     dates::require_in_range(tx, &[("decided_on", Some(decision.decided_on))])?;
@@ -48,13 +49,13 @@ pub fn deliberate(
         ));
     }
     let now = clock.now().naive_utc();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     let to = next_status(&doc, action)?;
     doc.meeting = Some(meeting.clone());
     doc.decided_on = Some(decision.decided_on);
     let payload = serde_json::json!({"meeting": meeting, "decided_on": decision.decided_on, "adopted": decision.adopted});
-    let event = StepEvent { action: "deliberated", reason: None, payload };
-    record(tx, &mut doc, to, &actor.id.to_string(), now, event)?;
+    let event = StepEvent { action: action.event(), reason: None, payload };
+    record(tx, &mut doc, to, actor.id, now, event)?;
     Ok(doc)
 }

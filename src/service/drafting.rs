@@ -3,9 +3,10 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, documents::DocumentRow, documents::EventRow, documents::NewEvent, DbConn};
+use crate::db::{self, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::ids::DocumentId;
+use crate::domain::document::{Document, DocumentEvent};
+use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::role::Role;
 use crate::domain::text;
@@ -90,7 +91,11 @@ fn validity_years(raw: Option<i32>, errors: &mut Vec<FieldError>) -> Option<i32>
 
 impl NewDraft {
     /// The first revision of the draft in `agency`, or every invalid field at once.
-    fn into_row(self, agency: String, now: chrono::NaiveDateTime) -> Result<DocumentRow, AppError> {
+    fn into_document(
+        self,
+        agency: AgencyId,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Document, AppError> {
         let mut errors = Vec::new();
         let title = text::line(&self.title, MAX_TITLE)
             .map_err(|e| errors.push(FieldError::new("title", e.to_string())));
@@ -106,13 +111,13 @@ impl NewDraft {
         if !errors.is_empty() {
             return Err(AppError::invalid_fields(errors));
         }
-        Ok(DocumentRow {
+        Ok(Document {
             provisional: self.provisional.unwrap_or(false),
             validity_years: years,
             legal_basis,
             drafting_notes,
             affects_rights: self.affects_rights.unwrap_or(false),
-            ..DocumentRow::draft(DocumentId::new().to_string(), agency, title, text_body, now)
+            ..Document::draft(DocumentId::new(), agency, title, text_body, now)
         })
     }
 }
@@ -148,7 +153,7 @@ impl DraftChanges {
 
 impl CheckedChanges {
     /// Changes the document in memory; answers whether its title or text changed.
-    fn apply(self, doc: &mut DocumentRow) -> bool {
+    fn apply(self, doc: &mut Document) -> bool {
         let text_changed = self.title.as_ref().is_some_and(|t| *t != doc.title)
             || self.body.as_ref().is_some_and(|b| *b != doc.body);
         if let Some(t) = self.title {
@@ -182,28 +187,27 @@ pub fn create(
     actor: &Actor,
     clock: &dyn Clock,
     draft: NewDraft,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(&[Role::Drafter])?;
     let agency = actor.agency()?;
     let now = clock.now().naive_utc();
-    let row = draft.into_row(agency.to_string(), now)?;
-    let actor_id = actor.id.to_string();
-    db::documents::insert(tx, &row)?;
-    db::documents::insert_revision(tx, &row, Some(&actor_id), now)?;
+    let doc = draft.into_document(agency, now)?;
+    db::documents::insert(tx, &doc)?;
+    db::documents::insert_revision(tx, &doc, Some(actor.id), now)?;
     db::documents::insert_event(
         tx,
         &NewEvent {
-            document_id: &row.id,
-            actor_id: Some(&actor_id),
+            document_id: doc.id,
+            actor_id: Some(actor.id),
             at: now,
             action: "created",
             from_status: None,
-            to_status: Some(Status::Draft.as_str()),
+            to_status: Some(Status::Draft),
             reason: None,
-            payload: Some(serde_json::json!({"revision": 1, "title": row.title})),
+            payload: Some(serde_json::json!({"revision": 1, "title": doc.title})),
         },
     )?;
-    Ok(row)
+    Ok(doc)
 }
 
 /// Which documents of the caller's scope to list, and which page of them.
@@ -221,20 +225,20 @@ pub fn list(
     conn: &mut DbConn,
     actor: &Actor,
     query: DocumentQuery,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<Document>, i64), AppError> {
     let q = query.q.filter(|q| !q.trim().is_empty()).map(|q| q.trim().to_string());
     let tree = db::agencies::tree(conn)?;
     let filter = db::documents::ListFilter {
         agencies: visible_agencies(actor, &tree),
-        status: query.status.map(|s| s.as_str().to_string()),
+        status: query.status,
         q,
     };
-    db::documents::list(conn, &filter, query.offset, query.limit)
+    Ok(db::documents::list(conn, &filter, query.offset, query.limit)?)
 }
 
 /// One document of the caller's scope, or 404.
-pub fn get(conn: &mut DbConn, actor: &Actor, id: DocumentId) -> Result<DocumentRow, AppError> {
-    load_document(conn, actor, &id.to_string())
+pub fn get(conn: &mut DbConn, actor: &Actor, id: DocumentId) -> Result<Document, AppError> {
+    load_document(conn, actor, id)
 }
 
 /// Edits a draft while it is `draft` or `revision_required` (drafter of its agency). A change
@@ -245,59 +249,48 @@ pub fn edit(
     clock: &dyn Clock,
     id: DocumentId,
     changes: DraftChanges,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(Action::Edit.allowed_roles())?;
     let changes = changes.checked()?;
     let now = clock.now().naive_utc();
-    let actor_id = actor.id.to_string();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     next_status(&doc, Action::Edit)?;
     let text_changed = changes.apply(&mut doc);
     if text_changed {
         doc.revision += 1;
-        db::documents::insert_revision(tx, &doc, Some(&actor_id), now)?;
+        db::documents::insert_revision(tx, &doc, Some(actor.id), now)?;
     }
     doc.updated_at = now;
     db::documents::save(tx, &doc)?;
     db::documents::note_event(
         tx,
         &doc,
-        &actor_id,
+        actor.id,
         now,
-        "edited",
+        Action::Edit.event(),
         None,
         serde_json::json!({"revision": doc.revision, "text_changed": text_changed}),
     )?;
     Ok(doc)
 }
 
-/// One event of a document's history, its payload decoded and its reason filled in.
+/// One event of a document's history, its reason filled in.
 #[derive(Clone, Debug)]
 pub struct HistoryEntry {
-    pub event: EventRow,
+    pub event: DocumentEvent,
     /// The event's own reason, or the text its action stands for (expiry).
     pub reason: Option<String>,
-    pub payload: Option<serde_json::Value>,
 }
 
 impl HistoryEntry {
-    fn decode(event: EventRow) -> Result<Self, AppError> {
-        let payload = match event.payload.as_deref() {
-            None => None,
-            Some(raw) => Some(serde_json::from_str(raw).map_err(|e| {
-                AppError::internal(format!(
-                    "event {}: stored payload does not decode: {e}",
-                    event.id
-                ))
-            })?),
-        };
+    fn new(event: DocumentEvent) -> Self {
         // Expiry events are written by the million and carry no text of their own.
         let reason = event
             .reason
             .clone()
             .or_else(|| db::expiry::reason_of(&event.action).map(str::to_string));
-        Ok(Self { event, reason, payload })
+        Self { event, reason }
     }
 }
 
@@ -307,8 +300,8 @@ pub fn history(
     actor: &Actor,
     id: DocumentId,
 ) -> Result<Vec<HistoryEntry>, AppError> {
-    let doc = load_document(conn, actor, &id.to_string())?;
-    let ids: Vec<String> =
-        db::documents::versions(conn, &doc.lineage_id)?.into_iter().map(|v| v.id).collect();
-    db::documents::events_of(conn, &ids)?.into_iter().map(HistoryEntry::decode).collect()
+    let doc = load_document(conn, actor, id)?;
+    let ids: Vec<DocumentId> =
+        db::documents::versions(conn, doc.lineage_id)?.into_iter().map(|v| v.id).collect();
+    Ok(db::documents::events_of(conn, &ids)?.into_iter().map(HistoryEntry::new).collect())
 }

@@ -11,12 +11,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, documents::DocumentRow, documents::NewEvent, DbConn};
+use crate::db::{self, documents::NewEvent, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::ids::DocumentId;
+use crate::domain::document::{Document, EndKind, Ended};
+use crate::domain::ids::{DocumentId, UserId};
 use crate::domain::later_life::{
-    check_decided_on, continued_until, end_by_decision, LaterLifeError, Standing,
-    MAX_LOOKAHEAD_DAYS,
+    check_decided_on, continued_until, end_by_decision, LaterLifeError, MAX_LOOKAHEAD_DAYS,
 };
 use crate::domain::lifecycle::Status;
 use crate::domain::role::Role;
@@ -37,36 +37,14 @@ pub fn refusal(e: LaterLifeError, field: &'static str) -> AppError {
     }
 }
 
-/// The stored status of a document, decoded strictly: an unknown word is a broken row.
-pub fn status_of(doc: &DocumentRow) -> Result<Status, AppError> {
-    Status::parse(&doc.status).ok_or_else(|| {
-        AppError::internal(format!(
-            "document {}: stored status `{}` is unknown",
-            doc.id, doc.status
-        ))
-    })
-}
-
-/// Where a stored document stands for its later life; a stored word the domain does not know
-/// is a broken row, never read as "not ended".
-pub fn standing_of(doc: &DocumentRow) -> Result<Standing, AppError> {
-    let ended = match doc.ended_state.as_deref() {
-        None => None,
-        Some(s) => Some(Validity::parse(s).ok_or_else(|| {
-            AppError::internal(format!("document {}: stored ended state `{s}` is unknown", doc.id))
-        })?),
-    };
-    Ok(Standing { status: status_of(doc)?, ended, valid_until: doc.valid_until })
-}
-
 /// A published document that has not ended by `today`, or 409 saying why `action` is
 /// impossible (`not_published`, `already_ended`, `already_expired`).
 pub fn require_living(
-    doc: &DocumentRow,
+    doc: &Document,
     action: &'static str,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    standing_of(doc)?.require_living(action, today).map_err(|e| refusal(e, "status"))
+    doc.standing().require_living(action, today).map_err(|e| refusal(e, "status"))
 }
 
 /// A decision's reason, trimmed and bounded, or 422 on `reason`.
@@ -92,7 +70,7 @@ pub fn expiring(
     within_days: Option<u32>,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<DocumentRow>, i64), AppError> {
+) -> Result<(Vec<Document>, i64), AppError> {
     check_within_days(within_days)?;
     let today = clock.today();
     let days = match within_days {
@@ -101,7 +79,7 @@ pub fn expiring(
     };
     let tree = db::agencies::tree(conn)?;
     let until = today + chrono::Days::new(u64::from(days));
-    db::documents::expiring(conn, visible_agencies(actor, &tree), today, until, offset, limit)
+    Ok(db::documents::expiring(conn, visible_agencies(actor, &tree), today, until, offset, limit)?)
 }
 
 // The evaluation's decision that a document continues.
@@ -126,7 +104,7 @@ pub fn continue_document(
     clock: &dyn Clock,
     id: DocumentId,
     input: Continuation,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(&[Role::Registrar, Role::Drafter])?;
     let dated = [("decided_on", Some(input.decided_on)), ("valid_until", Some(input.valid_until))];
     dates::require_in_range(tx, &dated)?;
@@ -134,7 +112,7 @@ pub fn continue_document(
     let today = clock.today();
     check_decided_on(input.decided_on, today).map_err(|e| refusal(e, "decided_on"))?;
     let now = clock.now().naive_utc();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     require_living(&doc, "continued", today)?;
     let current =
@@ -145,17 +123,9 @@ pub fn continue_document(
     doc.valid_until = Some(until);
     doc.updated_at = now;
     db::documents::save(tx, &doc)?;
-    db::expiry::watch(tx, &doc.id, until)?;
+    db::expiry::watch(tx, doc.id, until)?;
     let payload = serde_json::json!({"decided_on": input.decided_on, "previous_valid_until": current, "valid_until": until});
-    db::documents::note_event(
-        tx,
-        &doc,
-        &actor.id.to_string(),
-        now,
-        "continued",
-        Some(&reason),
-        payload,
-    )?;
+    db::documents::note_event(tx, &doc, actor.id, now, "continued", Some(&reason), payload)?;
     Ok(doc)
 }
 
@@ -181,12 +151,12 @@ pub fn repeal(
     clock: &dyn Clock,
     id: DocumentId,
     input: Repeal,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     let end = Decided {
         end: Validity::Repealed,
         date_field: "repealed_on",
         on: input.repealed_on,
-        by: input.by_document_id.map(|b| b.to_string()),
+        by: input.by_document_id,
     };
     end_document(tx, actor, clock, id, &input.reason, end)
 }
@@ -210,7 +180,7 @@ pub fn declare_invalid(
     clock: &dyn Clock,
     id: DocumentId,
     input: Declaration,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     let end = Decided {
         end: Validity::DeclaredInvalid,
         date_field: "declared_on",
@@ -225,7 +195,7 @@ struct Decided {
     end: Validity,
     date_field: &'static str,
     on: NaiveDate,
-    by: Option<String>,
+    by: Option<DocumentId>,
 }
 
 /// The one path of `repeal` and `declare_invalid`: the registrar's checks, then [`end_living`].
@@ -236,16 +206,16 @@ fn end_document(
     id: DocumentId,
     raw_reason: &str,
     d: Decided,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(&[Role::Registrar])?;
     dates::require_in_range(tx, &[(d.date_field, Some(d.on))])?;
     let reason = reason(raw_reason)?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     let ending =
         Ending { end: d.end, date_field: d.date_field, on: d.on, reason: &reason, by: d.by };
-    end_living(tx, &mut doc, &ending, &actor.id.to_string(), now, today, serde_json::json!({}))?;
+    end_living(tx, &mut doc, &ending, actor.id, now, today, serde_json::json!({}))?;
     Ok(doc)
 }
 
@@ -257,7 +227,7 @@ pub struct Ending<'a> {
     pub on: NaiveDate,
     pub reason: &'a str,
     /// The document that repeals it.
-    pub by: Option<String>,
+    pub by: Option<DocumentId>,
 }
 
 /// Ends a living document from a date with its one event, in the caller's transaction: the
@@ -265,40 +235,34 @@ pub struct Ending<'a> {
 /// is merged into the event's payload (e.g. the campaign that decided it).
 pub fn end_living(
     conn: &mut DbConn,
-    doc: &mut DocumentRow,
+    doc: &mut Document,
     ending: &Ending<'_>,
-    actor: &str,
+    actor: UserId,
     now: NaiveDateTime,
     today: NaiveDate,
     extra: serde_json::Value,
 ) -> Result<(), AppError> {
-    let end = end_by_decision(&standing_of(doc)?, ending.end, ending.on, doc.published_on, today)
+    let end = end_by_decision(&doc.standing(), ending.end, ending.on, doc.published_on, today)
         .map_err(|e| refusal(e, ending.date_field))?;
-    if let Some(by) = &ending.by {
+    let kind = EndKind::from_validity(end.state)
+        .ok_or_else(|| refusal(LaterLifeError::NotAnEnding(end.state), ending.date_field))?;
+    if let Some(by) = ending.by {
         if !is_published(conn, by)? {
             return Err(AppError::invalid("by_document_id", "no published document has this id"));
         }
-        doc.ended_by_document_id = Some(by.clone());
     }
-    db::expiry::unwatch(conn, &doc.id)?;
-    doc.ended_state = Some(end.state.as_str().into());
-    doc.ended_on = Some(end.on);
-    doc.ended_reason = Some(ending.reason.to_string());
+    db::expiry::unwatch(conn, doc.id)?;
+    doc.ended =
+        Some(Ended { kind, on: end.on, reason: Some(ending.reason.to_string()), by: ending.by });
     doc.updated_at = now;
     db::documents::save(conn, doc)?;
-    let payload = with_extra(
-        serde_json::json!({"on": end.on, "by_document_id": doc.ended_by_document_id}),
-        extra,
-    );
-    db::documents::note_event(conn, doc, actor, now, end.event, Some(ending.reason), payload)
+    let payload = with_extra(serde_json::json!({"on": end.on, "by_document_id": ending.by}), extra);
+    Ok(db::documents::note_event(conn, doc, actor, now, end.event, Some(ending.reason), payload)?)
 }
 
 /// Whether `id` names a published document (one that can repeal another).
-pub fn is_published(conn: &mut DbConn, id: &str) -> Result<bool, AppError> {
-    match db::documents::find(conn, id)? {
-        Some(d) => Ok(status_of(&d)? == Status::Published),
-        None => Ok(false),
-    }
+pub fn is_published(conn: &mut DbConn, id: DocumentId) -> Result<bool, AppError> {
+    Ok(db::documents::find(conn, id)?.is_some_and(|d| d.status == Status::Published))
 }
 
 /// `payload` with the fields of `extra` merged in.
@@ -317,27 +281,19 @@ pub fn amend(
     actor: &Actor,
     clock: &dyn Clock,
     id: DocumentId,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(&[Role::Drafter])?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
-    let doc = load_document(tx, actor, &id.to_string())?;
+    let doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
-    start_amendment(tx, &doc, &actor.id.to_string(), now, today, serde_json::json!({}))
+    start_amendment(tx, &doc, actor.id, now, today, serde_json::json!({}))
 }
 
 /// The amendment of `doc` still on its way to publication, if one was started.
-pub fn open_amendment(
-    conn: &mut DbConn,
-    doc: &DocumentRow,
-) -> Result<Option<DocumentRow>, AppError> {
-    for v in db::documents::versions(conn, &doc.lineage_id)? {
-        if v.supersedes_id.as_deref() == Some(doc.id.as_str())
-            && status_of(&v)? != Status::Published
-        {
-            return Ok(Some(v));
-        }
-    }
-    Ok(None)
+pub fn open_amendment(conn: &mut DbConn, doc: &Document) -> Result<Option<Document>, AppError> {
+    Ok(db::documents::versions(conn, doc.lineage_id)?
+        .into_iter()
+        .find(|v| v.supersedes_id == Some(doc.id) && v.status != Status::Published))
 }
 
 /// Starts the amendment of a living document in the caller's transaction: a new draft version
@@ -345,17 +301,17 @@ pub fn open_amendment(
 /// that decided `amend`. `extra` is merged into the event's payload.
 pub fn start_amendment(
     conn: &mut DbConn,
-    doc: &DocumentRow,
-    actor: &str,
+    doc: &Document,
+    actor: UserId,
     now: NaiveDateTime,
     today: NaiveDate,
     extra: serde_json::Value,
-) -> Result<DocumentRow, AppError> {
-    require_living(doc, "amended", today)?;
+) -> Result<Document, AppError> {
+    require_living(doc, EndKind::Amended.as_str(), today)?;
     if open_amendment(conn, doc)?.is_some() {
         return Err(refusal(LaterLifeError::AmendmentOpen, "id"));
     }
-    let versions = db::documents::versions(conn, &doc.lineage_id)?;
+    let versions = db::documents::versions(conn, doc.lineage_id)?;
     let version = versions.iter().map(|v| v.version).max().unwrap_or(doc.version) + 1;
     let draft = amendment_draft(doc, version, now);
     db::documents::insert(conn, &draft)?;
@@ -364,12 +320,12 @@ pub fn start_amendment(
     db::documents::insert_event(
         conn,
         &NewEvent {
-            document_id: &draft.id,
+            document_id: draft.id,
             actor_id: Some(actor),
             at: now,
             action: "amendment_started",
             from_status: None,
-            to_status: Some(Status::Draft.as_str()),
+            to_status: Some(Status::Draft),
             reason: None,
             payload: Some(payload),
         },
@@ -379,19 +335,19 @@ pub fn start_amendment(
 
 /// The new version starts from the text and settings of the one it amends, and nothing of its
 /// workflow.
-fn amendment_draft(doc: &DocumentRow, version: i32, now: NaiveDateTime) -> DocumentRow {
-    DocumentRow {
-        lineage_id: doc.lineage_id.clone(),
+fn amendment_draft(doc: &Document, version: i32, now: NaiveDateTime) -> Document {
+    Document {
+        lineage_id: doc.lineage_id,
         version,
         provisional: doc.provisional,
         validity_years: doc.validity_years,
         legal_basis: doc.legal_basis.clone(),
         drafting_notes: doc.drafting_notes.clone(),
         affects_rights: doc.affects_rights,
-        supersedes_id: Some(doc.id.clone()),
-        ..DocumentRow::draft(
-            DocumentId::new().to_string(),
-            doc.agency_id.clone(),
+        supersedes_id: Some(doc.id),
+        ..Document::draft(
+            DocumentId::new(),
+            doc.agency_id,
             doc.title.clone(),
             doc.body.clone(),
             now,

@@ -16,5 +16,5 @@ pub fn expire_due(
     at: NaiveDateTime,
 ) -> Result<usize, AppError> {
     crate::service::dates::require_in_range(conn, &[("as_of", Some(as_of))])?;
-    db::expiry::expire_due(conn, as_of, at)
+    Ok(db::expiry::expire_due(conn, as_of, at)?)
 }

@@ -6,49 +6,25 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, filings::FilingCounts, filings::FilingRow, DbConn};
+use crate::db::{self, filings::FilingCounts, DbConn};
 use crate::domain::clock::Clock;
+use crate::domain::document::EndKind;
 use crate::domain::filing::MaterialKind;
 use crate::domain::filing::{decide as decide_outcome, missing_materials, FilingStatus, Outcome};
 use crate::domain::filing_material::{
     Material, MAX_MATERIALS, MAX_MATERIAL_CONTENT, MAX_MATERIAL_TITLE,
 };
 use crate::domain::ids::{AgencyId, DocumentId, FilingId};
-use crate::domain::later_life::{filing_attempt, filing_counts_from, FilingAttempt};
+use crate::domain::later_life::{filing_attempt, filing_counts_from, revocation, FilingAttempt};
 use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
-use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError};
 use crate::service::dates;
-use crate::service::evolution::{reason, refusal, status_of};
+use crate::service::evolution::{reason, refusal};
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::Actor;
 
-/// A stored filing with its status and materials decoded.
-#[derive(Clone, Debug)]
-pub struct Filing {
-    pub row: FilingRow,
-    pub status: FilingStatus,
-    pub materials: Vec<Material>,
-}
-
-impl Filing {
-    /// Decodes the stored status and materials strictly: a row that does not decode is an
-    /// error naming it, never read as an empty filing.
-    pub fn decode(row: FilingRow) -> Result<Self, AppError> {
-        let materials = serde_json::from_str(&row.materials).map_err(|e| {
-            AppError::internal(format!("filing {}: stored materials do not decode: {e}", row.id))
-        })?;
-        let status = stored_status(&row)?;
-        Ok(Self { row, status, materials })
-    }
-}
-
-fn stored_status(row: &FilingRow) -> Result<FilingStatus, AppError> {
-    FilingStatus::parse(&row.status).ok_or_else(|| {
-        AppError::internal(format!("filing {}: stored status `{}` is unknown", row.id, row.status))
-    })
-}
+pub use crate::domain::filing::Filing;
 
 // A filing as the agency sends it, before its text is checked.
 // (`//`, not `///`: a doc comment would become the request schema's description.)
@@ -104,30 +80,26 @@ pub fn file_document(
     actor.require_any(&[Role::Drafter, Role::Registrar])?;
     let (report, materials) = check(input)?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
-    let doc = load_document(tx, actor, &id.to_string())?;
+    let doc = load_document(tx, actor, id)?;
     let tree = db::agencies::tree(tx)?;
     require_own_agency(actor, &doc)?;
     let published_on =
-        filing_counts_from(status_of(&doc)?, doc.published_on).map_err(|e| refusal(e, "status"))?;
-    let agency: AgencyId =
-        doc.agency_id.parse().map_err(|_| AppError::internal("bad agency id"))?;
-    let authority = tree.filing_authority(agency).ok_or_else(|| {
+        filing_counts_from(doc.status, doc.published_on).map_err(|e| refusal(e, "status"))?;
+    let authority = tree.filing_authority(doc.agency_id).ok_or_else(|| {
         AppError::conflict(
             "no_filing_authority",
             "the agency has no filing authority: set one or give it a parent government",
         )
     })?;
     let kinds: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
-    let materials_json =
-        serde_json::to_string(&materials).map_err(|e| AppError::internal(e.to_string()))?;
-    let existing = db::filings::find_by_document(tx, &doc.id)?;
-    let existing_status = existing.as_ref().map(stored_status).transpose()?;
-    let attempt = filing_attempt(existing_status).map_err(|e| refusal(e, "status"))?;
+    let existing = db::filings::find_by_document(tx, doc.id)?;
+    let attempt =
+        filing_attempt(existing.as_ref().map(|f| f.status)).map_err(|e| refusal(e, "status"))?;
     let row = match (existing, attempt) {
         (Some(mut again), FilingAttempt::Again) => {
             again.report = report;
-            again.materials = materials_json;
-            again.status = FilingStatus::Submitted.as_str().into();
+            again.materials = materials;
+            again.status = FilingStatus::Submitted;
             again.resubmissions += 1;
             again.updated_at = now;
             db::filings::save(tx, &again)?;
@@ -137,18 +109,18 @@ pub fn file_document(
             let policy = db::settings::policy(tx)?;
             let due_on =
                 db::calendar::load(tx)?.add_calendar_days(published_on, policy.filing_days);
-            let row = FilingRow {
-                id: FilingId::new().to_string(),
-                document_id: doc.id.clone(),
-                agency_id: doc.agency_id.clone(),
-                authority_id: authority.to_string(),
+            let row = Filing {
+                id: FilingId::new(),
+                document_id: doc.id,
+                agency_id: doc.agency_id,
+                authority_id: authority,
                 report,
-                materials: materials_json,
+                materials,
                 submitted_on: today,
                 due_on,
                 on_time: today <= due_on,
                 complete: missing_materials(&kinds).is_empty(),
-                status: FilingStatus::Submitted.as_str().into(),
+                status: FilingStatus::Submitted,
                 decision_reason: None,
                 correction_due_on: None,
                 decided_on: None,
@@ -163,22 +135,14 @@ pub fn file_document(
         }
     };
     let payload = serde_json::json!({"filing_id": row.id, "due_on": row.due_on, "on_time": row.on_time, "complete": row.complete});
-    db::documents::note_event(
-        tx,
-        &doc,
-        &actor.id.to_string(),
-        now,
-        attempt.event(),
-        None,
-        payload,
-    )?;
-    Ok((Filing::decode(row)?, attempt))
+    db::documents::note_event(tx, &doc, actor.id, now, attempt.event(), None, payload)?;
+    Ok((row, attempt))
 }
 
 /// Which filings a caller's list shows, by its parsed query.
 #[derive(Clone, Debug, Default)]
 pub struct FilingQuery {
-    pub status: Option<String>,
+    pub status: Option<FilingStatus>,
     /// Only filings made late or with a correction past due.
     pub overdue: bool,
 }
@@ -193,7 +157,7 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<Filing>, i64), AppError> {
-    let own = actor.agency_id.map(|a| a.to_string()).unwrap_or_default();
+    let own: Vec<AgencyId> = actor.agency_id.into_iter().collect();
     let mut filter = db::filings::FilingFilter {
         status: query.status,
         overdue_on: query.overdue.then_some(clock.today()),
@@ -201,15 +165,13 @@ pub fn list(
     };
     if !actor.has(Role::Admin) {
         if actor.has(Role::FilingReviewer) {
-            filter.authorities = Some(vec![own.clone()]);
+            filter.authorities = Some(own.clone());
         }
         if actor.has(Role::Drafter) || actor.has(Role::Registrar) || filter.authorities.is_none() {
-            filter.filers = Some(vec![own]);
+            filter.filers = Some(own);
         }
     }
-    let (rows, total) = db::filings::list(conn, &filter, offset, limit)?;
-    let filings = rows.into_iter().map(Filing::decode).collect::<Result<_, _>>()?;
-    Ok((filings, total))
+    Ok(db::filings::list(conn, &filter, offset, limit)?)
 }
 
 // The authority's decision on a filing.
@@ -233,19 +195,18 @@ pub fn decide(
 ) -> Result<Filing, AppError> {
     actor.require_any(&[Role::FilingReviewer])?;
     let reason = reason(&input.reason)?;
-    let own = actor.agency()?.to_string();
+    let own = actor.agency()?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
-    let actor_id = actor.id.to_string();
-    let mut filing = db::filings::find(tx, &id.to_string())?
+    let mut filing = db::filings::find(tx, id)?
         .filter(|f| f.authority_id == own)
         .ok_or(AppError::NotFound("filing"))?;
-    let to = decide_outcome(stored_status(&filing)?, input.outcome)
+    let to = decide_outcome(filing.status, input.outcome)
         .map_err(|m| AppError::conflict("invalid_decision", m))?;
     let policy = db::settings::policy(tx)?;
-    filing.status = to.as_str().into();
+    filing.status = to;
     filing.decision_reason = Some(reason.clone());
     filing.decided_on = Some(today);
-    filing.decided_by = Some(actor_id.clone());
+    filing.decided_by = Some(actor.id);
     filing.updated_at = now;
     if matches!(input.outcome, Outcome::CorrectionRequired | Outcome::Revoked) {
         filing.found_unlawful = true;
@@ -255,21 +216,19 @@ pub fn decide(
         filing.correction_due_on = Some(calendar.add_calendar_days(today, policy.correction_days));
     }
     db::filings::save(tx, &filing)?;
-    let mut doc = db::documents::find(tx, &filing.document_id)?
+    let mut doc = db::documents::find(tx, filing.document_id)?
         .ok_or_else(|| AppError::internal("filed document vanished"))?;
     let revoked = input.outcome == Outcome::Revoked;
     if revoked {
-        db::expiry::unwatch(tx, &doc.id)?;
-        doc.ended_state = Some(Validity::Revoked.as_str().into());
-        doc.ended_on = Some(today);
-        doc.ended_reason = Some(reason.clone());
+        db::expiry::unwatch(tx, doc.id)?;
+        doc.ended = Some(revocation(today, &reason));
         doc.updated_at = now;
         db::documents::save(tx, &doc)?;
     }
-    let event = if revoked { Validity::Revoked.as_str() } else { "filing_decision" };
+    let event = if revoked { EndKind::Revoked.as_str() } else { "filing_decision" };
     let payload = serde_json::json!({"filing_id": filing.id, "outcome": input.outcome, "correction_due_on": filing.correction_due_on});
-    db::documents::note_event(tx, &doc, &actor_id, now, event, Some(&reason), payload)?;
-    Filing::decode(filing)
+    db::documents::note_event(tx, &doc, actor.id, now, event, Some(&reason), payload)?;
+    Ok(filing)
 }
 
 /// The counts behind an authority's filing figures for a year.
@@ -308,11 +267,10 @@ pub fn stats(
     if !tree.contains(authority) {
         return Err(AppError::NotFound("agency"));
     }
-    let filers: Vec<String> = tree
+    let filers: Vec<AgencyId> = tree
         .subtree(authority)
         .into_iter()
         .filter(|a| tree.filing_authority(*a) == Some(authority))
-        .map(|a| a.to_string())
         .collect();
     let counts = db::filings::counts(conn, &filers, from, to)?;
     Ok(FilingFigures { year, authority, counts })

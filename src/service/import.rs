@@ -23,9 +23,9 @@ pub fn import(
     let scope = if actor.has(Role::Admin) {
         ImportScope::Any
     } else {
-        ImportScope::Agency(actor.agency()?.to_string())
+        ImportScope::Agency(actor.agency()?)
     };
-    let by = actor.id.to_string();
     let (today, at) = (clock.today(), clock.now().naive_utc());
-    importer::run(conn, lines, &scope, Some(&by), today, at, &mut |_, _| {}).map_err(AppError::from)
+    importer::run(conn, lines, &scope, Some(actor.id), today, at, &mut |_, _| {})
+        .map_err(AppError::from)
 }

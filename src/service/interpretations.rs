@@ -74,7 +74,7 @@ pub fn create(
     dates::require_in_range(tx, &[("issued_on", Some(input.issued_on))])?;
     let checked = check(&input)?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
-    let doc = load_document(tx, actor, &id.to_string())?;
+    let doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     require_living(&doc, "interpreted", today)?;
     let published_on =
@@ -89,21 +89,20 @@ pub fn create(
             ));
         }
     }
-    let actor_id = actor.id.to_string();
     let row = InterpretationRow {
-        id: InterpretationId::new().to_string(),
-        document_id: doc.id.clone(),
-        agency_id: doc.agency_id.clone(),
+        id: InterpretationId::new(),
+        document_id: doc.id,
+        agency_id: doc.agency_id,
         title: checked.title,
         body: checked.body,
         issued_on,
         issuance_number: checked.number,
-        created_by: actor_id.clone(),
+        created_by: actor.id,
         created_at: now,
     };
     db::interpretations::insert(tx, &row)?;
     let payload = serde_json::json!({"interpretation_id": row.id, "title": row.title, "issued_on": row.issued_on, "issuance_number": row.issuance_number});
-    db::documents::note_event(tx, &doc, &actor_id, now, "interpreted", None, payload)?;
+    db::documents::note_event(tx, &doc, actor.id, now, "interpreted", None, payload)?;
     Ok(row)
 }
 
@@ -116,6 +115,6 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<InterpretationRow>, i64), AppError> {
-    let doc = load_document(conn, actor, &id.to_string())?;
-    db::interpretations::of_document(conn, &doc.id, offset, limit)
+    let doc = load_document(conn, actor, id)?;
+    Ok(db::interpretations::of_document(conn, doc.id, offset, limit)?)
 }

@@ -21,7 +21,6 @@ pub mod catalogues;
 pub mod dates;
 pub mod deadlines;
 pub mod deliberation;
-pub mod document_state;
 pub mod drafting;
 pub mod evolution;
 pub mod expiry;

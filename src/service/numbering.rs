@@ -3,8 +3,9 @@
 
 use chrono::Datelike;
 
-use crate::db::{self, documents::DocumentRow, numbering::NumberingError, DbConn};
+use crate::db::{self, numbering::NumberingError, DbConn};
 use crate::domain::clock::Clock;
+use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Action;
 use crate::domain::numbering::{format_issuance, issuance_around_serial, RegistrationFormat};
@@ -25,11 +26,11 @@ pub fn register(
     actor: &Actor,
     clock: &dyn Clock,
     id: DocumentId,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(Action::Register.allowed_roles())?;
     let now = clock.now().naive_utc();
     let year = clock.today().year();
-    let mut doc = load_document(conn, actor, &id.to_string())?;
+    let mut doc = load_document(conn, actor, id)?;
     require_own_agency(actor, &doc)?;
     let to = next_status(&doc, Action::Register)?;
     let (issuance_prefix, registration_prefix) = prefixes_of(conn, &doc)?;
@@ -39,11 +40,11 @@ pub fn register(
         serial_width: policy.registration_serial_width,
     };
     let plan = db::numbering::Registration {
-        document_id: doc.id.clone(),
+        document_id: doc.id,
         issuance_prefix: issuance_prefix.clone(),
         registration_prefix: registration_prefix.clone(),
         year,
-        actor: actor.id.to_string(),
+        actor: actor.id,
         at: now,
         printed: format.around_serial(&registration_prefix, year).map(|registration| {
             db::numbering::Printed {
@@ -65,9 +66,9 @@ pub fn register(
                 "number_taken",
                 "the next number of the series is already used by another document; nothing was numbered",
             ),
-            NumberingError::Failed(other) => other,
+            NumberingError::Failed(other) => other.into(),
         })?;
-    doc.status = to.as_str().to_string();
+    doc.status = to;
     doc.issuance_number = Some(issuance);
     doc.registration_number = Some(registration);
     doc.updated_at = now;
@@ -75,8 +76,8 @@ pub fn register(
 }
 
 /// The agency's 机关代字 and registration prefix, or 409 when it lacks one.
-fn prefixes_of(conn: &mut DbConn, doc: &DocumentRow) -> Result<(String, String), AppError> {
-    let agency = db::agencies::find(conn, &doc.agency_id)?
+fn prefixes_of(conn: &mut DbConn, doc: &Document) -> Result<(String, String), AppError> {
+    let agency = db::agencies::find(conn, doc.agency_id)?
         .ok_or_else(|| AppError::internal("agency vanished"))?;
     match (agency.issuance_prefix, agency.registration_prefix) {
         (Some(issuance), Some(registration)) => Ok((issuance, registration)),

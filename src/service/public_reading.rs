@@ -7,11 +7,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::db::{
-    self, agencies::AgencyRow, documents::DocumentRow, search_query::PublicFilter, DbConn,
-};
+use crate::db::{self, agencies::AgencyRow, search_query::PublicFilter, DbConn};
 use crate::domain::cjk_tokens;
 use crate::domain::clock::Clock;
+use crate::domain::document::{Document, EndKind};
 use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::Status;
 use crate::domain::numbering::{DocumentNumber, NumberError, RegistrationFormat};
@@ -148,7 +147,7 @@ pub fn catalogue(
     let items = rows
         .into_iter()
         .map(|r| {
-            let agency = agency_for(&agencies, &r.agency_id);
+            let agency = agency_for(&agencies, r.agency_id);
             PublicSummary::new(r, agency, today, &terms)
         })
         .collect();
@@ -169,7 +168,7 @@ fn agency_filter(
     conn: &mut DbConn,
     code: Option<&str>,
     include_sub: bool,
-) -> Result<Option<Vec<String>>, AppError> {
+) -> Result<Option<Vec<AgencyId>>, AppError> {
     let Some(code) = code else {
         return Ok(None);
     };
@@ -178,33 +177,30 @@ fn agency_filter(
     if !include_sub {
         return Ok(Some(vec![agency.id]));
     }
-    let root: AgencyId =
-        agency.id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
-    let ids = db::agencies::tree(conn)?.subtree(root).into_iter().map(|a| a.to_string());
-    Ok(Some(ids.collect()))
+    Ok(Some(db::agencies::tree(conn)?.subtree(agency.id)))
 }
 
 /// The agencies of `rows`, by id.
-fn agencies_of(conn: &mut DbConn, rows: &[DocumentRow]) -> Result<Vec<AgencyRow>, AppError> {
-    let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
+fn agencies_of(conn: &mut DbConn, rows: &[Document]) -> Result<Vec<AgencyRow>, AppError> {
+    let mut ids: Vec<AgencyId> = rows.iter().map(|r| r.agency_id).collect();
     ids.sort();
     ids.dedup();
-    db::public::agencies_by_id(conn, &ids)
+    Ok(db::public::agencies_by_id(conn, &ids)?)
 }
 
-fn agency_for(agencies: &[AgencyRow], id: &str) -> Option<PublicAgency> {
+fn agency_for(agencies: &[AgencyRow], id: AgencyId) -> Option<PublicAgency> {
     agencies.iter().find(|a| a.id == id).cloned().map(PublicAgency::from)
 }
 
 /// Loads the document with its agency and published versions.
 fn full_document(
     conn: &mut DbConn,
-    row: DocumentRow,
+    row: Document,
     today: NaiveDate,
 ) -> Result<PublicDocument, AppError> {
-    let versions = db::public::published_versions(conn, &row.lineage_id)?;
-    let agency = db::agencies::find(conn, &row.agency_id)?.map(PublicAgency::from);
-    let interpretations = db::interpretations::all_of_document(conn, &row.id)?
+    let versions = db::public::published_versions(conn, row.lineage_id)?;
+    let agency = db::agencies::find(conn, row.agency_id)?.map(PublicAgency::from);
+    let interpretations = db::interpretations::all_of_document(conn, row.id)?
         .into_iter()
         .map(PublicInterpretation::from)
         .collect();
@@ -217,8 +213,7 @@ pub fn document(
     clock: &dyn Clock,
     id: DocumentId,
 ) -> Result<PublicDocument, AppError> {
-    let row =
-        db::public::find_published(conn, &id.to_string())?.ok_or(AppError::NotFound("document"))?;
+    let row = db::public::find_published(conn, id)?.ok_or(AppError::NotFound("document"))?;
     full_document(conn, row, clock.today())
 }
 
@@ -260,7 +255,7 @@ pub fn lookup(
 
 /// Every agency, in code order (the public search form offers them all).
 pub fn agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, AppError> {
-    db::public::all_agencies(conn)
+    Ok(db::public::all_agencies(conn)?)
 }
 
 /// The events the public may follow, by the action each records: a publication and every way
@@ -269,20 +264,20 @@ pub fn agencies(conn: &mut DbConn) -> Result<Vec<AgencyRow>, AppError> {
 pub fn public_actions() -> [&'static str; 5] {
     [
         Status::Published.as_str(),
-        Validity::Repealed.as_str(),
-        Validity::Revoked.as_str(),
-        Validity::DeclaredInvalid.as_str(),
+        EndKind::Repealed.as_str(),
+        EndKind::Revoked.as_str(),
+        EndKind::DeclaredInvalid.as_str(),
         Validity::Expired.as_str(),
     ]
 }
 
 /// One change the public may follow: the event's id, when it happened, its action (one of
 /// [`public_actions`]) and the published document it concerns.
-pub type PublicChange = (i64, NaiveDateTime, String, DocumentRow);
+pub type PublicChange = (i64, NaiveDateTime, String, Document);
 
 /// The latest `limit` public changes, newest first.
 pub fn recent_changes(conn: &mut DbConn, limit: i64) -> Result<Vec<PublicChange>, AppError> {
-    db::public::public_events(conn, &public_actions(), limit)
+    Ok(db::public::public_events(conn, &public_actions(), limit)?)
 }
 
 #[cfg(test)]

@@ -5,16 +5,19 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, documents::DocumentRow, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::ids::DocumentId;
+use crate::domain::document::Document;
+use crate::domain::ids::{DocumentId, UserId};
+use crate::domain::later_life;
 use crate::domain::lifecycle::Action;
 use crate::domain::text;
 use crate::domain::text::MAX_NOTE;
-use crate::domain::validity::{self, is_provisional_title, Validity};
+use crate::domain::validity::{self, is_provisional_title};
 use crate::error::AppError;
 use crate::service::actor::Actor;
 use crate::service::dates;
+use crate::service::evolution::refusal;
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::step::{next_status, record, StepEvent};
 
@@ -83,7 +86,7 @@ pub fn publish(
     clock: &dyn Clock,
     id: DocumentId,
     input: Publication,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(Action::Publish.allowed_roles())?;
     let policy = db::settings::policy(tx)?;
     let range = policy.date_range();
@@ -95,8 +98,7 @@ pub fn publish(
     dates::check(&range, &given)?;
     let req = input.checked(clock.today())?;
     let now = clock.now().naive_utc();
-    let actor_id = actor.id.to_string();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
     let to = next_status(&doc, Action::Publish)?;
     let policy = policy.validity();
@@ -115,58 +117,52 @@ pub fn publish(
     doc.valid_until = Some(until);
     doc.channel = Some(req.channel.clone());
     doc.early_effect_reason = req.early.clone();
-    if let Some(older_id) = doc.supersedes_id.clone() {
-        supersede(tx, &older_id, &doc, &actor_id, now)?;
+    if let Some(older_id) = doc.supersedes_id {
+        supersede(tx, older_id, &doc, actor.id, now)?;
     }
     let payload = serde_json::json!({"published_on": req.published_on, "effective_on": effective, "valid_until": until, "channel": req.channel, "early_effect_reason": req.early});
     db::search::index_document(tx, &doc)?;
-    db::expiry::watch(tx, &doc.id, until)?;
+    db::expiry::watch(tx, doc.id, until)?;
     record(
         tx,
         &mut doc,
         to,
-        &actor_id,
+        actor.id,
         now,
-        StepEvent { action: "published", reason: None, payload },
+        StepEvent { action: Action::Publish.event(), reason: None, payload },
     )?;
     Ok(doc)
 }
 
 /// The earlier version of an amended document reads `amended` from the day the new version
-/// takes effect, and points to it.
+/// takes effect, and points to it (the rule: `later_life::supersede`).
 fn supersede(
     conn: &mut DbConn,
-    older_id: &str,
-    newer: &DocumentRow,
-    actor: &str,
+    older_id: DocumentId,
+    newer: &Document,
+    actor: UserId,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
     let Some(mut older) = db::documents::find(conn, older_id)? else {
         return Ok(());
     };
-    if older.ended_state.is_some() {
-        return Err(AppError::conflict(
-            "already_ended",
-            format!(
-                "the version being amended already ended ({}); it cannot be amended",
-                older.ended_state.as_deref().unwrap_or("")
-            ),
-        ));
-    }
-    db::expiry::unwatch(conn, &older.id)?;
-    older.superseded_by_id = Some(newer.id.clone());
-    older.ended_state = Some(Validity::Amended.as_str().into());
-    older.ended_on = newer.effective_on;
-    older.ended_by_document_id = Some(newer.id.clone());
+    let on =
+        newer.effective_on.ok_or_else(|| AppError::internal("published without effective_on"))?;
+    let ended =
+        later_life::supersede(older.ended.as_ref(), newer.id, on).map_err(|e| refusal(e, "id"))?;
+    let event = ended.kind.as_str();
+    db::expiry::unwatch(conn, older.id)?;
+    older.superseded_by_id = Some(newer.id);
+    older.ended = Some(ended);
     older.updated_at = at;
     db::documents::save(conn, &older)?;
-    db::documents::note_event(
+    Ok(db::documents::note_event(
         conn,
         &older,
         actor,
         at,
-        "amended",
+        event,
         None,
         serde_json::json!({"superseded_by": newer.id, "from": newer.effective_on}),
-    )
+    )?)
 }

@@ -1,11 +1,12 @@
 //! Legality review: submission of a draft (with the drafter's answers to the last `revise`
 //! opinion), the reviewer's opinion, and the opinions a document has had.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, documents::DocumentRow, documents::ReviewRow, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::clock::Clock;
+use crate::domain::document::Document;
 use crate::domain::ids::{DocumentId, ReviewId};
 use crate::domain::lifecycle::{Action, Conclusion, ReviewPoint, Status};
 use crate::domain::text;
@@ -13,17 +14,9 @@ use crate::domain::text::MAX_NOTE;
 use crate::error::{AppError, FieldError};
 use crate::service::actor::Actor;
 use crate::service::scope::{load_document, require_own_agency, require_within_agency};
-use crate::service::step::{allowed, next_status, record, status_of, StepEvent};
+use crate::service::step::{allowed, next_status, record, StepEvent};
 
-// One finding of a review opinion, as the reviewer sends it and as it is stored. (No doc
-// comment: it would become the schema's description in the OpenAPI document.)
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewFinding {
-    /// A point of the legality checklist (令第338号).
-    pub point: ReviewPoint,
-    pub note: String,
-}
+pub use crate::domain::review::{Review, ReviewFinding};
 
 // The drafter's answer to one finding, as sent.
 // (`//`, not `///`: a doc comment would become the request schema's description.)
@@ -47,38 +40,6 @@ pub struct Opinion {
     /// At most one finding per checklist point; `revise` and `unlawful` need at least one.
     #[serde(default)]
     pub findings: Vec<ReviewFinding>,
-}
-
-/// A stored review opinion with its findings and the drafter's responses decoded.
-#[derive(Clone, Debug)]
-pub struct Review {
-    pub row: ReviewRow,
-    pub findings: Vec<ReviewFinding>,
-    pub responses: Option<serde_json::Value>,
-}
-
-/// The findings of a stored opinion. A column that does not decode is an error, never "no
-/// findings": that would let a resubmission pass without answering them.
-fn stored_findings(row: &ReviewRow) -> Result<Vec<ReviewFinding>, AppError> {
-    serde_json::from_str(&row.findings).map_err(|e| {
-        AppError::internal(format!("review {}: stored findings do not decode: {e}", row.id))
-    })
-}
-
-impl Review {
-    fn decode(row: ReviewRow) -> Result<Self, AppError> {
-        let findings = stored_findings(&row)?;
-        let responses = match row.responses.as_deref() {
-            None => None,
-            Some(raw) => Some(serde_json::from_str(raw).map_err(|e| {
-                AppError::internal(format!(
-                    "review {}: stored responses do not decode: {e}",
-                    row.id
-                ))
-            })?),
-        };
-        Ok(Self { row, findings, responses })
-    }
 }
 
 /// The answers with their text checked, or every invalid one at once.
@@ -107,14 +68,14 @@ pub fn submit(
     clock: &dyn Clock,
     id: DocumentId,
     answers: Vec<DrafterAnswer>,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     actor.require_any(Action::Submit.allowed_roles())?;
     let answers = checked_answers(answers)?;
     let now = clock.now().naive_utc();
     let today = clock.today();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     require_own_agency(actor, &doc)?;
-    let from = status_of(&doc)?;
+    let from = doc.status;
     let to = allowed(from, Action::Submit)?;
     if from == Status::RevisionRequired {
         answer_last_review(tx, &doc, &answers)?;
@@ -123,30 +84,25 @@ pub fn submit(
     let calendar = db::calendar::load(tx)?;
     doc.review_due_on = Some(calendar.add_working_days(today, policy.review_working_days));
     let payload = serde_json::json!({"revision": doc.revision, "review_due_on": doc.review_due_on});
-    let event = StepEvent { action: "submitted", reason: None, payload };
-    record(tx, &mut doc, to, &actor.id.to_string(), now, event)?;
+    let event = StepEvent { action: Action::Submit.event(), reason: None, payload };
+    record(tx, &mut doc, to, actor.id, now, event)?;
     Ok(doc)
 }
 
 /// On resubmission after `revise`, every finding of that opinion needs the drafter's answer.
 fn answer_last_review(
     conn: &mut DbConn,
-    doc: &DocumentRow,
+    doc: &Document,
     answers: &[(ReviewPoint, String)],
 ) -> Result<(), AppError> {
-    let Some(last) = db::documents::reviews_of(conn, &doc.id)?.pop() else {
+    let Some(last) = db::reviews::of_document(conn, doc.id)?.pop() else {
         return Ok(());
     };
-    let conclusion = Conclusion::parse(&last.conclusion).ok_or_else(|| {
-        AppError::internal(format!(
-            "review {}: stored conclusion `{}` unknown",
-            last.id, last.conclusion
-        ))
-    })?;
-    if conclusion != Conclusion::Revise {
+    if last.conclusion != Conclusion::Revise {
         return Ok(());
     }
-    let missing: Vec<FieldError> = stored_findings(&last)?
+    let missing: Vec<FieldError> = last
+        .findings
         .iter()
         .filter(|f| !answers.iter().any(|(p, _)| *p == f.point))
         .map(|f| {
@@ -162,14 +118,10 @@ fn answer_last_review(
     if !missing.is_empty() {
         return Err(AppError::invalid_fields(missing));
     }
-    let json = serde_json::to_string(
-        &answers
-            .iter()
-            .map(|(p, r)| serde_json::json!({"point": p, "response": r}))
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|e| AppError::internal(e.to_string()))?;
-    db::documents::set_review_responses(conn, &last.id, &json)
+    let responses = serde_json::Value::Array(
+        answers.iter().map(|(p, r)| serde_json::json!({"point": p, "response": r})).collect(),
+    );
+    Ok(db::reviews::set_responses(conn, last.id, &responses)?)
 }
 
 impl Opinion {
@@ -216,36 +168,35 @@ pub fn record_review(
     clock: &dyn Clock,
     id: DocumentId,
     input: Opinion,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     let conclusion = input.conclusion;
     actor.require_any(Action::Review(conclusion).allowed_roles())?;
     let (opinion, findings) = input.checked()?;
     let now = clock.now().naive_utc();
-    let actor_id = actor.id.to_string();
-    let mut doc = load_document(tx, actor, &id.to_string())?;
+    let mut doc = load_document(tx, actor, id)?;
     let tree = db::agencies::tree(tx)?;
     require_within_agency(actor, &doc, &tree)?;
     let to = next_status(&doc, Action::Review(conclusion))?;
-    let review_id = ReviewId::new().to_string();
-    db::documents::insert_review(
-        tx,
-        &ReviewRow {
-            id: review_id.clone(),
-            document_id: doc.id.clone(),
-            revision: doc.revision,
-            reviewer_id: actor_id.clone(),
-            conclusion: conclusion.as_str().into(),
-            opinion: opinion.clone(),
-            findings: serde_json::to_string(&findings)
-                .map_err(|e| AppError::internal(e.to_string()))?,
-            responses: None,
-            due_on: doc.review_due_on,
-            created_at: now,
-        },
-    )?;
-    let payload = serde_json::json!({"review_id": review_id, "conclusion": conclusion, "revision": doc.revision, "findings": findings.len()});
-    let event = StepEvent { action: "reviewed", reason: Some(&opinion), payload };
-    record(tx, &mut doc, to, &actor_id, now, event)?;
+    let review = Review {
+        id: ReviewId::new(),
+        document_id: doc.id,
+        revision: doc.revision,
+        reviewer_id: actor.id,
+        conclusion,
+        opinion,
+        findings,
+        responses: None,
+        due_on: doc.review_due_on,
+        created_at: now,
+    };
+    db::reviews::insert(tx, &review)?;
+    let payload = serde_json::json!({"review_id": review.id, "conclusion": conclusion, "revision": doc.revision, "findings": review.findings.len()});
+    let event = StepEvent {
+        action: Action::Review(conclusion).event(),
+        reason: Some(&review.opinion),
+        payload,
+    };
+    record(tx, &mut doc, to, actor.id, now, event)?;
     Ok(doc)
 }
 
@@ -254,11 +205,8 @@ pub fn reviews(
     conn: &mut DbConn,
     actor: &Actor,
     id: DocumentId,
-) -> Result<(DocumentRow, Vec<Review>), AppError> {
-    let doc = load_document(conn, actor, &id.to_string())?;
-    let reviews = db::documents::reviews_of(conn, &doc.id)?
-        .into_iter()
-        .map(Review::decode)
-        .collect::<Result<_, _>>()?;
+) -> Result<(Document, Vec<Review>), AppError> {
+    let doc = load_document(conn, actor, id)?;
+    let reviews = db::reviews::of_document(conn, doc.id)?;
     Ok((doc, reviews))
 }

@@ -1,8 +1,9 @@
 //! Which agencies' documents a caller may see: every query of documents goes through here.
 
-use crate::db::{self, documents::DocumentRow, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::agency::AgencyTree;
-use crate::domain::ids::AgencyId;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::actor::Actor as AuthUser;
@@ -11,19 +12,18 @@ use crate::service::actor::Actor as AuthUser;
 ///
 /// Drafters and registrars see their own agency. Legal reviewers and filing reviewers also
 /// see the agencies below theirs, whose documents they review or receive for filing.
-pub fn visible_agencies(user: &AuthUser, tree: &AgencyTree) -> Option<Vec<String>> {
+pub fn visible_agencies(user: &AuthUser, tree: &AgencyTree) -> Option<Vec<AgencyId>> {
     if user.has(Role::Admin) {
         return None;
     }
     let Some(own) = user.agency_id else {
         return Some(Vec::new());
     };
-    let ids = if user.has(Role::LegalReviewer) || user.has(Role::FilingReviewer) {
-        tree.subtree(own)
+    if user.has(Role::LegalReviewer) || user.has(Role::FilingReviewer) {
+        Some(tree.subtree(own))
     } else {
-        vec![own]
-    };
-    Some(ids.into_iter().map(|a| a.to_string()).collect())
+        Some(vec![own])
+    }
 }
 
 /// Loads a document the caller may see, or 404 without revealing that it exists. The agency
@@ -32,10 +32,10 @@ pub fn visible_agencies(user: &AuthUser, tree: &AgencyTree) -> Option<Vec<String
 pub fn load_document(
     conn: &mut DbConn,
     user: &AuthUser,
-    id: &str,
-) -> Result<DocumentRow, AppError> {
+    id: DocumentId,
+) -> Result<Document, AppError> {
     let doc = db::documents::find(conn, id)?.ok_or(AppError::NotFound("document"))?;
-    let own = user.agency_id.map(|a| a.to_string()).as_deref() == Some(doc.agency_id.as_str());
+    let own = user.agency_id == Some(doc.agency_id);
     if own || user.has(Role::Admin) {
         return Ok(doc);
     }
@@ -47,8 +47,8 @@ pub fn load_document(
 }
 
 /// 403 unless the caller belongs to the document's own agency (drafting, numbering).
-pub fn require_own_agency(user: &AuthUser, doc: &DocumentRow) -> Result<(), AppError> {
-    if user.agency_id.map(|a| a.to_string()).as_deref() == Some(doc.agency_id.as_str()) {
+pub fn require_own_agency(user: &AuthUser, doc: &Document) -> Result<(), AppError> {
+    if user.agency_id == Some(doc.agency_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden("only the document's own agency may do this".into()))
@@ -60,13 +60,11 @@ pub fn require_own_agency(user: &AuthUser, doc: &DocumentRow) -> Result<(), AppE
 /// (`AgencyTree::may_review_legality`).
 pub fn require_within_agency(
     user: &AuthUser,
-    doc: &DocumentRow,
+    doc: &Document,
     tree: &AgencyTree,
 ) -> Result<(), AppError> {
     let own = user.agency()?;
-    let doc_agency: AgencyId =
-        doc.agency_id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
-    if tree.may_review_legality(own, doc_agency) {
+    if tree.may_review_legality(own, doc.agency_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(

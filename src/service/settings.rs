@@ -10,7 +10,7 @@ use crate::service::actor::Actor;
 
 /// The policy in force (any signed-in user: deadlines concern everyone).
 pub fn policy(conn: &mut DbConn) -> Result<Policy, AppError> {
-    db::settings::policy(conn)
+    Ok(db::settings::policy(conn)?)
 }
 
 /// Replaces the policy (admin), each setting out of range named; answers what was saved.

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::db::{self, public::SuggestionRow, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::clock::Clock;
-use crate::domain::ids::{AgencyId, DocumentId};
+use crate::domain::ids::{DocumentId, SuggestionId};
 use crate::domain::role::Role;
+use crate::domain::suggestion::Suggestion;
 use crate::domain::text;
 use crate::error::{AppError, FieldError};
 use crate::service::actor::Actor;
@@ -63,43 +64,14 @@ pub struct SuggestionReceipt {
     pub due_on: NaiveDate,
 }
 
-/// Status of a suggestion.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SuggestionStatus {
-    Received,
-    Replied,
-}
-
-impl SuggestionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Replied => "replied",
-        }
-    }
-
-    pub fn chinese(self) -> &'static str {
-        match self {
-            Self::Received => "已受理，办理中",
-            Self::Replied => "已答复",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        if s == Self::Replied.as_str() {
-            Self::Replied
-        } else {
-            Self::Received
-        }
-    }
-}
+pub use crate::domain::suggestion::SuggestionStatus;
 
 /// What anyone holding the tracking code sees: never the contact.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SuggestionTracking {
     pub tracking_code: String,
-    pub document_id: String,
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
     pub document_title: String,
     pub status: SuggestionStatus,
     /// The status in Chinese.
@@ -114,8 +86,8 @@ pub struct SuggestionTracking {
     pub replied_on: Option<NaiveDate>,
 }
 
-fn tracking_view(s: SuggestionRow, title: String, today: NaiveDate) -> SuggestionTracking {
-    let status = SuggestionStatus::parse(&s.status);
+fn tracking_view(s: Suggestion, title: String, today: NaiveDate) -> SuggestionTracking {
+    let status = s.status;
     SuggestionTracking {
         tracking_code: s.tracking_code,
         document_id: s.document_id,
@@ -132,7 +104,7 @@ fn tracking_view(s: SuggestionRow, title: String, today: NaiveDate) -> Suggestio
 }
 
 /// The title of the document a suggestion is about, empty when it is no longer public.
-fn document_title(conn: &mut DbConn, document_id: &str) -> Result<String, AppError> {
+fn document_title(conn: &mut DbConn, document_id: DocumentId) -> Result<String, AppError> {
     Ok(db::public::find_published(conn, document_id)?.map(|d| d.title).unwrap_or_default())
 }
 
@@ -181,29 +153,28 @@ pub fn submit(
     let now = clock.now().naive_utc();
     let today = clock.today();
     let since = now - chrono::Duration::hours(1);
-    if db::public::suggestions_from_client_since(tx, &client, since)? >= SUGGESTIONS_PER_HOUR {
+    if db::suggestions::from_client_since(tx, &client, since)? >= SUGGESTIONS_PER_HOUR {
         return Err(AppError::TooManyRequests(format!(
             "at most {SUGGESTIONS_PER_HOUR} suggestions an hour from one address; try again later"
         )));
     }
-    let doc = db::public::find_published(tx, &input.document_id.to_string())?
+    let doc = db::public::find_published(tx, input.document_id)?
         .ok_or_else(|| AppError::invalid("document_id", "no published document has this id"))?;
-    let agency: AgencyId =
-        doc.agency_id.parse().map_err(|_| AppError::internal("stored agency id is not a UUID"))?;
+    let agency = doc.agency_id;
     // A document of the top of the tree has no filing authority inside the service; its own
     // agency then answers rather than nobody.
     let authority = db::agencies::tree(tx)?.filing_authority(agency).unwrap_or(agency);
     let policy = db::settings::policy(tx)?;
     let due_on = db::calendar::load(tx)?.add_calendar_days(today, policy.suggestion_reply_days);
-    let row = SuggestionRow {
-        id: uuid::Uuid::new_v4().to_string(),
+    let row = Suggestion {
+        id: SuggestionId::new(),
         tracking_code: new_tracking_code(),
         document_id: doc.id,
-        authority_id: authority.to_string(),
+        authority_id: authority,
         content: input.content,
         contact: input.contact,
         client_key: client,
-        status: SuggestionStatus::Received.as_str().into(),
+        status: SuggestionStatus::Received,
         received_on: today,
         due_on,
         reply: None,
@@ -212,7 +183,7 @@ pub fn submit(
         replied_by: None,
         created_at: now,
     };
-    db::public::insert_suggestion(tx, &row)?;
+    db::suggestions::insert(tx, &row)?;
     Ok(SuggestionReceipt { tracking_code: row.tracking_code, due_on })
 }
 
@@ -224,16 +195,16 @@ pub fn track(
     code: &str,
 ) -> Result<SuggestionTracking, AppError> {
     let code = canonical_tracking_code(code).ok_or(AppError::NotFound("review suggestion"))?;
-    let s = db::public::find_suggestion_by_code(conn, &code)?
+    let s = db::suggestions::find_by_code(conn, &code)?
         .ok_or(AppError::NotFound("review suggestion"))?;
-    let title = document_title(conn, &s.document_id)?;
+    let title = document_title(conn, s.document_id)?;
     Ok(tracking_view(s, title, clock.today()))
 }
 
 /// A suggestion as its filing authority sees it, with the contact.
 #[derive(Debug)]
 pub struct AddressedSuggestion {
-    pub id: String,
+    pub id: SuggestionId,
     pub tracking: SuggestionTracking,
     pub content: String,
     pub contact: Option<String>,
@@ -241,11 +212,11 @@ pub struct AddressedSuggestion {
 
 fn addressed(
     conn: &mut DbConn,
-    s: SuggestionRow,
+    s: Suggestion,
     today: NaiveDate,
 ) -> Result<AddressedSuggestion, AppError> {
-    let title = document_title(conn, &s.document_id)?;
-    let (id, content, contact) = (s.id.clone(), s.content.clone(), s.contact.clone());
+    let title = document_title(conn, s.document_id)?;
+    let (id, content, contact) = (s.id, s.content.clone(), s.contact.clone());
     Ok(AddressedSuggestion { id, tracking: tracking_view(s, title, today), content, contact })
 }
 
@@ -259,9 +230,9 @@ pub fn inbox(
     limit: i64,
 ) -> Result<(Vec<AddressedSuggestion>, i64), AppError> {
     actor.require_any(&[Role::FilingReviewer])?;
-    let agency = actor.agency()?.to_string();
+    let agency = actor.agency()?;
     let today = clock.today();
-    let (rows, total) = db::public::suggestions_for(conn, &agency, offset, limit)?;
+    let (rows, total) = db::suggestions::addressed_to(conn, agency, offset, limit)?;
     let items = rows.into_iter().map(|s| addressed(conn, s, today)).collect::<Result<_, _>>()?;
     Ok((items, total))
 }
@@ -288,8 +259,8 @@ pub fn reply(
     text: ReplyText,
 ) -> Result<AddressedSuggestion, AppError> {
     actor.require_any(&[Role::FilingReviewer])?;
-    let agency = actor.agency()?.to_string();
-    let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound("review suggestion"))?;
+    let agency = actor.agency()?;
+    let id: SuggestionId = id.parse().map_err(|_| AppError::NotFound("review suggestion"))?;
     let mut errors = Vec::new();
     let reply = text::paragraph(&text.reply, MAX_SUGGESTION)
         .map_err(|e| errors.push(FieldError::new("reply", e.to_string())));
@@ -299,20 +270,20 @@ pub fn reply(
         return Err(AppError::invalid_fields(errors));
     };
     let today = clock.today();
-    let mut s = db::public::find_suggestion(tx, &id.to_string())?
+    let mut s = db::suggestions::find(tx, id)?
         .filter(|s| s.authority_id == agency)
         .ok_or(AppError::NotFound("review suggestion"))?;
-    if s.status == SuggestionStatus::Replied.as_str() {
+    if s.status == SuggestionStatus::Replied {
         return Err(AppError::conflict(
             "already_replied",
             "this suggestion has been answered already",
         ));
     }
-    s.status = SuggestionStatus::Replied.as_str().into();
+    s.status = SuggestionStatus::Replied;
     s.reply = Some(reply);
     s.outcome = Some(outcome);
     s.replied_on = Some(today);
-    s.replied_by = Some(actor.id.to_string());
-    db::public::reply_to_suggestion(tx, &s)?;
+    s.replied_by = Some(actor.id);
+    db::suggestions::save_reply(tx, &s)?;
     addressed(tx, s, today)
 }

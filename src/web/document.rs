@@ -64,7 +64,7 @@ fn document_page(doc: &PublicDocument) -> String {
             versions.push_str(&format!(
                 "<tr><td>{n}</td><td><a href=\"/documents/{id}\"{current}>{title}</a></td><td>{number}</td><td>{date}</td><td>{badge}</td></tr>\n",
                 n = v.version,
-                id = esc(&v.id),
+                id = v.id,
                 title = esc(&v.title),
                 number = esc(v.issuance_number.as_deref().unwrap_or("")),
                 date = v.published_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -80,7 +80,7 @@ fn document_page(doc: &PublicDocument) -> String {
         facts = facts.join(""),
         body = esc(&doc.body),
         interpretations = interpretations_section(doc),
-        suggest = suggestion_form(&doc.id),
+        suggest = suggestion_form(doc.id),
     );
     page(&doc.title, &main)
 }
@@ -124,7 +124,7 @@ pub(super) async fn document(
 }
 
 /// The form to ask the filing authority to review the document.
-fn suggestion_form(document_id: &str) -> String {
+fn suggestion_form(document_id: DocumentId) -> String {
     format!(
         "<section aria-labelledby=\"suggest\"><h2 id=\"suggest\">提出审查建议</h2>\n\
          <p>认为本文件违法或者不当的，可以向备案审查机关提出审查建议。提交后请保存查询码。</p>\n\
@@ -133,7 +133,7 @@ fn suggestion_form(document_id: &str) -> String {
          <textarea id=\"content\" name=\"content\" rows=\"6\" maxlength=\"{max}\" required></textarea></div>\n\
          <div><label for=\"contact\">联系方式（选填，不会公开）</label><input id=\"contact\" name=\"contact\" maxlength=\"200\" autocomplete=\"email\"></div>\n\
          <div><button type=\"submit\">提交建议</button></div>\n</form></section>",
-        id = esc(document_id),
+        id = document_id,
         max = MAX_SUGGESTION,
     )
 }

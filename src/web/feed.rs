@@ -56,11 +56,9 @@ pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             summary.push(format!("{d} 公布"));
         }
         if action != Status::Published.as_str() {
-            if let Some(d) = doc.ended_on {
-                summary.push(format!("{d} 起{word}"));
-            }
-            if let Some(r) = &doc.ended_reason {
-                summary.push(r.clone());
+            if let Some(ended) = &doc.ended {
+                summary.push(format!("{} 起{word}", ended.on));
+                summary.extend(ended.reason.clone());
             }
         }
         xml.push_str(&format!(
@@ -69,7 +67,7 @@ pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             base = esc(&base),
             title = esc(&doc.title),
             at = at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            id = esc(&doc.id),
+            id = doc.id,
             summary = esc(&summary.join("；")),
         ));
     }

@@ -121,7 +121,7 @@ fn summary_item(doc: &PublicSummary) -> String {
     format!(
         "<li><h2><a href=\"/documents/{id}\">{title}</a></h2>\
          <p class=\"meta\">{badge} {meta}</p>{snippet}</li>\n",
-        id = esc(&doc.id),
+        id = doc.id,
         badge = badge(doc.validity),
         meta = meta.join(" · "),
     )

@@ -94,7 +94,7 @@ pub(super) async fn track(state: web::Data<AppState>, form: web::Query<TrackForm
         format!("<dt>查询码</dt><dd>{}</dd>", esc(&t.tracking_code)),
         format!(
             "<dt>所涉文件</dt><dd><a href=\"/documents/{}\">{}</a></dd>",
-            esc(&t.document_id),
+            t.document_id,
             esc(&t.document_title)
         ),
         format!("<dt>办理状态</dt><dd>{}</dd>", esc(&t.status_label)),

@@ -416,6 +416,24 @@ db_test!(filing_decisions_follow_their_rules_and_revocation_ends_validity, |app|
     assert_eq!(stats["correction_rate"]["rate"], 1.0);
 });
 
+db_test!(a_document_or_event_whose_stored_columns_do_not_decode_is_an_error, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "沈阳市夜市管理办法", "第一条 为了规范夜市管理，制定本办法。");
+    let id = doc["id"].as_str().unwrap();
+    let history = format!("/api/v1/documents/{id}/history");
+    assert_eq!(app.client.get(&history, Some(&p.drafter)).status, 200);
+    // Damage stored columns behind the service's back: never read as a default.
+    execute_sql(
+        &app.db.url,
+        "UPDATE document_events SET payload = '{\"not json' WHERE payload IS NOT NULL",
+    );
+    let broken = app.client.get(&history, Some(&p.drafter));
+    assert_eq!(broken.problem(500)["code"], "internal_error", "not an event without payload");
+    execute_sql(&app.db.url, &format!("UPDATE documents SET status = 'shelved' WHERE id = '{id}'"));
+    let broken = app.client.get(&format!("/api/v1/documents/{id}"), Some(&p.drafter));
+    assert_eq!(broken.problem(500)["code"], "internal_error", "not a draft, not missing");
+});
+
 db_test!(a_filing_whose_stored_materials_do_not_decode_is_an_error_not_an_empty_filing, |app| {
     let p = Province::new(app);
     let doc = p.published(app, "沈阳市占道管理办法", "第一条 为了规范占道管理，制定本办法。");

@@ -4,14 +4,14 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use crate::db::error::DbError;
 use crate::db::schema::catalogue_changes;
 use crate::db::DbConn;
 use crate::domain::catalogue::{Change, ChangeEntry};
-use crate::error::AppError;
 
 /// Every change since the previous year, in a fixed order (kind, date, number, id) that does
 /// not depend on the engine's collation.
-pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>, AppError> {
+pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>, DbError> {
     type Columns =
         (String, String, String, Option<String>, Option<String>, Option<NaiveDate>, Option<String>);
     let rows: Vec<Columns> = catalogue_changes::table
@@ -56,7 +56,7 @@ pub fn changes(conn: &mut DbConn, catalogue_id: &str) -> Result<Vec<ChangeEntry>
 pub fn change_counts(
     conn: &mut DbConn,
     catalogue_id: &str,
-) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
+) -> Result<std::collections::BTreeMap<String, usize>, DbError> {
     let rows: Vec<(String, i64)> = catalogue_changes::table
         .filter(catalogue_changes::catalogue_id.eq(catalogue_id))
         .group_by(catalogue_changes::change)

@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 use crate::db::{
     self,
     campaigns::{CampaignFilter, ItemRow},
-    documents::DocumentRow,
     DbConn,
 };
 use crate::domain::cleanup::{CampaignStatus, CleanupOutcome};
-use crate::domain::ids::CampaignId;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, CampaignId};
 use crate::error::AppError;
 use crate::service::public_reading::PublicAgency;
 
@@ -35,16 +35,16 @@ pub struct PublicCleanupEntry {
 }
 
 impl PublicCleanupEntry {
-    fn new(item: ItemRow, doc: DocumentRow) -> Self {
+    fn new(item: ItemRow, doc: Document) -> Self {
         Self {
-            document_id: doc.id,
+            document_id: doc.id.to_string(),
             title: doc.title,
             issuance_number: doc.issuance_number,
             registration_number: doc.registration_number,
             published_on: doc.published_on,
-            ended_on: doc.ended_on,
+            ended_on: doc.ended.as_ref().map(|e| e.on),
             reason: item.reason.unwrap_or_default(),
-            by_document_id: item.by_document_id,
+            by_document_id: item.by_document_id.map(|d| d.to_string()),
         }
     }
 }
@@ -83,12 +83,12 @@ pub struct PublicCampaignSummary {
 /// The published list of a closed campaign; 404 while it is open, so that no undecided
 /// outcome is ever public.
 pub fn public_result(conn: &mut DbConn, id: CampaignId) -> Result<PublicCampaign, AppError> {
-    let row = db::campaigns::find_closed(conn, &id.to_string())?
-        .ok_or(AppError::NotFound("cleanup campaign"))?;
-    let agency = db::agencies::find(conn, &row.agency_id)?;
-    let items = db::campaigns::items_of(conn, &row.id)?;
+    let row =
+        db::campaigns::find_closed(conn, id)?.ok_or(AppError::NotFound("cleanup campaign"))?;
+    let agency = db::agencies::find(conn, row.agency_id)?;
+    let items = db::campaigns::items_of(conn, row.id)?;
     let mut result = PublicCampaign {
-        id: row.id,
+        id: row.id.to_string(),
         agency: agency.map(PublicAgency::from),
         name: row.name,
         year: row.year,
@@ -106,7 +106,7 @@ pub fn public_result(conn: &mut DbConn, id: CampaignId) -> Result<PublicCampaign
         if item.applied_on.is_none() {
             continue;
         }
-        match item.outcome.as_deref().and_then(CleanupOutcome::parse) {
+        match item.outcome {
             Some(CleanupOutcome::Continue) => result.continued += 1,
             Some(CleanupOutcome::Amend) => result.to_be_amended += 1,
             Some(CleanupOutcome::Repeal) => {
@@ -138,9 +138,9 @@ pub fn public_list(
             Some(vec![a.id])
         }
     };
-    let filter = CampaignFilter { agencies, status: Some(CampaignStatus::Closed.as_str().into()) };
+    let filter = CampaignFilter { agencies, status: Some(CampaignStatus::Closed) };
     let (rows, total) = db::campaigns::list(conn, &filter, offset, limit)?;
-    let mut ids: Vec<String> = rows.iter().map(|r| r.agency_id.clone()).collect();
+    let mut ids: Vec<AgencyId> = rows.iter().map(|r| r.agency_id).collect();
     ids.sort();
     ids.dedup();
     let agencies = db::public::agencies_by_id(conn, &ids)?;
@@ -148,7 +148,7 @@ pub fn public_list(
         .into_iter()
         .map(|r| PublicCampaignSummary {
             agency: agencies.iter().find(|a| a.id == r.agency_id).cloned().map(PublicAgency::from),
-            id: r.id,
+            id: r.id.to_string(),
             name: r.name,
             year: r.year,
             closed_on: r.closed_on,

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::status_of;
-use crate::db::{self, documents::DocumentRow, DbConn};
+use crate::db::{self, DbConn};
+use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::error::AppError;
@@ -17,29 +17,24 @@ pub fn text_on(
     actor: &Actor,
     id: DocumentId,
     date: NaiveDate,
-) -> Result<DocumentRow, AppError> {
+) -> Result<Document, AppError> {
     crate::service::dates::require_in_range(conn, &[("date", Some(date))])?;
-    let doc = load_document(conn, actor, &id.to_string())?;
-    let versions = db::documents::versions(conn, &doc.lineage_id)?;
-    version_on(versions, date)?.ok_or(AppError::NotFound("version on that date"))
+    let doc = load_document(conn, actor, id)?;
+    let versions = db::documents::versions(conn, doc.lineage_id)?;
+    version_on(versions, date).ok_or(AppError::NotFound("version on that date"))
 }
 
 /// The latest published version that had taken effect on `date`, else the latest published by
 /// then (not yet effective).
-pub fn version_on(
-    versions: Vec<DocumentRow>,
-    date: NaiveDate,
-) -> Result<Option<DocumentRow>, AppError> {
-    let mut published = Vec::new();
-    for v in versions {
-        if status_of(&v)? == Status::Published && v.published_on.is_some_and(|p| p <= date) {
-            published.push(v);
-        }
-    }
+pub fn version_on(versions: Vec<Document>, date: NaiveDate) -> Option<Document> {
+    let published: Vec<Document> = versions
+        .into_iter()
+        .filter(|v| v.status == Status::Published && v.published_on.is_some_and(|p| p <= date))
+        .collect();
     let effective = published
         .iter()
         .filter(|v| v.effective_on.is_some_and(|e| e <= date))
         .max_by_key(|v| v.version)
         .cloned();
-    Ok(effective.or_else(|| published.into_iter().max_by_key(|v| v.version)))
+    effective.or_else(|| published.into_iter().max_by_key(|v| v.version))
 }

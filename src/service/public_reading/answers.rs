@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, agencies::AgencyRow, documents::DocumentRow};
+use crate::db::{self, agencies::AgencyRow};
 use crate::domain::cjk_tokens;
+use crate::domain::document::Document;
+use crate::domain::ids::{AgencyId, DocumentId, InterpretationId};
 use crate::domain::validity::Validity;
-use crate::service::document_state::{ended_on_of, validity_of};
 
 /// Characters of body text shown around the first match in a search result.
 pub const SNIPPET_CHARS: usize = 120;
@@ -17,7 +18,8 @@ pub const SNIPPET_CHARS: usize = 120;
 /// The issuing agency as the public sees it.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicAgency {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AgencyId,
     /// Stable code used in public URLs, e.g. `LN`.
     pub code: String,
     pub name: String,
@@ -32,7 +34,8 @@ impl From<AgencyRow> for PublicAgency {
 /// A published document in a list of the catalogue.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicSummary {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: DocumentId,
     pub title: String,
     pub agency: Option<PublicAgency>,
     /// 文号
@@ -56,7 +59,8 @@ pub struct PublicSummary {
 /// One version of a document, in its history.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicVersion {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: DocumentId,
     pub version: i32,
     pub title: String,
     pub issuance_number: Option<String>,
@@ -70,7 +74,8 @@ pub struct PublicVersion {
 /// An interpretation (解释) published with the document it interprets.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicInterpretation {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: InterpretationId,
     pub title: String,
     pub body: String,
     pub issued_on: NaiveDate,
@@ -93,9 +98,11 @@ impl From<db::interpretations::InterpretationRow> for PublicInterpretation {
 /// A published document with its text; never an internal note, opinion or actor.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PublicDocument {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: DocumentId,
     /// Shared by every version of the same document.
-    pub lineage_id: String,
+    #[schema(value_type = String)]
+    pub lineage_id: DocumentId,
     pub version: i32,
     pub title: String,
     pub body: String,
@@ -117,21 +124,22 @@ pub struct PublicDocument {
     pub ended_on: Option<NaiveDate>,
     /// Why it ended (published with a repeal).
     pub ended_reason: Option<String>,
-    pub ended_by_document_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub ended_by_document_id: Option<DocumentId>,
     /// Every published version, oldest first, this one included.
     pub versions: Vec<PublicVersion>,
     /// Interpretations of this version, in the order they were issued.
     pub interpretations: Vec<PublicInterpretation>,
 }
 
-fn validity_pair(row: &DocumentRow, today: NaiveDate) -> (Option<Validity>, Option<String>) {
-    let v = validity_of(row, today);
+fn validity_pair(row: &Document, today: NaiveDate) -> (Option<Validity>, Option<String>) {
+    let v = row.validity_on(today);
     (v, v.map(|v| v.chinese().to_string()))
 }
 
 impl PublicSummary {
     pub(super) fn new(
-        row: DocumentRow,
+        row: Document,
         agency: Option<PublicAgency>,
         today: NaiveDate,
         terms: &[String],
@@ -163,10 +171,10 @@ impl PublicSummary {
 }
 
 impl PublicVersion {
-    fn new(v: &DocumentRow, today: NaiveDate) -> Self {
+    fn new(v: &Document, today: NaiveDate) -> Self {
         let (validity, validity_label) = validity_pair(v, today);
         Self {
-            id: v.id.clone(),
+            id: v.id,
             version: v.version,
             title: v.title.clone(),
             issuance_number: v.issuance_number.clone(),
@@ -181,13 +189,18 @@ impl PublicVersion {
 
 impl PublicDocument {
     pub(super) fn new(
-        row: DocumentRow,
+        row: Document,
         agency: Option<PublicAgency>,
-        versions: &[DocumentRow],
+        versions: &[Document],
         interpretations: Vec<PublicInterpretation>,
         today: NaiveDate,
     ) -> Self {
         let (validity, validity_label) = validity_pair(&row, today);
+        let ended_on = row.ended_on(validity);
+        let (ended_reason, ended_by_document_id) = match row.ended {
+            Some(e) => (e.reason, e.by),
+            None => (None, None),
+        };
         Self {
             id: row.id,
             lineage_id: row.lineage_id,
@@ -204,9 +217,9 @@ impl PublicDocument {
             channel: row.channel,
             validity,
             validity_label,
-            ended_on: ended_on_of(row.ended_on, row.valid_until, validity),
-            ended_reason: row.ended_reason,
-            ended_by_document_id: row.ended_by_document_id,
+            ended_on,
+            ended_reason,
+            ended_by_document_id,
             versions: versions.iter().map(|v| PublicVersion::new(v, today)).collect(),
             interpretations,
         }
