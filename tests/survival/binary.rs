@@ -1,6 +1,11 @@
 //! The release binary as an operator runs it: `normreg serve` in a process of its own on a
 //! free port, so that it can be killed with SIGKILL and its memory read from `/proc` alone.
 //! Shared by the survival tests and the login flood bench (`benches/login_flood.rs`).
+//!
+//! For comparisons (BENCHMARKS.md) the bench can run another build, `NORMREG_SERVED_BINARY=path`
+//! (an older commit's release binary), and give it more environment,
+//! `NORMREG_SERVED_ENV="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_CONF=…"`
+//! (another allocator, without rebuilding).
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -28,8 +33,13 @@ impl Served {
             .port();
         let log = std::env::temp_dir().join(format!("normreg-served-{port}.log"));
         let log_file = std::fs::File::create(&log).expect("a log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_normreg"))
+        let binary = std::env::var("NORMREG_SERVED_BINARY")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_normreg").to_string());
+        let extra = std::env::var("NORMREG_SERVED_ENV").unwrap_or_default();
+        let extra = extra.split_whitespace().filter_map(|kv| kv.split_once('='));
+        let child = Command::new(binary)
             .arg("serve")
+            .envs(extra)
             .env("DATABASE_URL", database_url)
             .env("NORMREG_BIND", format!("127.0.0.1:{port}"))
             .env("NORMREG_ADMIN_PASSWORD", ADMIN_PASSWORD)

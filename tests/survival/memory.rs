@@ -48,8 +48,9 @@ fn withstand_flood(engine: Engine) {
         SETTLED_KIB / 1024,
         report.after.last()
     );
-    // About 30 logins in 10 s; fewer means the other account was not served meanwhile.
-    assert!(report.other.len() >= 20, "only {} logins of the other account", report.other.len());
+    // One every 250 ms plus its answer: ~30 in 10 s on an idle machine, ~13 on one loaded by
+    // other builds; at 2 s each, 4. Fewer means the other account was not served meanwhile.
+    assert!(report.other.len() >= 4, "only {} logins of the other account", report.other.len());
     for (took, status) in &report.other {
         assert_eq!(*status, 200, "the other account's login was refused or lost");
         assert!(*took < LOGIN_WITHIN, "the other account's login took {took:?}");
