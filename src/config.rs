@@ -101,8 +101,9 @@ impl Config {
             search_window,
             hash_concurrency: number("NORMREG_HASH_CONCURRENCY", workers as u64)?.max(1) as usize,
             // A waiting login holds no hashing memory, only its request: 64 per core keep the
-            // owner's login answered (in ~2 s) behind 64 parallel attackers (BENCHMARKS.md);
-            // beyond that a flood is refused at once.
+            // attacked account's owner answered (slowly) behind 64 parallel attackers, while
+            // other accounts' logins, served in turns per username, wait for about one hash
+            // (BENCHMARKS.md); beyond that a flood is refused at once.
             hash_queue: number("NORMREG_HASH_QUEUE", 64 * workers as u64)? as usize,
         })
     }

@@ -42,11 +42,13 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> A
     if username.len() > 200 || given.len() > 1024 {
         return Err(AppError::Unauthorized("wrong username or password".into()));
     }
+    let key = username.clone();
     let found = state.db.read(move |conn| db::users::find_by_username(conn, &username)).await?;
-    // Hashing runs on the bounded blocking gate; an unknown user pays for a dummy verification.
+    // Hashing runs on the bounded blocking gate, in the turn of the username (a flood on one
+    // account does not hold up another's login); an unknown user pays for a dummy verification.
     let user = state
         .hashing
-        .run(move || match found {
+        .run_for(&key, move || match found {
             Some(u) if password::verify(&given, &u.password_hash) => Some(u),
             Some(_) => None,
             None => {

@@ -311,6 +311,19 @@ impl Client {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> Answer {
+        let request = self.request(method, path, token, content_type, body, headers);
+        self.run(request).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> ureq::http::Request<Vec<u8>> {
         let mut req =
             ureq::http::Request::builder().method(method).uri(format!("{}{}", self.base, path));
         if let Some(t) = token {
@@ -322,17 +335,24 @@ impl Client {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let req = req.body(body).expect("request");
-        let mut resp = self.agent.run(req).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        req.body(body).expect("request")
+    }
+
+    /// Sends `request`; `Err` when the connection failed before the whole answer arrived.
+    fn run(&self, request: ureq::http::Request<Vec<u8>>) -> Result<Answer, String> {
+        let mut resp = self.agent.run(request).map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp
+        let bytes = resp
             .body_mut()
             .with_config()
             .limit(200 * 1024 * 1024)
-            .read_to_string()
-            .unwrap_or_default();
-        Answer { status, headers, body }
+            .read_to_vec()
+            .map_err(|e| format!("the answer was cut: {e}"))?;
+        // A body that is not text (a file, an archive) reads as empty; tests of bytes look
+        // at its headers.
+        let body = String::from_utf8(bytes).unwrap_or_default();
+        Ok(Answer { status, headers, body })
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Answer {
@@ -352,7 +372,26 @@ impl Client {
     }
 
     pub fn send(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Answer {
-        self.raw(method, path, token, Some("application/json"), body.to_string().into_bytes(), &[])
+        self.try_send(method, path, token, Some(body)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A JSON body (or none), for servers that may die mid-request (tests/survival): `Err`
+    /// when the connection failed before the whole answer arrived.
+    pub fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Result<Answer, String> {
+        let request = match body {
+            Some(b) => {
+                let json = b.to_string().into_bytes();
+                self.request(method, path, token, Some("application/json"), json, &[])
+            }
+            None => self.request(method, path, token, None, Vec::new(), &[]),
+        };
+        self.run(request).map_err(|e| format!("{method} {path}: {e}"))
     }
 }
 
