@@ -10,6 +10,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
+mod sql;
+
+use self::sql::{Bind, Sql};
 use super::error::DbError;
 use super::{search_syntax, DbConn};
 use crate::domain::cjk_tokens;
@@ -17,8 +20,6 @@ use crate::domain::ids::{AgencyId, DocumentId};
 use crate::domain::lifecycle::Status;
 use crate::domain::search_window::{bm25, Match, Window};
 use crate::domain::validity::Validity;
-
-type Multi = <DbConn as Connection>::Backend;
 
 /// Filters of the public catalogue; everything in it is published.
 #[derive(Clone, Debug, Default)]
@@ -33,49 +34,6 @@ pub struct PublicFilter {
     pub validity: Option<Validity>,
     /// The day validity is judged on.
     pub day: Option<NaiveDate>,
-}
-
-/// A value to bind, in the order the placeholders were written.
-enum Bind {
-    Text(String),
-    Date(NaiveDate),
-    Int(i64),
-}
-
-/// A SQL text with `$n` placeholders and their values. `$n` works on both engines: SQLite
-/// takes `$1` as a named parameter numbered by first appearance, which is the order here.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn push(&mut self, s: &str) -> &mut Self {
-        self.text.push_str(s);
-        self
-    }
-
-    fn bind(&mut self, b: Bind) -> &mut Self {
-        self.binds.push(b);
-        let n = self.binds.len();
-        self.text.push_str(&format!("${n}"));
-        self
-    }
-
-    fn query(
-        self,
-    ) -> diesel::query_builder::BoxedSqlQuery<'static, Multi, diesel::query_builder::SqlQuery> {
-        let mut q = diesel::sql_query(self.text).into_boxed::<Multi>();
-        for b in self.binds {
-            q = match b {
-                Bind::Text(s) => q.bind::<Text, _>(s),
-                Bind::Date(d) => q.bind::<Date, _>(d),
-                Bind::Int(i) => q.bind::<BigInt, _>(i),
-            };
-        }
-        q
-    }
 }
 
 /// Appends the condition "`validity` on `day`", the SQL form of `validity_on`: a recorded end
