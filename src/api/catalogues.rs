@@ -216,7 +216,7 @@ pub struct CatalogueQuery {
 /// the changes since the previous year (added, amended, repealed, expired, declared invalid,
 /// revoked). Never altered once frozen; `?format=csv` gives it as a spreadsheet.
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
-    (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", body = PublicCatalogue),
+    (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", content((PublicCatalogue = "application/json"), (String = "text/csv"))),
     (status = 304, description = "Not modified since the ETag in If-None-Match"),
     (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
     (status = 422, description = "Invalid query", body = Problem)

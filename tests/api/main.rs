@@ -14,6 +14,7 @@ mod fixtures;
 mod imports;
 mod interpretations;
 mod lifecycle;
+mod limits;
 mod numbering;
 mod openapi;
 mod public;
