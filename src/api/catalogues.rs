@@ -207,8 +207,10 @@ pub struct CatalogueQuery {
     /// Include each document's frozen text in the JSON entries.
     pub texts: Option<bool>,
     /// Page of the JSON entries, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
     /// Entries per JSON page, 1–1000 (default 100). The CSV holds every entry.
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
 }
 
@@ -247,7 +249,7 @@ pub async fn get_public_catalogue(
     };
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(100);
-    if !(1..=1_000_000).contains(&page) {
+    if !(1..=crate::service::paging::MAX_PAGE).contains(&page) {
         return Err(AppError::invalid("page", "must be a whole number from 1"));
     }
     if !(1..=1000).contains(&per_page) {

@@ -20,6 +20,7 @@ use crate::state::AppState;
 pub struct DeadlineQuery {
     /// Days ahead, 0–3650 (default: the policy's evaluation window, 180). Overdue deadlines
     /// are always listed.
+    #[param(maximum = 3650)]
     pub within_days: Option<u32>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,

@@ -3,10 +3,12 @@
 //! that it declares every status the server sends; and every error answer declared as what it
 //! is, `application/problem+json`.
 
-use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
-use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response};
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn, PathItem};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, Schema};
+use utoipa::Number;
 
 use crate::api::json::MAX_JSON_DEPTH;
+use crate::service::paging::{MAX_PAGE, MAX_PER_PAGE};
 use crate::transport::bounds::{MAX_QUERY_PARAMETERS, MAX_TARGET_BYTES};
 
 const PROBLEM_JSON: &str = "application/problem+json";
@@ -145,6 +147,11 @@ pub fn apply(spec: &mut OpenApi) {
                         .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
                 }
             }
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter {
+                    declare_page_bounds(parameter);
+                }
+            }
             for (status, response) in operation.responses.responses.iter_mut() {
                 if let (true, RefOr::T(response)) = (status.starts_with(['4', '5']), response) {
                     declare_as_problem(response);
@@ -158,6 +165,26 @@ pub fn apply(spec: &mut OpenApi) {
 fn declare_as_problem(response: &mut Response) {
     if let Some(content) = response.content.shift_remove("application/json") {
         response.content.insert(PROBLEM_JSON.to_string(), content);
+    }
+}
+
+/// Every list checks `page` and `per_page` with `Page::from_query`; its bounds are declared
+/// here once, on each list's parameters, unless a list declares its own (a frozen catalogue).
+fn declare_page_bounds(parameter: &mut Parameter) {
+    let (maximum, description) = match parameter.name.as_str() {
+        "page" => (MAX_PAGE, "Page number, from 1.".to_string()),
+        "per_page" => (MAX_PER_PAGE, format!("Items per page, 1–{MAX_PER_PAGE} (default 20).")),
+        _ => return,
+    };
+    if parameter.parameter_in != ParameterIn::Query {
+        return;
+    }
+    if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+        if object.maximum.is_none() {
+            object.minimum = Some(Number::Int(1));
+            object.maximum = Some(Number::Int(maximum as isize));
+            parameter.description.get_or_insert(description);
+        }
     }
 }
 

@@ -21,7 +21,8 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExpiringQuery {
-    /// Days ahead (default: the policy's evaluation window, 180).
+    /// Days ahead, 0–3650 (default: the policy's evaluation window, 180).
+    #[param(maximum = 3650)]
     pub within_days: Option<u32>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
