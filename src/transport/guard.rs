@@ -28,6 +28,12 @@ use super::refusal::{Refusal, RefusalToken};
 /// The most the guard reads from the socket at once.
 const READ_CHUNK: usize = 16 * 1024;
 
+/// After a refusal, how long the guard waits for the client to close, and how much of what it
+/// still sends is read and dropped meanwhile; then the connection is let go regardless (the
+/// dispatcher sets no timer of its own on this path).
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 1024 * 1024;
+
 /// A TCP connection as the dispatcher sees it: only bytes of well-formed messages, and a
 /// refusal request where a malformed one was.
 pub struct GuardedStream {
@@ -47,6 +53,9 @@ pub struct GuardedStream {
     head_deadline: Option<Pin<Box<Sleep>>>,
     ended: bool,
     write_closed: bool,
+    /// Once the write side is closed after a refusal: until when, and how many more bytes,
+    /// the rest of the client's request is read and dropped.
+    linger: Option<(Pin<Box<Sleep>>, usize)>,
     token: RefusalToken,
 }
 
@@ -62,6 +71,7 @@ impl GuardedStream {
             head_deadline: (!head_timeout.is_zero()).then(|| Box::pin(sleep(head_timeout))),
             ended: false,
             write_closed: false,
+            linger: None,
             token,
         }
     }
@@ -181,7 +191,8 @@ impl AsyncWrite for GuardedStream {
     /// After a refusal the client may still be sending the rest of its request; closing with
     /// those bytes unread would reset the connection and the client could lose the answer.
     /// So the write side is closed first, then what arrives is read and dropped until the
-    /// client closes too (or the dispatcher's `client_disconnect_timeout` gives up).
+    /// client closes too, for at most [`LINGER`] and [`LINGER_BYTES`]: a client that neither
+    /// closes nor stops sending does not keep the connection.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         if !this.write_closed {
@@ -191,10 +202,17 @@ impl AsyncWrite for GuardedStream {
         if !this.ended {
             return Poll::Ready(Ok(()));
         }
+        let (deadline, left) =
+            this.linger.get_or_insert_with(|| (Box::pin(sleep(LINGER)), LINGER_BYTES));
         loop {
+            if deadline.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ok(()));
+            }
             let mut read = ReadBuf::new(&mut this.scratch[..]);
             match std::task::ready!(Pin::new(&mut this.inner).poll_read(cx, &mut read)) {
-                Ok(()) if !read.filled().is_empty() => continue,
+                Ok(()) if !read.filled().is_empty() && read.filled().len() < *left => {
+                    *left -= read.filled().len();
+                }
                 _ => return Poll::Ready(Ok(())),
             }
         }

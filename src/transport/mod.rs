@@ -53,6 +53,10 @@ where
             })
             // The guard keeps this time itself, so that its 408 is a problem like the rest.
             .client_request_timeout(Duration::ZERO)
+            // actix-web's default, which `HttpServer` sets and `HttpService` does not: without
+            // it a client that never closes after a refusal would hold its connection for ever
+            // (the guard's `poll_shutdown` reads until the client closes).
+            .client_disconnect_timeout(Duration::from_secs(1))
             .local_addr(addr)
             .h1(map_config(app, |_| AppConfig::default()));
         actix_service::fn_service(move |io: TcpStream| {

@@ -97,6 +97,25 @@ db_test!(heads_the_http_layer_cannot_read_are_answered_as_problems_too, |app| {
     app.client.get("/.normreg/refused/uri_too_long", None).problem(404);
 });
 
+db_test!(a_client_that_stays_after_a_refusal_is_disconnected_within_a_second_or_two, |app| {
+    let address = app.server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    stream.write_all(b"BLAH\r\n\r\n").expect("send");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("the answer, then the end of it");
+    assert!(answer.starts_with(b"HTTP/1.1 400"), "{}", String::from_utf8_lossy(&answer));
+    // The client keeps its side open and says nothing; the server lets go of the connection,
+    // after which what the client sends is refused by the peer's TCP stack.
+    std::thread::sleep(Duration::from_secs(3));
+    let refused = (0..10).any(|_| {
+        let sent = stream.write_all(b"more").and_then(|_| stream.flush());
+        std::thread::sleep(Duration::from_millis(100));
+        sent.is_err()
+    });
+    assert!(refused, "the server still holds the connection");
+});
+
 db_test!(
     a_head_that_stalls_is_answered_408_as_a_problem,
     config | c | {
