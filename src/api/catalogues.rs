@@ -139,6 +139,7 @@ impl From<Entry> for CatalogueEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreezeRequest {
+    #[schema(format = Uuid)]
     pub agency_id: String,
     pub year: i32,
 }

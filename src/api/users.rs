@@ -19,7 +19,8 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub username: String,
-    /// At least 10 characters.
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
     pub agency_id: uuid::Uuid,
     /// Any of `admin`, `drafter`, `legal_reviewer`, `registrar`, `filing_reviewer`.
