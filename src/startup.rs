@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -71,7 +72,11 @@ impl Application {
         let server = transport::serve(
             listener,
             state.config.workers.max(1),
-            std::time::Duration::from_secs(state.config.head_timeout_seconds),
+            transport::Timeouts {
+                head: Duration::from_secs(state.config.head_timeout_seconds),
+                // A second more than the JSON extractor's own timeout, whose 408 comes first.
+                body: Duration::from_secs(state.config.body_timeout_seconds + 1),
+            },
             refusal_token,
             factory,
         )

@@ -34,6 +34,14 @@ const READ_CHUNK: usize = 16 * 1024;
 const LINGER: Duration = Duration::from_secs(1);
 const LINGER_BYTES: usize = 1024 * 1024;
 
+/// How long a client may take to send the first request head (zero: no limit), and each
+/// request body.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub head: Duration,
+    pub body: Duration,
+}
+
 /// A TCP connection as the dispatcher sees it: only bytes of well-formed messages, and a
 /// refusal request where a malformed one was.
 pub struct GuardedStream {
@@ -51,6 +59,11 @@ pub struct GuardedStream {
     /// Until the first head has arrived: the time it has left (actix-http's
     /// `client_request_timeout`, which the guard replaces so that the 408 too is a problem).
     head_deadline: Option<Pin<Box<Sleep>>>,
+    /// While a request body is arriving: the time it has left. A handler that reads the body
+    /// answers 408 itself (`api::json`); this is the backstop for one that answered without
+    /// reading it, where actix-http would otherwise wait for the rest for ever.
+    body_timeout: Duration,
+    body_deadline: Option<Pin<Box<Sleep>>>,
     ended: bool,
     write_closed: bool,
     /// Once the write side is closed after a refusal: until when, and how many more bytes,
@@ -60,7 +73,7 @@ pub struct GuardedStream {
 }
 
 impl GuardedStream {
-    pub fn new(inner: TcpStream, head_timeout: Duration, token: RefusalToken) -> Self {
+    pub fn new(inner: TcpStream, timeouts: Timeouts, token: RefusalToken) -> Self {
         Self {
             inner,
             shadow: Codec::default(),
@@ -68,7 +81,9 @@ impl GuardedStream {
             decoded: 0,
             undecoded: BytesMut::new(),
             scratch: Box::new([0; READ_CHUNK]),
-            head_deadline: (!head_timeout.is_zero()).then(|| Box::pin(sleep(head_timeout))),
+            head_deadline: (!timeouts.head.is_zero()).then(|| Box::pin(sleep(timeouts.head))),
+            body_timeout: timeouts.body,
+            body_deadline: None,
             ended: false,
             write_closed: false,
             linger: None,
@@ -96,6 +111,13 @@ impl GuardedStream {
                 }
             };
             self.decoded += before - self.undecoded.len();
+            match self.shadow.message_type() {
+                MessageType::Payload if self.body_deadline.is_none() => {
+                    self.body_deadline = Some(Box::pin(sleep(self.body_timeout)));
+                }
+                MessageType::Payload => {}
+                MessageType::None | MessageType::Stream => self.body_deadline = None,
+            }
             match step {
                 Some(Message::Item(_)) => self.head_deadline = None,
                 Some(Message::Chunk(_)) => {}
@@ -117,6 +139,7 @@ impl GuardedStream {
         self.pending.truncate(self.decoded);
         self.undecoded.clear();
         self.head_deadline = None;
+        self.body_deadline = None;
         self.ended = true;
     }
 }
@@ -144,6 +167,13 @@ impl AsyncRead for GuardedStream {
             if let Some(deadline) = this.head_deadline.as_mut() {
                 if deadline.as_mut().poll(cx).is_ready() {
                     this.refuse(Refusal::RequestTimeout);
+                    continue;
+                }
+            }
+            if let Some(deadline) = this.body_deadline.as_mut() {
+                if deadline.as_mut().poll(cx).is_ready() {
+                    // The body broke off: the dispatcher sees the end of the stream and closes.
+                    this.end();
                     continue;
                 }
             }

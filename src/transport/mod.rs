@@ -4,6 +4,8 @@
 
 pub mod bounds;
 mod guard;
+
+pub use guard::Timeouts;
 pub mod refusal;
 
 use std::fmt;
@@ -20,12 +22,12 @@ use guard::GuardedStream;
 use refusal::RefusalToken;
 
 /// Serves the application made by `factory` (once per worker) on `listener`, like
-/// `actix_web::HttpServer`, with every connection read through the guard. `head_timeout` is
-/// how long the first request head may take to arrive (0: no limit).
+/// `actix_web::HttpServer`, with every connection read through the guard, which keeps the
+/// `timeouts`.
 pub fn serve<F, I, S, B>(
     listener: TcpListener,
     workers: usize,
-    head_timeout: Duration,
+    timeouts: Timeouts,
     token: RefusalToken,
     factory: F,
 ) -> std::io::Result<Server>
@@ -61,7 +63,7 @@ where
             .h1(map_config(app, |_| AppConfig::default()));
         actix_service::fn_service(move |io: TcpStream| {
             let peer = io.peer_addr().ok();
-            let guarded = GuardedStream::new(io, head_timeout, token.clone());
+            let guarded = GuardedStream::new(io, timeouts, token.clone());
             std::future::ready(Ok::<_, actix_http::error::DispatchError>((guarded, peer)))
         })
         .and_then(http)

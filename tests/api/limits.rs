@@ -127,6 +127,23 @@ db_test!(
     }
 );
 
+db_test!(
+    a_body_that_stalls_where_no_handler_reads_it_is_dropped_within_the_timeout,
+    config | c | {
+        c.body_timeout_seconds = 1;
+    },
+    |app| {
+        // The page answers without reading the body; the rest of the body never comes.
+        let stalled =
+            b"GET /search?q=x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab";
+        let started = std::time::Instant::now();
+        let answer = send_raw(app, stalled);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let waited = started.elapsed();
+        assert!(waited < Duration::from_secs(5), "the connection was held {waited:?}");
+    }
+);
+
 db_test!(a_body_nested_too_deep_is_refused_cleanly_and_writes_nothing, |app| {
     let admin = app.admin_token();
     let before = app.client.get("/api/v1/agencies", Some(&admin)).json()["total"].clone();
