@@ -17,6 +17,9 @@ pub struct Config {
     pub body_limit: usize,
     /// `NORMREG_BODY_TIMEOUT_SECONDS`: the whole request body must arrive within this time.
     pub body_timeout_seconds: u64,
+    /// `NORMREG_HEAD_TIMEOUT_SECONDS`: the first request head of a connection must arrive
+    /// within this time (0: no limit).
+    pub head_timeout_seconds: u64,
     /// `NORMREG_IMPORT_BODY_LIMIT`: the larger limit of `POST /api/v1/imports`, whose body
     /// carries whole texts by the thousand.
     pub import_body_limit: usize,
@@ -88,6 +91,8 @@ impl Config {
             token_ttl_seconds: number("NORMREG_TOKEN_TTL_SECONDS", 3600)? as i64,
             body_limit: number("NORMREG_BODY_LIMIT", 2 * 1024 * 1024)? as usize,
             body_timeout_seconds: number("NORMREG_BODY_TIMEOUT_SECONDS", 30)?.max(1),
+            // actix-web's default `client_request_timeout`.
+            head_timeout_seconds: number("NORMREG_HEAD_TIMEOUT_SECONDS", 5)?,
             import_body_limit: number("NORMREG_IMPORT_BODY_LIMIT", 64 * 1024 * 1024)? as usize,
             // PostgreSQL's rule of thumb, twice the cores plus one or two: more connections than
             // that only queue on the same hot rows and CPUs (the registration bench on 2 cores:
@@ -118,6 +123,7 @@ impl Config {
             token_ttl_seconds: 3600,
             body_limit: 2 * 1024 * 1024,
             body_timeout_seconds: 30,
+            head_timeout_seconds: 5,
             import_body_limit: 64 * 1024 * 1024,
             pool_size: 8,
             workers: 2,

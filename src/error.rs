@@ -49,6 +49,12 @@ pub enum AppError {
     RequestTimeout(String),
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The URL is longer than the service reads (see `transport`).
+    #[error("{0}")]
+    UriTooLong(String),
+    /// The request's header fields are too large or too many (see `transport`).
+    #[error("{0}")]
+    HeaderFieldsTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -106,6 +112,8 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::RequestTimeout(_) => "request_timeout",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::UriTooLong(_) => "uri_too_long",
+            AppError::HeaderFieldsTooLarge(_) => "header_fields_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable(_) => "unavailable",
@@ -125,6 +133,8 @@ impl AppError {
             AppError::Conflict { .. } => "Conflict with the current state",
             AppError::RequestTimeout(_) => "Request timeout",
             AppError::PayloadTooLarge { .. } => "Request body too large",
+            AppError::UriTooLong(_) => "URI too long",
+            AppError::HeaderFieldsTooLarge(_) => "Request header fields too large",
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
             AppError::TooManyRequests(_) => "Too many requests",
             AppError::Unavailable(_) => "Service unavailable",
@@ -161,6 +171,8 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            AppError::HeaderFieldsTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,

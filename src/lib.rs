@@ -17,4 +17,5 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod transport;
 pub mod web;

@@ -3,10 +3,11 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 use utoipa_actix_web::AppExt;
 
 use crate::api::{self, openapi::SpecJson, KnownPaths};
@@ -19,6 +20,7 @@ use crate::domain::screening::RuleSet;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::telemetry;
+use crate::transport::{self, refusal::RefusalToken};
 
 /// A running server and the port it listens on.
 pub struct Application {
@@ -39,11 +41,14 @@ impl Application {
         let known = web::Data::new(KnownPaths::new(&spec, &crate::web::PAGES));
         let spec_json = web::Data::new(SpecJson(api::openapi::document_json()));
         let app_state = state.clone();
-        let server = HttpServer::new(move || {
+        let refusal_token = RefusalToken::new(random_token(16));
+        let token = web::Data::new(refusal_token.clone());
+        let factory = move || {
             App::new()
                 .app_data(app_state.clone())
                 .app_data(known.clone())
                 .app_data(spec_json.clone())
+                .app_data(token.clone())
                 .app_data(
                     web::PathConfig::default()
                         .error_handler(|_, _| AppError::NotFound("resource").into()),
@@ -55,17 +60,27 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(from_fn(api::head_as_get))
                 .wrap(from_fn(api::refuse_nul))
+                .wrap(from_fn(transport::bounds::url_bounds))
                 .wrap(from_fn(telemetry::request_id))
                 .into_utoipa_app()
                 .configure(api::routes)
                 .into_app()
                 .configure(crate::web::routes)
+                .route(transport::refusal::PATH, web::get().to(transport::refusal::answer))
                 .default_service(web::to(api::fallback))
-        })
-        .workers(state.config.workers.max(1))
-        .listen(listener)
-        .map_err(|e| AppError::internal(e.to_string()))?
-        .run();
+        };
+        let server = transport::serve(
+            listener,
+            state.config.workers.max(1),
+            transport::Timeouts {
+                head: Duration::from_secs(state.config.head_timeout_seconds),
+                // A second more than the JSON extractor's own timeout, whose 408 comes first.
+                body: Duration::from_secs(state.config.body_timeout_seconds + 1),
+            },
+            refusal_token,
+            factory,
+        )
+        .map_err(|e| AppError::internal(e.to_string()))?;
         if state.config.run_scheduler {
             crate::scheduler::spawn(state.clone());
         }

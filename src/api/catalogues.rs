@@ -141,6 +141,7 @@ impl From<Entry> for CatalogueEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreezeRequest {
+    #[schema(format = Uuid)]
     pub agency_id: String,
     pub year: i32,
 }
@@ -200,8 +201,10 @@ pub struct CatalogueQuery {
     /// Include each document's frozen text in the JSON entries.
     pub texts: Option<bool>,
     /// Page of the JSON entries, from 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
     /// Entries per JSON page, 1–1000 (default 100). The CSV holds every entry.
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
 }
 
@@ -209,7 +212,7 @@ pub struct CatalogueQuery {
 /// the changes since the previous year (added, amended, repealed, expired, declared invalid,
 /// revoked). Never altered once frozen; `?format=csv` gives it as a spreadsheet.
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
-    (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", body = PublicCatalogue),
+    (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", content((PublicCatalogue = "application/json"), (String = "text/csv"))),
     NotModified,
     (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
     (status = 422, description = "Invalid query", body = Problem)
@@ -239,7 +242,7 @@ pub async fn get_public_catalogue(
     };
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(100);
-    if !(1..=1_000_000).contains(&page) {
+    if !(1..=crate::service::paging::MAX_PAGE).contains(&page) {
         return Err(AppError::invalid("page", "must be a whole number from 1"));
     }
     if !(1..=1000).contains(&per_page) {

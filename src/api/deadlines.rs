@@ -22,6 +22,7 @@ use crate::service::paging::{PageQuery, Paged};
 pub struct DeadlineQuery {
     /// Days ahead, 0–3650 (default: the policy's evaluation window, 180). Overdue deadlines
     /// are always listed.
+    #[param(maximum = 3650)]
     pub within_days: Option<u32>,
 }
 

@@ -23,7 +23,8 @@ use crate::service::paging::{PageQuery, Paged};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExpiringQuery {
-    /// Days ahead (default: the policy's evaluation window, 180).
+    /// Days ahead, 0–3650 (default: the policy's evaluation window, 180).
+    #[param(maximum = 3650)]
     pub within_days: Option<u32>,
 }
 

@@ -28,8 +28,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// A JSON body that may be left out entirely (an empty body is `None`); a body that is
-/// present is held to the same rules as [`ApiJson`].
+/// A JSON body that may be left out: no body and the body `null` are `None`, as the OpenAPI
+/// document declares such a body (`oneOf: [T, null]`); a body that is present is held to
+/// the same rules as [`ApiJson`].
 #[derive(Debug)]
 pub struct MaybeJson<T>(pub Option<T>);
 
@@ -44,7 +45,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
             if bytes.is_empty() {
                 Ok(MaybeJson(None))
             } else {
-                parse(&bytes).map(|v| MaybeJson(Some(v)))
+                parse::<Option<T>>(&bytes).map(MaybeJson)
             }
         })
     }
@@ -128,6 +129,40 @@ fn read_json_body(
     })
 }
 
+/// The deepest nesting of arrays and objects a body may have. No request needs more than
+/// four; serde_json would stop at 128, but every level costs stack in the deserializer, and a
+/// bound of our own is one the README can name.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// Whether arrays and objects nest deeper than `limit` anywhere in `body` (brackets inside
+/// strings do not count). Run before parsing, so that depth never reaches the deserializer.
+fn nesting_exceeds(body: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Parses JSON, telling a syntax error (400) from a well-formed body with wrong content (422).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.is_empty() {
@@ -139,6 +174,12 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     // PostgreSQL cannot store NUL in text; refuse it here for both engines alike.
     if body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
         return Err(AppError::invalid("body", "text must not contain the NUL character (\\u0000)"));
+    }
+    if nesting_exceeds(body, MAX_JSON_DEPTH) {
+        return Err(AppError::bad_request(
+            "json_too_deep",
+            format!("the body nests arrays and objects more than {MAX_JSON_DEPTH} deep"),
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -162,5 +203,40 @@ fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_counted_outside_strings_only() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(!nesting_exceeds(deep(MAX_JSON_DEPTH).as_bytes(), MAX_JSON_DEPTH));
+        assert!(nesting_exceeds(deep(MAX_JSON_DEPTH + 1).as_bytes(), MAX_JSON_DEPTH));
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(40), "}".repeat(40));
+        assert!(nesting_exceeds(objects.as_bytes(), MAX_JSON_DEPTH));
+        let in_string = format!(r#"{{"text": "{}\"{}"}}"#, "[".repeat(100), "{".repeat(100));
+        assert!(!nesting_exceeds(in_string.as_bytes(), MAX_JSON_DEPTH));
+    }
+
+    #[test]
+    fn a_body_too_deep_for_the_deserializer_is_refused_with_its_code() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let refused = parse::<serde_json::Value>(deep.as_bytes()).unwrap_err();
+        assert_eq!(refused.code(), "json_too_deep");
+    }
+
+    #[test]
+    fn an_optional_body_may_be_null() {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            #[allow(dead_code)]
+            a: Option<u8>,
+        }
+        assert!(parse::<Option<Body>>(b"null").unwrap().is_none());
+        assert!(parse::<Option<Body>>(b"{}").unwrap().is_some());
+        assert!(parse::<Body>(b"null").is_err());
     }
 }

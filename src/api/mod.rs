@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod catalogues;
 pub mod deadlines;
 pub mod documents;
+pub mod edge_responses;
 pub mod evolution;
 pub mod filings;
 pub mod health;

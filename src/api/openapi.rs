@@ -10,13 +10,16 @@ use super::{routes, ApiDoc};
 /// The document as pretty JSON, exactly as checked in.
 pub struct SpecJson(pub String);
 
-/// Builds the document by registering every route on a throwaway app.
+/// Builds the document by registering every route on a throwaway app, then declares the
+/// answers of the edge on each operation.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, spec) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes)
         .split_for_parts();
+    let mut spec = spec;
+    super::edge_responses::apply(&mut spec);
     spec
 }
 

@@ -16,8 +16,10 @@ use crate::service::suggestions::{self, SuggestionInput, SuggestionReceipt, Sugg
 #[serde(deny_unknown_fields)]
 pub struct NewSuggestion {
     /// The published document the suggestion is about.
+    #[schema(format = Uuid)]
     pub document_id: String,
     /// At most 10,000 characters.
+    #[schema(max_length = 10000)]
     pub content: String,
     /// How the filing authority may reach you; never shown publicly.
     pub contact: Option<String>,

@@ -32,7 +32,8 @@ pub fn parse_username(raw: &str) -> Result<String, String> {
 #[schema(as = CreateUser)]
 pub struct AccountRequest {
     pub username: String,
-    /// At least 10 characters.
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
     #[schema(value_type = uuid::Uuid)]
     pub agency_id: AgencyId,

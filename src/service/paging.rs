@@ -15,6 +15,11 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
+/// The highest page number a list accepts (beyond it no list has items).
+pub const MAX_PAGE: i64 = 1_000_000;
+/// The most items a page of a list holds.
+pub const MAX_PER_PAGE: i64 = 100;
+
 /// A checked page request.
 #[derive(Clone, Copy, Debug)]
 pub struct Page {
@@ -26,11 +31,14 @@ impl Page {
     pub fn from_query(page: Option<i64>, per_page: Option<i64>) -> Result<Self, AppError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(20);
-        if !(1..=1_000_000).contains(&page) {
+        if !(1..=MAX_PAGE).contains(&page) {
             return Err(AppError::invalid("page", "must be a whole number from 1"));
         }
-        if !(1..=100).contains(&per_page) {
-            return Err(AppError::invalid("per_page", "must be between 1 and 100"));
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(AppError::invalid(
+                "per_page",
+                format!("must be between 1 and {MAX_PER_PAGE}"),
+            ));
         }
         Ok(Self { page, per_page })
     }

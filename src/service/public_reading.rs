@@ -34,7 +34,8 @@ pub use answers::{
 pub struct CatalogueQuery {
     /// Chinese full text over title, numbers and text: terms separated by spaces, all
     /// required; any run of two or more characters matches where it occurs; "double quotes"
-    /// keep a phrase with spaces together.
+    /// keep a phrase with spaces together. At most 200 characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Validity on `valid_on` (default today): `not_yet_effective`, `in_force`, `amended`,
     /// `expired`, `declared_invalid`, `repealed`, `revoked`, or the Chinese word.

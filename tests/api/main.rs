@@ -15,6 +15,7 @@ mod fixtures;
 mod imports;
 mod interpretations;
 mod lifecycle;
+mod limits;
 mod numbering;
 mod openapi;
 mod public;
