@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `import`,
-//! `catalogue`, `demo`.
+//! `catalogue`, `backup`, `restore`, `demo`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,7 +16,12 @@ use crate::startup::Application;
 #[command(
     name = "normreg",
     version,
-    about = "Registry of administrative normative documents (行政规范性文件)"
+    about = "Registry of administrative normative documents (行政规范性文件)",
+    after_help = "Backups: `normreg backup FILE` writes the whole registry, while the service runs, \
+                  to one JSON Lines file from a consistent snapshot; `normreg restore FILE` writes \
+                  such a file into an empty database (migrated, no agencies, users or documents), \
+                  all or nothing, on SQLite or PostgreSQL whichever engine made it. \
+                  DATABASE_URL names the database of every command."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -55,6 +60,32 @@ pub enum Command {
         #[arg(long)]
         year: i32,
     },
+    /// Write a consistent snapshot of the whole registry to FILE, while the service runs.
+    ///
+    /// One JSON Lines file, the same on SQLite and PostgreSQL: a header (format, version,
+    /// engine, the schema's migrations), one line per row of every table, and a closing line
+    /// with the count of each table. It is read from one snapshot (PostgreSQL REPEATABLE READ,
+    /// SQLite's WAL read transaction), so writes that go on meanwhile are either wholly in it
+    /// or not at all. The file is written beside FILE and renamed into place when complete.
+    /// Passwords are stored only as hashes, but the file holds the JWT secret and every
+    /// document: keep it as safe as the database.
+    Backup {
+        /// Where to write the backup (replaced if it exists).
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database: all or nothing.
+    ///
+    /// The database named by DATABASE_URL is migrated first, and must then hold no agency,
+    /// user or document (a started service creates its admin: restore before the first
+    /// start, or into a new database); otherwise nothing changes and the exit status is
+    /// non-zero. The backup must come from the same schema (the same normreg version); it
+    /// may come from the other engine. Every row, the number series (so numbering continues
+    /// where it stopped) and the settings are written in one transaction, and the search
+    /// index is rebuilt. Stop the service while restoring.
+    Restore {
+        /// A file written by `normreg backup`.
+        file: std::path::PathBuf,
+    },
     /// Seed a demo province (辽宁) with agencies, users and published documents, then exit.
     Demo {
         /// Password of every demo account; a random one is generated and printed when unset.
@@ -82,6 +113,8 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Expire { as_of } => expire(config, as_of).await,
             Command::Import { file } => import(config, file).await,
             Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
+            Command::Backup { file } => backup(config, file).await,
+            Command::Restore { file } => restore(config, file).await,
             Command::Demo { password } => demo(config, password).await,
         }
     });
@@ -233,6 +266,57 @@ async fn freeze_catalogue(config: Config, agency: String, year: i32) -> Result<(
     println!(
         "{verb} the {year} catalogue of {} ({}): {} document(s), {}",
         row.name, row.code, c.entry_count, c.content_hash
+    );
+    Ok(())
+}
+
+async fn backup(config: Config, file: std::path::PathBuf) -> Result<(), String> {
+    use std::io::Write;
+    // Not `open_checked`: a backup is taken of the database as it is, even one that start-up
+    // would refuse, and it never migrates a running service's database.
+    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    // Written beside the target and renamed when complete: a failed run never leaves a file
+    // that looks like a backup.
+    let mut partial = file.clone().into_os_string();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let written = (|| {
+        let out = std::fs::File::create(&partial)
+            .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+        let mut out = std::io::BufWriter::new(out);
+        let summary =
+            crate::service::backup::backup(&mut conn, &mut out).map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        out.get_ref().sync_all().map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        std::fs::rename(&partial, &file)
+            .map_err(|e| format!("cannot rename to {}: {e}", file.display()))?;
+        Ok::<_, String>(summary)
+    })();
+    let summary = written.inspect_err(|_| {
+        let _ = std::fs::remove_file(&partial);
+    })?;
+    println!(
+        "backed up {} row(s) of {} table(s) to {}",
+        summary.total(),
+        summary.rows.len(),
+        file.display()
+    );
+    Ok(())
+}
+
+async fn restore(config: Config, file: std::path::PathBuf) -> Result<(), String> {
+    let input =
+        std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut input = std::io::BufReader::new(input);
+    let mut conn = open_checked(&config)?;
+    let summary = db::write_tx(&mut conn, |conn| crate::service::backup::restore(conn, &mut input))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "restored {} row(s) from {} ({} published document(s) indexed for search)",
+        summary.total(),
+        file.display(),
+        summary.indexed
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! transactions. This folder is the only place that may `match` on the backend.
 
 pub mod agencies;
+pub mod backup;
 pub mod calendar;
 pub mod campaigns;
 pub mod catalogues;

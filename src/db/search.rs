@@ -130,7 +130,9 @@ struct IdRow {
 }
 
 /// Indexes every published document that has no index entry yet: documents published
-/// before the index existed, or written by a path that does not index (imports).
+/// before the index existed, or written by a path that does not index (imports, a restore).
+/// They enter in the order of publication, which is the order a search's window takes as
+/// newest last.
 pub fn index_missing(conn: &mut DbConn) -> Result<usize, DbError> {
     // SQLite looks entries up by document in the side table: FTS5 would scan itself once
     // per document.
@@ -140,7 +142,8 @@ pub fn index_missing(conn: &mut DbConn) -> Result<usize, DbError> {
     };
     let ids: Vec<IdRow> = diesel::sql_query(format!(
         "SELECT d.id AS id FROM documents d WHERE d.status = '{published}' \
-         AND NOT EXISTS (SELECT 1 FROM {entries} s WHERE s.document_id = d.id)",
+         AND NOT EXISTS (SELECT 1 FROM {entries} s WHERE s.document_id = d.id) \
+         ORDER BY d.published_on, d.id",
         published = Status::Published.as_str()
     ))
     .load(conn)?;

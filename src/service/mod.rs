@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod agencies;
+pub mod backup;
 pub mod campaigns;
 pub mod catalogues;
 pub mod dates;
