@@ -3,6 +3,7 @@
 mod helpers;
 
 mod accounts;
+mod backup;
 mod browser;
 mod catalogues;
 mod cleanup;
