@@ -17,11 +17,13 @@ use crate::startup::Application;
     name = "normreg",
     version,
     about = "Registry of administrative normative documents (行政规范性文件)",
-    after_help = "Backups: `normreg backup FILE` writes the whole registry, while the service runs, \
-                  to one JSON Lines file from a consistent snapshot; `normreg restore FILE` writes \
-                  such a file into an empty database (migrated, no agencies, users or documents), \
-                  all or nothing, on SQLite or PostgreSQL whichever engine made it. \
-                  DATABASE_URL names the database of every command."
+    after_help = "Backups: `normreg backup FILE` writes the whole registry to one JSON Lines file \
+                  from a consistent snapshot while the service runs; `normreg restore FILE` \
+                  writes such a file into an empty database (migrated; no agency, user or \
+                  document), all or nothing. The file is the same on SQLite and PostgreSQL, so \
+                  it also moves a registry from one engine to the other. `normreg help backup` \
+                  and `normreg help restore` say more. Every command works on the database \
+                  named by DATABASE_URL."
 )]
 pub struct Cli {
     #[command(subcommand)]
