@@ -63,19 +63,21 @@ pub fn backup(conn: &mut DbConn, out: &mut dyn Write) -> Result<Summary, AppErro
         for table in store::TABLES {
             let columns = store::columns(conn, table.name)?;
             let mut count = 0u64;
+            let mut last: Option<Map<String, Value>> = None;
             loop {
-                let page = store::export_page(conn, table, &columns, count as i64, PAGE)?;
+                let page = store::export_page(conn, table, &columns, last.as_ref(), PAGE)?;
                 for row in &page {
                     // Read back and written by serde_json, each row is spelt alike from either
                     // engine: keys in order, no spaces.
-                    let row: Value = serde_json::from_str(row).map_err(|e| {
+                    let row: Map<String, Value> = serde_json::from_str(row).map_err(|e| {
                         AppError::internal(format!(
-                            "{} gave a row that is not JSON: {e}",
+                            "{}: a row is not a JSON object: {e}",
                             table.name
                         ))
                     })?;
                     writeln!(out, "{}", json!({"table": table.name, "row": row}))
                         .map_err(not_written)?;
+                    last = Some(row);
                 }
                 count += page.len() as u64;
                 if (page.len() as i64) < PAGE {
