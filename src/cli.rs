@@ -276,6 +276,12 @@ async fn backup(config: Config, file: std::path::PathBuf) -> Result<(), String> 
     use std::io::Write;
     // Not `open_checked`: a backup is taken of the database as it is, even one that start-up
     // would refuse, and it never migrates a running service's database.
+    if let db::DatabaseUrl::Sqlite(path) = &config.database_url {
+        // Connecting would create an empty file where the database was expected.
+        if !path.exists() {
+            return Err(format!("there is no database at {}", path.display()));
+        }
+    }
     let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     // Written beside the target and renamed when complete: a failed run never leaves a file
