@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::db;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::role::Roles;
-use crate::startup::Application;
+use crate::startup::{Application, StartError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,7 +23,12 @@ use crate::startup::Application;
                   document), all or nothing. The file is the same on SQLite and PostgreSQL, so \
                   it also moves a registry from one engine to the other. `normreg help backup` \
                   and `normreg help restore` say more. Every command works on the database \
-                  named by DATABASE_URL."
+                  named by DATABASE_URL.\n\n\
+                  Settings come from environment variables (README.md, \"Configuration\"), \
+                  checked before anything is written. Exit status: 0 done, 1 the command \
+                  failed, 2 configuration refused (one line per faulty setting), 3 the \
+                  database did not answer within NORMREG_DB_WAIT_SECONDS (default 30), 4 serve \
+                  cannot listen on NORMREG_BIND (port taken)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -96,18 +101,37 @@ pub enum Command {
     },
 }
 
-/// Runs one command and turns its outcome into an exit code.
+/// Exit status of a configuration fault: nothing was opened or written.
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit status when the database could not be reached within `NORMREG_DB_WAIT_SECONDS`.
+pub const EXIT_DATABASE: u8 = 3;
+/// Exit status when `serve` cannot listen on `NORMREG_BIND` (port taken, address not local).
+pub const EXIT_LISTEN: u8 = 4;
+
+/// Runs one command and turns its outcome into an exit code: 0 done, 1 the command failed,
+/// [`EXIT_CONFIG`], [`EXIT_DATABASE`], [`EXIT_LISTEN`].
 pub fn run(cli: Cli) -> ExitCode {
     let config = match Config::from_env() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("normreg: {e}");
-            return ExitCode::from(2);
+        Err(faults) => {
+            for fault in &faults {
+                eprintln!("normreg: {fault}");
+            }
+            eprintln!(
+                "normreg: configuration refused ({} fault(s)); nothing was started",
+                faults.len()
+            );
+            return ExitCode::from(EXIT_CONFIG);
         }
     };
+    let wait = std::time::Duration::from_secs(config.db_wait_seconds);
+    if let Err(e) = db::reach::wait_for(&config.database_url, wait) {
+        eprintln!("normreg: {e}");
+        return ExitCode::from(EXIT_DATABASE);
+    }
     let result = actix_web::rt::System::new().block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve(config).await,
+            Command::Serve => return serve(config).await,
             Command::Migrate => migrate(config).await,
             Command::CreateAdmin { username, password } => {
                 create_admin(config, username, password).await
@@ -119,12 +143,13 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Restore { file } => restore(config, file).await,
             Command::Demo { password } => demo(config, password).await,
         }
+        .map_err(|e| (1, e))
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err((code, e)) => {
             eprintln!("normreg: {e}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
@@ -147,12 +172,16 @@ fn open_checked(config: &Config) -> Result<db::PooledConn, String> {
     Ok(conn)
 }
 
-async fn serve(config: Config) -> Result<(), String> {
+/// Serves until stopped; a listen address that cannot be bound has its own exit code.
+async fn serve(config: Config) -> Result<(), (u8, String)> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = config.database_url.clone();
-    let app = Application::build(config, clock).await.map_err(|e| e.to_string())?;
+    let app = Application::build(config, clock).await.map_err(|e| match e {
+        StartError::Listen { .. } => (EXIT_LISTEN, e.to_string()),
+        StartError::App(e) => (1, e.to_string()),
+    })?;
     tracing::info!(port = app.port(), database = ?url.backend(), "normreg serving");
-    app.run_until_stopped().await.map_err(|e| e.to_string())
+    app.run_until_stopped().await.map_err(|e| (1, e.to_string()))
 }
 
 async fn migrate(config: Config) -> Result<(), String> {

@@ -24,6 +24,8 @@ pub struct Config {
     /// carries whole texts by the thousand.
     pub import_body_limit: usize,
     pub pool_size: u32,
+    /// `NORMREG_DB_WAIT_SECONDS`: how long a start waits for an unreachable PostgreSQL.
+    pub db_wait_seconds: u64,
     pub workers: usize,
     /// A screening rule file replacing the shipped default.
     pub screening_rules: Option<PathBuf>,
@@ -54,62 +56,135 @@ pub const MAX_SEARCH_WINDOW: usize = 100_000;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/normreg.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
+/// The largest size, count or duration in seconds a numeric setting takes.
+const MAX_U32: u64 = u32::MAX as u64;
+
+/// A listen address is `host:port`: an IP address, `[IPv6]`, or a host name, and a port
+/// from 0 to 65535. Host names are resolved only when the listener binds.
+fn check_bind(raw: &str) -> Result<(), &'static str> {
+    const EXPECTED: &str = "expected host:port, e.g. 127.0.0.1:8080 or 0.0.0.0:8080";
+    if raw.parse::<std::net::SocketAddr>().is_ok() {
+        return Ok(());
+    }
+    let (host, port) = raw.rsplit_once(':').ok_or(EXPECTED)?;
+    let host_ok =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if host_ok && port.parse::<u16>().is_ok() {
+        Ok(())
+    } else {
+        Err(EXPECTED)
+    }
+}
+
 impl Config {
-    /// Reads the environment; a malformed value is an error that names the variable.
-    pub fn from_env() -> Result<Self, String> {
+    /// Reads the environment and checks every setting before anything is opened or written;
+    /// each fault is one line that names the variable, its value (passwords hidden) and what
+    /// is expected, and all of them are reported at once.
+    pub fn from_env() -> Result<Self, Vec<String>> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let number = |name: &str, default: u64| -> Result<u64, String> {
-            match var(name) {
-                None => Ok(default),
-                Some(v) => v
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("{name} must be a whole number, got `{v}`")),
+        let mut faults = Vec::new();
+        let mut number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
+            let Some(v) = var(name) else { return default };
+            match v.trim().parse::<u64>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    faults.push(format!(
+                        "{name}=`{v}`: expected a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ));
+                    default
+                }
             }
         };
-        let database_url = DatabaseUrl::parse(
-            &var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-        )?;
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u64;
+        let token_ttl_seconds = number("NORMREG_TOKEN_TTL_SECONDS", 3600, 1..=MAX_U32) as i64;
+        let body_limit = number("NORMREG_BODY_LIMIT", 2 * 1024 * 1024, 1..=MAX_U32) as usize;
+        let body_timeout_seconds = number("NORMREG_BODY_TIMEOUT_SECONDS", 30, 1..=86_400);
+        // actix-web's default `client_request_timeout`.
+        let head_timeout_seconds = number("NORMREG_HEAD_TIMEOUT_SECONDS", 5, 0..=86_400);
+        let import_body_limit =
+            number("NORMREG_IMPORT_BODY_LIMIT", 64 * 1024 * 1024, 1..=MAX_U32) as usize;
+        // PostgreSQL's rule of thumb, twice the cores plus one or two: more connections than
+        // that only queue on the same hot rows and CPUs (the registration bench on 2 cores:
+        // 16 connections 713/s, 6 connections 953/s).
+        let pool_size = number("NORMREG_DB_POOL_SIZE", 2 * workers + 2, 1..=1_000) as u32;
+        let db_wait_seconds = number("NORMREG_DB_WAIT_SECONDS", 30, 0..=3_600);
+        let workers_setting = number("NORMREG_WORKERS", workers, 1..=1_024) as usize;
+        let public_cache_seconds = number("NORMREG_PUBLIC_CACHE_SECONDS", 5, 0..=86_400);
+        let search_window = number(
+            "NORMREG_SEARCH_WINDOW",
+            DEFAULT_SEARCH_WINDOW as u64,
+            1..=MAX_SEARCH_WINDOW as u64,
+        ) as usize;
+        let hash_concurrency = number("NORMREG_HASH_CONCURRENCY", workers, 1..=1_024) as usize;
+        // A waiting login holds no hashing memory, only its request: 64 per core keep the
+        // attacked account's owner answered (slowly) behind 64 parallel attackers, while
+        // other accounts' logins, served in turns per username, wait for about one hash
+        // (BENCHMARKS.md); beyond that a flood is refused at once.
+        let hash_queue = number("NORMREG_HASH_QUEUE", 64 * workers, 0..=1_000_000) as usize;
+
+        let raw_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let database_url = DatabaseUrl::parse(raw_url.trim())
+            .map_err(|e| faults.push(e))
+            .unwrap_or_else(|_| DatabaseUrl::Sqlite(PathBuf::new()));
+        let bind = var("NORMREG_BIND").unwrap_or_else(|| DEFAULT_BIND.into());
+        if let Err(e) = check_bind(&bind) {
+            faults.push(format!("NORMREG_BIND=`{bind}`: {e}"));
+        }
         let expiry_time = match var("NORMREG_EXPIRY_TIME") {
             None => chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
-            Some(v) => chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M")
-                .map_err(|_| format!("NORMREG_EXPIRY_TIME must be HH:MM, got `{v}`"))?,
+            Some(v) => chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M").unwrap_or_else(|_| {
+                faults.push(format!("NORMREG_EXPIRY_TIME=`{v}`: expected HH:MM, e.g. 00:05"));
+                chrono::NaiveTime::default()
+            }),
         };
-        let search_window = number("NORMREG_SEARCH_WINDOW", DEFAULT_SEARCH_WINDOW as u64)?;
-        if !(1..=MAX_SEARCH_WINDOW as u64).contains(&search_window) {
-            return Err(format!(
-                "NORMREG_SEARCH_WINDOW must be between 1 and {MAX_SEARCH_WINDOW}, got {search_window}"
+        let jwt_secret = var("NORMREG_JWT_SECRET");
+        if jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            faults.push("NORMREG_JWT_SECRET (hidden): expected at least 32 characters".into());
+        }
+        let admin_password = var("NORMREG_ADMIN_PASSWORD");
+        if let Some(Err(m)) = admin_password.as_deref().map(crate::auth::password::check_strength) {
+            faults.push(format!("NORMREG_ADMIN_PASSWORD (hidden): {m}"));
+        }
+        let screening_rules = var("NORMREG_SCREENING_RULES").map(PathBuf::from);
+        if let Some(path) = screening_rules.as_ref().filter(|p| !p.is_file()) {
+            faults.push(format!(
+                "NORMREG_SCREENING_RULES=`{}`: expected a readable rule file",
+                path.display()
             ));
         }
-        let search_window = search_window as usize;
-        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let run_scheduler = match var("NORMREG_SCHEDULER").as_deref().map(str::trim) {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(v) => {
+                faults.push(format!("NORMREG_SCHEDULER=`{v}`: expected on or off"));
+                true
+            }
+        };
+        if !faults.is_empty() {
+            return Err(faults);
+        }
         Ok(Self {
             database_url,
-            bind: var("NORMREG_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
-            jwt_secret: var("NORMREG_JWT_SECRET"),
-            admin_password: var("NORMREG_ADMIN_PASSWORD"),
-            token_ttl_seconds: number("NORMREG_TOKEN_TTL_SECONDS", 3600)? as i64,
-            body_limit: number("NORMREG_BODY_LIMIT", 2 * 1024 * 1024)? as usize,
-            body_timeout_seconds: number("NORMREG_BODY_TIMEOUT_SECONDS", 30)?.max(1),
-            // actix-web's default `client_request_timeout`.
-            head_timeout_seconds: number("NORMREG_HEAD_TIMEOUT_SECONDS", 5)?,
-            import_body_limit: number("NORMREG_IMPORT_BODY_LIMIT", 64 * 1024 * 1024)? as usize,
-            // PostgreSQL's rule of thumb, twice the cores plus one or two: more connections than
-            // that only queue on the same hot rows and CPUs (the registration bench on 2 cores:
-            // 16 connections 713/s, 6 connections 953/s).
-            pool_size: number("NORMREG_DB_POOL_SIZE", 2 * workers as u64 + 2)? as u32,
-            workers: number("NORMREG_WORKERS", workers as u64)? as usize,
-            screening_rules: var("NORMREG_SCREENING_RULES").map(PathBuf::from),
-            run_scheduler: var("NORMREG_SCHEDULER").map(|v| v != "off").unwrap_or(true),
+            bind,
+            jwt_secret,
+            admin_password,
+            token_ttl_seconds,
+            body_limit,
+            body_timeout_seconds,
+            head_timeout_seconds,
+            import_body_limit,
+            pool_size,
+            db_wait_seconds,
+            workers: workers_setting,
+            screening_rules,
+            run_scheduler,
             expiry_time,
-            public_cache_seconds: number("NORMREG_PUBLIC_CACHE_SECONDS", 5)?,
+            public_cache_seconds,
             search_window,
-            hash_concurrency: number("NORMREG_HASH_CONCURRENCY", workers as u64)?.max(1) as usize,
-            // A waiting login holds no hashing memory, only its request: 64 per core keep the
-            // attacked account's owner answered (slowly) behind 64 parallel attackers, while
-            // other accounts' logins, served in turns per username, wait for about one hash
-            // (BENCHMARKS.md); beyond that a flood is refused at once.
-            hash_queue: number("NORMREG_HASH_QUEUE", 64 * workers as u64)? as usize,
+            hash_concurrency,
+            hash_queue,
         })
     }
 
@@ -126,6 +201,7 @@ impl Config {
             head_timeout_seconds: 5,
             import_body_limit: 64 * 1024 * 1024,
             pool_size: 8,
+            db_wait_seconds: 30,
             workers: 2,
             screening_rules: None,
             run_scheduler: false,
@@ -134,6 +210,23 @@ impl Config {
             search_window: DEFAULT_SEARCH_WINDOW,
             hash_concurrency: 2,
             hash_queue: 16,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_bind;
+
+    #[test]
+    fn a_listen_address_is_host_and_port() {
+        for ok in ["127.0.0.1:8080", "0.0.0.0:0", "[::1]:8080", "localhost:8080", "normreg-1:80"] {
+            assert!(check_bind(ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["8080", "localhost", ":8080", "127.0.0.1:99999", "host:port", "a b:80", "::1:8080x"]
+        {
+            assert!(check_bind(bad).is_err(), "{bad}");
         }
     }
 }

@@ -29,13 +29,22 @@ pub struct Application {
     state: web::Data<AppState>,
 }
 
+/// Why a start failed: the listen address (its own exit code), or anything else.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {bind}: {cause}")]
+    Listen { bind: String, cause: std::io::Error },
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
 impl Application {
-    /// Connects, migrates, performs first-start set-up and binds the listener.
-    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
+    /// Binds the listener, then connects, migrates and performs first-start set-up. The
+    /// listener comes first so that a taken port stops the start before anything is written.
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|cause| StartError::Listen { bind: config.bind.clone(), cause })?;
         let state = web::Data::new(prepare(config, clock).await?);
-        let listener = TcpListener::bind(&state.config.bind).map_err(|e| {
-            AppError::internal(format!("cannot listen on {}: {e}", state.config.bind))
-        })?;
         let port = listener.local_addr().map_err(|e| AppError::internal(e.to_string()))?.port();
         let spec = api::openapi::document();
         let known = web::Data::new(KnownPaths::new(&spec, &crate::web::PAGES));
@@ -106,6 +115,8 @@ impl Application {
 
 /// Everything before the listener: pool, migrations, secret, first admin, calendar.
 pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
+    // Read before the database is touched: a faulty rule file stops the start unwritten.
+    let screening = load_screening_rules(&config)?;
     let pool = db::connect(&config.database_url, config.pool_size)?;
     let db = Db::new(pool);
     let boot_config = config.clone();
@@ -116,7 +127,6 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         })
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
-    let screening = load_screening_rules(&config)?;
     let read_cache = crate::service::public_cache::read_cache(config.public_cache_seconds);
     let search_cache = Arc::new(crate::service::public_cache::search_cache(
         config.public_cache_seconds > 0,

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod interpretations;
 pub mod numbering;
 pub mod public;
+pub mod reach;
 pub mod reviews;
 pub mod schema;
 pub mod search;
@@ -119,7 +120,7 @@ impl DatabaseUrl {
         if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
             if path.is_empty() || path.contains(":memory:") {
                 return Err(format!(
-                    "DATABASE_URL `{raw}` must name a file, e.g. sqlite://data/normreg.db"
+                    "DATABASE_URL=`{raw}`: expected a file, e.g. sqlite://data/normreg.db"
                 ));
             }
             Ok(Self::Sqlite(PathBuf::from(path)))
@@ -127,7 +128,7 @@ impl DatabaseUrl {
             Ok(Self::Postgres(raw.to_string()))
         } else {
             Err(format!(
-                "DATABASE_URL must start with sqlite:// or postgres://, got `{}`",
+                "DATABASE_URL=`{}`: expected sqlite://PATH or postgres://user@host:port/db",
                 redact(raw)
             ))
         }

@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod catalogues;
 mod cleanup;
+mod configuration;
 mod dates;
 mod deadlines;
 mod demo;
