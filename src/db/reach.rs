@@ -21,6 +21,9 @@ pub fn wait_for(url: &DatabaseUrl, wait: Duration) -> Result<(), String> {
             Ok(_) => return Ok(()),
             Err(e) => one_line(&e.to_string()),
         };
+        if refused_for_good(&last) {
+            return Err(format!("the database at {shown} refuses the connection: {last}"));
+        }
         let now = Instant::now();
         if now >= deadline {
             return Err(format!(
@@ -35,6 +38,15 @@ pub fn wait_for(url: &DatabaseUrl, wait: Duration) -> Result<(), String> {
         std::thread::sleep(pause.min(deadline - now));
         pause = (pause * 2).min(Duration::from_secs(2));
     }
+}
+
+/// A server that answers but refuses (no such database, role or password) will not change
+/// its mind while we wait: reported at once. Anything else (refused, timed out, "the
+/// database system is starting up") may pass.
+fn refused_for_good(message: &str) -> bool {
+    ["does not exist", "authentication failed", "no pg_hba.conf entry"]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 /// libpq's messages span lines; the report is one.

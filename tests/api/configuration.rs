@@ -110,3 +110,20 @@ fn a_taken_port_exits_4_with_its_own_message_before_creating_the_database() {
     assert_empty(&dir);
     drop(taken);
 }
+
+/// A server that answers but has no such database is not waited for: the wait would change
+/// nothing. Only with `TEST_DATABASE_URL` (a PostgreSQL server).
+#[test]
+fn a_missing_database_on_a_live_server_exits_3_at_once() {
+    let Ok(server) = std::env::var("TEST_DATABASE_URL") else { return };
+    let Some((base, _)) = server.rsplit_once('/') else { panic!("TEST_DATABASE_URL {server}") };
+    let url = format!("{base}/normreg_no_such_database_{}", std::process::id());
+    let started = Instant::now();
+    let out = serve_with(&[("DATABASE_URL", &url), ("NORMREG_DB_WAIT_SECONDS", "30")]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10), "not waited: {:?}", started.elapsed());
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!err.contains("waiting for"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
