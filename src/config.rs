@@ -154,9 +154,12 @@ impl Config {
                 path.display()
             ));
         }
-        let run_scheduler = match var("NORMREG_SCHEDULER").as_deref().map(str::trim) {
-            None | Some("on") => true,
-            Some("off") => false,
+        // `off` is the documented word; the other usual spellings of a switch are taken too,
+        // so that a deployment that wrote `false` or `0` before this check keeps its meaning.
+        let scheduler = var("NORMREG_SCHEDULER").map(|v| v.trim().to_ascii_lowercase());
+        let run_scheduler = match scheduler.as_deref() {
+            None | Some("on" | "true" | "1" | "yes") => true,
+            Some("off" | "false" | "0" | "no") => false,
             Some(v) => {
                 faults.push(format!("NORMREG_SCHEDULER=`{v}`: expected on or off"));
                 true
