@@ -17,6 +17,7 @@ mod imports;
 mod interpretations;
 mod lifecycle;
 mod limits;
+mod metrics;
 mod numbering;
 mod openapi;
 mod public;
