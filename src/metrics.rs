@@ -99,7 +99,8 @@ impl Metrics {
     /// The exposition text.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        // Writing into a String cannot fail.
+        // Writing into a String cannot fail. No `# EOF`: that line ends OpenMetrics text, not
+        // the 0.0.4 format served here.
         let _ = prometheus_client::encoding::text::encode_registry(&mut out, &self.registry);
         out
     }
@@ -154,7 +155,7 @@ impl Collector for Sampled {
         let gauge = ConstGauge::new(0i64);
         let mut family = encoder.encode_descriptor(
             "db_pool_connections",
-            "Database pool connections: in use, idle, and the pool's maximum",
+            "Database pool connections: in use, idle, and the pool's maximum.",
             None,
             gauge.metric_type(),
         )?;
@@ -164,8 +165,8 @@ impl Collector for Sampled {
             ConstGauge::new(i64::from(n)).encode(family.encode_family(&StateLabels { state })?)?;
         }
         for (name, help, pick) in [
-            ("public_cache_hits", "Public answers served from memory, by cache", 0),
-            ("public_cache_misses", "Public answers the cache did not hold, by cache", 1),
+            ("public_cache_hits", "Public answers served from memory, by cache.", 0),
+            ("public_cache_misses", "Public answers the cache did not hold, by cache.", 1),
         ] {
             let mut family = encoder.encode_descriptor(
                 name,

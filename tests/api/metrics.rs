@@ -156,7 +156,13 @@ db_test!(metrics_count_requests_by_route_template_in_prometheus_text, |app| {
     assert_eq!(r.status, 404, "{}", r.body);
     assert_eq!(app.client.get("/healthz", None).status, 200);
     assert_eq!(app.client.get("/no/such/path/metrics-probe", None).status, 404);
-    assert_eq!(app.client.get("/api/v1/public/documents", None).status, 200);
+    // The same search twice: computed, then answered from the search cache.
+    for _ in 0..2 {
+        assert_eq!(
+            app.client.get("/api/v1/public/documents?q=%E8%A7%84%E8%8C%83", None).status,
+            200
+        );
+    }
 
     let r = app.client.get("/metrics", None);
     assert_eq!(r.status, 200, "{}", r.body);
@@ -180,12 +186,13 @@ db_test!(metrics_count_requests_by_route_template_in_prometheus_text, |app| {
     let count = "normreg_http_request_duration_seconds_count";
     assert_eq!(value(&samples, count, &latency), Some(1.0), "{}", r.body);
     let searches = value(&samples, "normreg_public_search_duration_seconds_count", &labels(&[]));
-    assert_eq!(searches, Some(1.0), "{}", r.body);
-    for cache in ["read", "search"] {
-        let cache = labels(&[("cache", cache)]);
-        assert!(value(&samples, "normreg_public_cache_hits_total", &cache).is_some());
-        assert!(value(&samples, "normreg_public_cache_misses_total", &cache).is_some());
-    }
+    assert_eq!(searches, Some(2.0), "{}", r.body);
+    let search = labels(&[("cache", "search")]);
+    assert_eq!(value(&samples, "normreg_public_cache_hits_total", &search), Some(1.0));
+    assert_eq!(value(&samples, "normreg_public_cache_misses_total", &search), Some(1.0));
+    let read = labels(&[("cache", "read")]);
+    assert!(value(&samples, "normreg_public_cache_hits_total", &read).is_some());
+    assert!(value(&samples, "normreg_public_cache_misses_total", &read).is_some());
     let max = value(&samples, "normreg_db_pool_connections", &labels(&[("state", "max")]));
     assert!(max >= Some(1.0), "{}", r.body);
     for state in ["in_use", "idle"] {
@@ -198,3 +205,24 @@ db_test!(metrics_count_requests_by_route_template_in_prometheus_text, |app| {
     let scrape = labels(&[("route", "/metrics"), ("method", "GET"), ("status", "200")]);
     assert_eq!(value(&again, requests, &scrape), Some(1.0));
 });
+
+db_test!(
+    metrics_count_scheduler_runs_by_outcome,
+    config | config | {
+        config.run_scheduler = true;
+    },
+    |app| {
+        // The scheduler runs the expiry once at start, then daily.
+        let ok = labels(&[("job", "expiry"), ("outcome", "ok")]);
+        let mut runs = None;
+        for _ in 0..100 {
+            let samples = parse(&app.client.get("/metrics", None).body);
+            runs = value(&samples, "normreg_scheduler_runs_total", &ok);
+            if runs.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(runs, Some(1.0), "the run at start is counted");
+    }
+);
