@@ -22,8 +22,13 @@ use crate::db::Pool;
 use crate::service::public_cache::{ReadCache, SearchCache};
 use crate::state::AppState;
 
-/// The media type of the Prometheus text exposition format.
+/// The media type of the Prometheus text exposition format, the answer by default.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The media type of OpenMetrics text, the answer to a scraper that asks for it (Prometheus
+/// does, first): the format `prometheus-client` is written for, in which a counter's family
+/// is named without its samples' `_total`.
+pub const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// The route label of a request that matched no route: raw paths are never labels, so the
 /// number of series stays bounded whatever clients ask for.
@@ -96,13 +101,18 @@ impl Metrics {
         Self { registry, requests, latency, search_latency, runs }
     }
 
-    /// The exposition text.
-    pub fn render(&self) -> String {
+    /// The exposition text, and its media type: OpenMetrics when `open_metrics`, else the
+    /// Prometheus text format 0.0.4 (the same lines without OpenMetrics' closing `# EOF`).
+    pub fn render(&self, open_metrics: bool) -> (&'static str, String) {
+        use prometheus_client::encoding::text;
         let mut out = String::new();
-        // Writing into a String cannot fail. No `# EOF`: that line ends OpenMetrics text, not
-        // the 0.0.4 format served here.
-        let _ = prometheus_client::encoding::text::encode_registry(&mut out, &self.registry);
-        out
+        // Writing into a String cannot fail.
+        let _ = text::encode_registry(&mut out, &self.registry);
+        if open_metrics {
+            let _ = text::encode_eof(&mut out);
+            return (OPENMETRICS, out);
+        }
+        (CONTENT_TYPE, out)
     }
 
     /// Counts one answered request under its route template.

@@ -200,10 +200,21 @@ db_test!(metrics_count_requests_by_route_template_in_prometheus_text, |app| {
         assert!(n.is_some_and(|n| n >= 0.0 && Some(n) <= max), "{state}: {}", r.body);
     }
 
-    // The scrape itself is counted, by the next one.
+    // A scraper that asks for OpenMetrics gets the same lines, closed by `# EOF`.
+    let accept = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3";
+    let open = app.client.raw("GET", "/metrics", None, None, Vec::new(), &[("accept", accept)]);
+    assert_eq!(
+        open.header("content-type").as_deref(),
+        Some("application/openmetrics-text; version=1.0.0; charset=utf-8")
+    );
+    let body = open.body.strip_suffix("# EOF\n").expect("OpenMetrics text ends with # EOF");
+    assert!(!body.contains("# EOF"), "{}", open.body);
+    parse(body);
+
+    // The scrapes themselves are counted, by the next one.
     let again = parse(&app.client.get("/metrics", None).body);
     let scrape = labels(&[("route", "/metrics"), ("method", "GET"), ("status", "200")]);
-    assert_eq!(value(&again, requests, &scrape), Some(1.0));
+    assert_eq!(value(&again, requests, &scrape), Some(2.0));
 });
 
 db_test!(
