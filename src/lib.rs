@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod http_caching;
 pub mod importer;
+pub mod metrics;
 pub mod progress;
 pub mod scheduler;
 pub mod service;

@@ -27,7 +27,9 @@ pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
 pub fn spawn(state: web::Data<AppState>) {
     actix_web::rt::spawn(async move {
         loop {
-            if let Err(e) = run_expiry(&state).await {
+            let result = run_expiry(&state).await;
+            state.metrics.run("expiry", result.is_ok());
+            if let Err(e) = result {
                 tracing::error!(error = %e, "automatic expiry failed; retrying at the next run");
             }
             let wait = until_next(state.clock.as_ref(), state.config.expiry_time);

@@ -71,6 +71,7 @@ impl Application {
                 .wrap(from_fn(api::refuse_nul))
                 .wrap(from_fn(transport::bounds::url_bounds))
                 .wrap(from_fn(telemetry::request_id))
+                .wrap(from_fn(crate::metrics::record))
                 .into_utoipa_app()
                 .configure(api::routes)
                 .into_app()
@@ -127,14 +128,17 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         })
         .await?;
     let jwt = JwtKeys::new(secret.as_bytes(), config.token_ttl_seconds);
-    let read_cache = crate::service::public_cache::read_cache(config.public_cache_seconds);
+    let read_cache =
+        Arc::new(crate::service::public_cache::read_cache(config.public_cache_seconds));
     let search_cache = Arc::new(crate::service::public_cache::search_cache(
         config.public_cache_seconds > 0,
         crate::http_caching::CACHE_MAX_AGE,
     ));
     let hashing =
         crate::auth::hashing_gate::HashingGate::new(config.hash_concurrency, config.hash_queue);
-    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache, hashing })
+    let metrics =
+        crate::metrics::Metrics::new(db.pool().clone(), read_cache.clone(), search_cache.clone());
+    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache, hashing, metrics })
 }
 
 /// The rule file named by the configuration, else the default rules shipped in the binary.

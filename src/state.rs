@@ -1,5 +1,6 @@
 //! What every request of one instance shares: the database, the token keys, the clock, the
-//! configuration, the screening rules, the caches of public reads and the hashing gate.
+//! configuration, the screening rules, the caches of public reads, the hashing gate and the
+//! metrics.
 //! Built by `startup`, read by the edges, which run service operations through it.
 
 use std::sync::Arc;
@@ -20,11 +21,13 @@ pub struct AppState {
     /// Screening rules for submitted drafts: the shipped set or `NORMREG_SCREENING_RULES`.
     pub screening: RuleSet,
     /// Public document reads answered from memory for a few seconds.
-    pub read_cache: crate::service::public_cache::ReadCache,
+    pub read_cache: Arc<crate::service::public_cache::ReadCache>,
     /// Catalogue pages and search results, valid until the catalogue changes.
     pub search_cache: Arc<crate::service::public_cache::SearchCache>,
     /// The bound on concurrent password hashing (logins, new passwords).
     pub hashing: crate::auth::hashing_gate::HashingGate,
+    /// What `GET /metrics` exposes.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {

@@ -16,7 +16,10 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn init() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    // Colour only on a terminal: escape codes in a file or a log collector are noise.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(ansi);
     let result = if std::env::var("NORMREG_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().try_init()
     } else {

@@ -15,6 +15,7 @@ pub mod health;
 pub mod imports;
 pub mod interpretations;
 pub mod json;
+pub mod metrics;
 pub mod openapi;
 pub mod paging;
 pub mod path;
@@ -68,7 +69,7 @@ impl Modify for BearerAuth {
 
 /// Every route of the service, for both the real app and the OpenAPI generation.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(
+    cfg.service(health::healthz).service(health::readyz).service(metrics::metrics).service(
         utoipa_actix_web::scope::scope("/api/v1")
             // The public reads first: resources are tried in this order, each path with a
             // parameter by a regular expression, and these carry most of the traffic. No

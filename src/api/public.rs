@@ -32,9 +32,11 @@ pub async fn list_public_documents(visitor: Visitor, query: web::Query<Catalogue
     let state = &visitor.state;
     let request = Catalogue::parse(&query, state.clock.today())?;
     let (cache, window) = (state.search_cache.clone(), state.config.search_window);
+    let started = std::time::Instant::now();
     let page = state
         .read(move |conn, clock| public_reading::catalogue(conn, clock, &cache, window, request))
         .await?;
+    state.metrics.search(started.elapsed().as_secs_f64());
     visitor.cached(&page)
 }
 

@@ -4,6 +4,7 @@
 //! document reads, catalogue pages and search results).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -17,12 +18,15 @@ pub struct StampedCache<S, V> {
     ttl: Duration,
     capacity: usize,
     entries: RwLock<HashMap<String, (S, Instant, V)>>,
+    /// Lookups answered and not answered, for the metrics; an off cache counts neither.
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl<S: PartialEq, V: Clone> StampedCache<S, V> {
     /// Past `capacity` entries the cache starts afresh rather than tracking recency.
     pub fn new(ttl: Duration, capacity: usize) -> Self {
-        Self { ttl, capacity, entries: Default::default() }
+        Self { ttl, capacity, entries: Default::default(), hits: 0.into(), misses: 0.into() }
     }
 
     pub fn get(&self, key: &str, stamp: &S) -> Option<V> {
@@ -30,10 +34,18 @@ impl<S: PartialEq, V: Clone> StampedCache<S, V> {
             return None;
         }
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries
+        let found = entries
             .get(key)
             .filter(|(s, stored, _)| s == stamp && stored.elapsed() < self.ttl)
-            .map(|(_, _, value)| value.clone())
+            .map(|(_, _, value)| value.clone());
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// How many lookups found an entry, and how many did not.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
     pub fn put(&self, key: String, stamp: S, value: V) {

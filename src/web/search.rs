@@ -147,10 +147,13 @@ async fn agencies(state: &AppState) -> Result<Vec<AgencyRow>, AppError> {
 async fn catalogue(state: &AppState, request: Catalogue) -> Result<CataloguePage, AppError> {
     let (clock, cache, window) =
         (state.clock.clone(), state.search_cache.clone(), state.config.search_window);
-    state
+    let started = std::time::Instant::now();
+    let page = state
         .db
         .read(move |conn| public_reading::catalogue(conn, clock.as_ref(), &cache, window, request))
-        .await
+        .await;
+    state.metrics.search(started.elapsed().as_secs_f64());
+    page
 }
 
 /// `GET /`: the search box and the latest publications.

@@ -18,6 +18,7 @@ mod imports;
 mod interpretations;
 mod lifecycle;
 mod limits;
+mod metrics;
 mod numbering;
 mod openapi;
 mod public;
