@@ -134,11 +134,12 @@ pub fn columns(conn: &mut DbConn, table: &str) -> Result<Vec<Column>, DbError> {
                 .bind::<Text, _>(table)
                 .load(conn)?
         }
-        DbConn::Postgres(_) => diesel::sql_query(
+        DbConn::Postgres(_) => diesel::sql_query(super::placeholders(
+            conn,
             "SELECT CAST(column_name AS TEXT) AS name, CAST(data_type AS TEXT) AS kind \
              FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-        )
+             WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+        ))
         .bind::<Text, _>(table)
         .load(conn)?,
     };
@@ -259,7 +260,7 @@ pub fn insert_rows(
         // PostgreSQL parses each value with the column's own type.
         DbConn::Postgres(_) => format!(
             "INSERT INTO {t} ({names}) SELECT {names} \
-             FROM json_populate_recordset(CAST(NULL AS {t}), CAST($1 AS JSON))",
+             FROM json_populate_recordset(CAST(NULL AS {t}), CAST(? AS JSON))",
             t = quoted(table)
         ),
         // json_extract gives true/false as 1/0, which is how SQLite stores booleans.
@@ -275,7 +276,7 @@ pub fn insert_rows(
             )
         }
     };
-    diesel::sql_query(sql).bind::<Text, _>(rows_json).execute(conn)?;
+    diesel::sql_query(super::placeholders(conn, &sql)).bind::<Text, _>(rows_json).execute(conn)?;
     Ok(())
 }
 

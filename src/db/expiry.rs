@@ -43,11 +43,11 @@ pub fn expire_due(
     write_tx(conn, |conn| {
         match conn {
         // The DELETE locks the rows it takes: a concurrent run waits, then finds them gone.
-        DbConn::Postgres(_) => Ok(diesel::sql_query(format!(
-            "WITH due AS (DELETE FROM expiry_watch WHERE valid_until < $1 RETURNING document_id) \
+        DbConn::Postgres(_) => Ok(diesel::sql_query(placeholders(conn, &format!(
+            "WITH due AS (DELETE FROM expiry_watch WHERE valid_until < ? RETURNING document_id) \
              INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT document_id, NULL, $2, '{expired}', '{published}', '{published}', NULL, NULL FROM due",
-        ))
+             SELECT document_id, NULL, ?, '{expired}', '{published}', '{published}', NULL, NULL FROM due",
+        )))
         .bind::<Date, _>(as_of)
         .bind::<Timestamp, _>(at)
         .execute(conn)?),

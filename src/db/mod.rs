@@ -62,9 +62,12 @@ macro_rules! insert_many_rows {
 pub(crate) use insert_many_rows as insert_many;
 
 /// A statement written with `?` placeholders, bound in textual order, for this engine: SQLite
-/// takes `?` as it is; PostgreSQL wants `$1, $2, …`. (SQLite numbers `$n` by first appearance,
-/// so a statement that repeats or reorders `$n` binds wrongly there: write `?` and bind each
-/// occurrence.) The statement must hold no `?` inside a string literal.
+/// takes `?` as it is; PostgreSQL wants `$1, $2, …`. Raw statements in `src/db/` are written
+/// this one way, whatever engine they are for: `?` can be assembled from fragments, where
+/// SQLite's `$n`, numbered by first appearance, binds wrongly once a statement repeats or
+/// reorders one. The one exception is a PostgreSQL-only statement that names a parameter more
+/// than once (the registration statements of `db::numbering`), written with PostgreSQL's own
+/// `$n`, which SQLite never sees. The statement must hold no `?` inside a string literal.
 pub fn placeholders(conn: &DbConn, sql: &str) -> String {
     match conn {
         DbConn::Sqlite(_) => sql.to_string(),

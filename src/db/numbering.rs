@@ -34,10 +34,11 @@ impl SeriesKind {
 }
 
 fn ensure(conn: &mut DbConn, kind: SeriesKind, prefix: &str, year: i32) -> Result<(), DbError> {
-    diesel::sql_query(
-        "INSERT INTO number_series (kind, prefix, year, last_value) VALUES ($1, $2, $3, 0) \
+    diesel::sql_query(super::placeholders(
+        conn,
+        "INSERT INTO number_series (kind, prefix, year, last_value) VALUES (?, ?, ?, 0) \
          ON CONFLICT (kind, prefix, year) DO NOTHING",
-    )
+    ))
     .bind::<Text, _>(kind.as_str())
     .bind::<Text, _>(prefix)
     .bind::<Integer, _>(year)
@@ -111,10 +112,11 @@ fn register_in_one_statement(
     r: &Registration,
     p: &Printed,
 ) -> Result<Option<(String, String)>, Failure> {
-    let rows: Vec<PrintedNumbers> = diesel::sql_query(
+    let rows: Vec<PrintedNumbers> = diesel::sql_query(super::placeholders(
+        conn,
         "SELECT issuance, registration \
-         FROM normreg_register($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
+         FROM normreg_register(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ))
     .bind::<Integer, _>(r.year)
     .bind::<Text, _>(&r.issuance_prefix)
     .bind::<Text, _>(&r.registration_prefix)

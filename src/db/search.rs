@@ -108,18 +108,21 @@ pub fn remove_document(conn: &mut DbConn, document_id: DocumentId) -> Result<(),
     if matches!(conn, DbConn::Sqlite(_)) {
         diesel::sql_query(
             "DELETE FROM document_search WHERE rowid IN \
-             (SELECT search_rowid FROM document_search_rows WHERE document_id = $1)",
+             (SELECT search_rowid FROM document_search_rows WHERE document_id = ?)",
         )
         .bind::<Text, _>(&document_id)
         .execute(conn)?;
-        diesel::sql_query("DELETE FROM document_search_rows WHERE document_id = $1")
+        diesel::sql_query("DELETE FROM document_search_rows WHERE document_id = ?")
             .bind::<Text, _>(&document_id)
             .execute(conn)?;
         return Ok(());
     }
-    diesel::sql_query("DELETE FROM document_search WHERE document_id = $1")
-        .bind::<Text, _>(document_id)
-        .execute(conn)?;
+    diesel::sql_query(super::placeholders(
+        conn,
+        "DELETE FROM document_search WHERE document_id = ?",
+    ))
+    .bind::<Text, _>(document_id)
+    .execute(conn)?;
     Ok(())
 }
 

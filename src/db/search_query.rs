@@ -278,7 +278,7 @@ fn sqlite_matches(
     push_facet_filters(&mut sql, filter, "r");
     push_document_filters(&mut sql, filter);
     sql.push(" ORDER BY document_search.rowid DESC LIMIT ").bind(Bind::Int(window as i64 + 1));
-    Ok(sql.query().load(conn)?)
+    Ok(sql.query(conn).load(conn)?)
 }
 
 /// The newest `window + 1` matches on PostgreSQL, newest first.
@@ -328,7 +328,7 @@ fn postgres_matches(
              set_config('work_mem', '32MB', true)",
         )
         .execute(c)?;
-        Ok(sql.query().load(c)?)
+        Ok(sql.query(c).load(c)?)
     })
 }
 
@@ -344,7 +344,7 @@ fn listing(
     count.push("SELECT COUNT(*) AS n FROM documents d WHERE 1 = 1");
     push_facet_filters(&mut count, filter, "d");
     push_document_filters(&mut count, filter);
-    let total = count.query().get_result::<CountRow>(conn)?.n;
+    let total = count.query(conn).get_result::<CountRow>(conn)?.n;
     if total == 0 || offset >= total {
         return Ok(ListPage { ids: Vec::new(), total, truncated: false });
     }
@@ -356,7 +356,7 @@ fn listing(
         .bind(Bind::Int(limit))
         .push(" OFFSET ")
         .bind(Bind::Int(offset));
-    let hits: Vec<HitRow> = page.query().load(conn)?;
+    let hits: Vec<HitRow> = page.query(conn).load(conn)?;
     Ok(ListPage { ids: document_ids(hits.into_iter().map(|h| h.id))?, total, truncated: false })
 }
 

@@ -13,9 +13,10 @@ pub fn get(conn: &mut DbConn, key: &str) -> Result<Option<String>, DbError> {
 /// Stores `value` unless the key already has one, and answers the value that is kept. Two
 /// instances starting together agree on the same value.
 pub fn get_or_insert(conn: &mut DbConn, key: &str, value: &str) -> Result<String, DbError> {
-    diesel::sql_query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-    )
+    diesel::sql_query(super::placeholders(
+        conn,
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+    ))
     .bind::<diesel::sql_types::Text, _>(key)
     .bind::<diesel::sql_types::Text, _>(value)
     .execute(conn)?;

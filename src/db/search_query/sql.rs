@@ -16,8 +16,8 @@ pub(super) enum Bind {
     Int(i64),
 }
 
-/// A SQL text with `$n` placeholders and their values. `$n` works on both engines: SQLite
-/// takes `$1` as a named parameter numbered by first appearance, which is the order here.
+/// A SQL text with `?` placeholders and their values, in the order they were written; numbered
+/// for the engine by `db::placeholders` when the query is made, like every other statement.
 #[derive(Default)]
 pub(super) struct Sql {
     text: String,
@@ -32,15 +32,16 @@ impl Sql {
 
     pub(super) fn bind(&mut self, b: Bind) -> &mut Self {
         self.binds.push(b);
-        let n = self.binds.len();
-        self.text.push_str(&format!("${n}"));
+        self.text.push('?');
         self
     }
 
     pub(super) fn query(
         self,
+        conn: &DbConn,
     ) -> diesel::query_builder::BoxedSqlQuery<'static, Multi, diesel::query_builder::SqlQuery> {
-        let mut q = diesel::sql_query(self.text).into_boxed::<Multi>();
+        let mut q =
+            diesel::sql_query(crate::db::placeholders(conn, &self.text)).into_boxed::<Multi>();
         for b in self.binds {
             q = match b {
                 Bind::Text(s) => q.bind::<Text, _>(s),
