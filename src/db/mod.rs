@@ -71,20 +71,24 @@ pub(crate) use insert_many_rows as insert_many;
 pub fn placeholders(conn: &DbConn, sql: &str) -> String {
     match conn {
         DbConn::Sqlite(_) => sql.to_string(),
-        DbConn::Postgres(_) => {
-            let mut out = String::with_capacity(sql.len() + 16);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    out.push_str(&format!("${n}"));
-                } else {
-                    out.push(c);
-                }
-            }
-            out
+        DbConn::Postgres(_) => numbered(sql),
+    }
+}
+
+/// `sql` with its `?` numbered `$1, $2, …` in textual order: the PostgreSQL form, for a
+/// statement that only PostgreSQL runs and that is worth numbering once rather than per call.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
         }
     }
+    out
 }
 
 /// One connection to whichever engine `DATABASE_URL` names.

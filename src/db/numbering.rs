@@ -4,6 +4,7 @@
 //! number.
 
 use std::cell::Cell;
+use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -112,24 +113,27 @@ fn register_in_one_statement(
     r: &Registration,
     p: &Printed,
 ) -> Result<Option<(String, String)>, Failure> {
-    let rows: Vec<PrintedNumbers> = diesel::sql_query(super::placeholders(
-        conn,
-        "SELECT issuance, registration \
-         FROM normreg_register(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    ))
-    .bind::<Integer, _>(r.year)
-    .bind::<Text, _>(&r.issuance_prefix)
-    .bind::<Text, _>(&r.registration_prefix)
-    .bind::<Text, _>(&p.issuance.0)
-    .bind::<Text, _>(&p.issuance.1)
-    .bind::<Text, _>(&p.registration.0)
-    .bind::<Text, _>(&p.registration.1)
-    .bind::<Integer, _>(i32::from(p.serial_width))
-    .bind::<Timestamp, _>(r.at)
-    .bind::<Text, _>(r.document_id.to_string())
-    .bind::<Text, _>(r.actor.to_string())
-    .load(conn)
-    .map_err(refusal_of)?;
+    // Numbered once per process: this runs on every registration.
+    static CALL: LazyLock<String> = LazyLock::new(|| {
+        super::numbered(
+            "SELECT issuance, registration \
+             FROM normreg_register(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+    });
+    let rows: Vec<PrintedNumbers> = diesel::sql_query(CALL.as_str())
+        .bind::<Integer, _>(r.year)
+        .bind::<Text, _>(&r.issuance_prefix)
+        .bind::<Text, _>(&r.registration_prefix)
+        .bind::<Text, _>(&p.issuance.0)
+        .bind::<Text, _>(&p.issuance.1)
+        .bind::<Text, _>(&p.registration.0)
+        .bind::<Text, _>(&p.registration.1)
+        .bind::<Integer, _>(i32::from(p.serial_width))
+        .bind::<Timestamp, _>(r.at)
+        .bind::<Text, _>(r.document_id.to_string())
+        .bind::<Text, _>(r.actor.to_string())
+        .load(conn)
+        .map_err(refusal_of)?;
     Ok(rows.into_iter().next().map(|n| (n.issuance, n.registration)))
 }
 
