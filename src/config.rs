@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use crate::db::DatabaseUrl;
 
+/// The shortest `NORMREG_JWT_SECRET` taken: checked at start-up, and again where the secret
+/// is used, for a `Config` built in code.
+pub const MIN_JWT_SECRET_LEN: usize = 32;
+
 /// Everything the service is told at start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -140,8 +144,10 @@ impl Config {
             }),
         };
         let jwt_secret = var("NORMREG_JWT_SECRET");
-        if jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
-            faults.push("NORMREG_JWT_SECRET (hidden): expected at least 32 characters".into());
+        if jwt_secret.as_ref().is_some_and(|s| s.len() < MIN_JWT_SECRET_LEN) {
+            faults.push(format!(
+                "NORMREG_JWT_SECRET (hidden): expected at least {MIN_JWT_SECRET_LEN} characters"
+            ));
         }
         let admin_password = var("NORMREG_ADMIN_PASSWORD");
         if let Some(Err(m)) = admin_password.as_deref().map(crate::auth::password::check_strength) {

@@ -167,9 +167,12 @@ fn bootstrap(conn: &mut DbConn, config: &Config, clock: &dyn Clock) -> Result<St
         tracing::info!(indexed, "documents added to the search index");
     }
     let secret = match &config.jwt_secret {
-        Some(s) if s.len() >= 32 => s.clone(),
+        Some(s) if s.len() >= crate::config::MIN_JWT_SECRET_LEN => s.clone(),
         Some(_) => {
-            return Err(AppError::internal("NORMREG_JWT_SECRET must be at least 32 characters"))
+            return Err(AppError::internal(format!(
+                "NORMREG_JWT_SECRET must be at least {} characters",
+                crate::config::MIN_JWT_SECRET_LEN
+            )))
         }
         None => db::settings::get_or_insert(conn, "jwt_secret", &random_token(48))?,
     };
