@@ -1,4 +1,5 @@
-//! Configuration from the environment variables of CONTRACT.md, with their defaults.
+//! Configuration from the environment variables listed in README ("Configuration"), with
+//! their defaults.
 
 use std::path::PathBuf;
 
