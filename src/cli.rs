@@ -9,8 +9,9 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::db;
 use crate::domain::clock::{Clock, SystemClock};
-use crate::domain::role::Roles;
 use crate::startup::{Application, StartError};
+
+mod accounts;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +48,13 @@ pub enum Command {
         username: String,
         #[arg(long, env = "NORMREG_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+    /// Reset USERNAME's password to a temporary one, printed once, for the operator who lost
+    /// the only admin: every token of the account ends, and its next login may only set a
+    /// new password. Recorded as an account event with no actor.
+    ResetPassword {
+        /// The account's username.
+        username: String,
     },
     /// Record the expiry of every document whose validity ran out (automatic expiry).
     Expire {
@@ -134,8 +142,9 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Serve => return serve(config).await,
             Command::Migrate => migrate(config).await,
             Command::CreateAdmin { username, password } => {
-                create_admin(config, username, password).await
+                accounts::create_admin(config, username, password).await
             }
+            Command::ResetPassword { username } => accounts::reset_password(config, username).await,
             Command::Expire { as_of } => expire(config, as_of).await,
             Command::Import { file } => import(config, file).await,
             Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
@@ -193,39 +202,6 @@ async fn migrate(config: Config) -> Result<(), String> {
     if let Err(e) = crate::service::dates::refuse_stored_outside_range(&mut conn) {
         eprintln!("normreg: warning: {e}");
     }
-    Ok(())
-}
-
-async fn create_admin(config: Config, username: String, password: String) -> Result<(), String> {
-    let username =
-        crate::service::accounts::parse_username(&username).map_err(|m| format!("username {m}"))?;
-    crate::auth::password::check_strength(&password).map_err(|m| format!("password {m}"))?;
-    let hash = crate::auth::password::hash(&password)?;
-    let roles = Roles::parse(&["admin"]).map_err(|e| e.to_string())?;
-    let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    db::with_startup_lock(&mut conn, |conn| {
-        db::run_migrations(conn)?;
-        if db::users::find_by_username(conn, &username)?.is_some() {
-            return Err(crate::error::AppError::conflict(
-                "username_taken",
-                format!("user `{username}` exists"),
-            ));
-        }
-        Ok(db::users::insert(
-            conn,
-            &db::users::UserRow {
-                id: crate::domain::ids::UserId::new().to_string(),
-                username: username.clone(),
-                password_hash: hash,
-                agency_id: None,
-                roles: roles.to_storage(),
-                created_at: SystemClock.now().naive_utc(),
-            },
-        )?)
-    })
-    .map_err(|e| e.to_string())?;
-    println!("created admin `{username}`");
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::db::DatabaseUrl;
+use crate::domain::trusted_proxies::TrustedProxies;
 
 /// The shortest `NORMREG_JWT_SECRET` taken: checked at start-up, and again where the secret
 /// is used, for a `Config` built in code.
@@ -48,6 +49,8 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// `NORMREG_HASH_QUEUE`: logins waiting for a hashing slot before the next gets 503.
     pub hash_queue: usize,
+    /// `NORMREG_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client (default: nobody's).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The default of `NORMREG_SEARCH_WINDOW`: 50 pages of 20, ranked within the 50 ms a search
@@ -151,7 +154,8 @@ impl Config {
             ));
         }
         let admin_password = var("NORMREG_ADMIN_PASSWORD");
-        if let Some(Err(m)) = admin_password.as_deref().map(crate::auth::password::check_strength) {
+        let strength = |p: &str| crate::auth::password::check_strength(p, &["admin"]);
+        if let Some(Err(m)) = admin_password.as_deref().map(strength) {
             faults.push(format!("NORMREG_ADMIN_PASSWORD (hidden): {m}"));
         }
         let screening_rules = var("NORMREG_SCREENING_RULES").map(PathBuf::from);
@@ -172,6 +176,11 @@ impl Config {
                 true
             }
         };
+        let trusted_proxies = var("NORMREG_TRUSTED_PROXIES").map_or(Ok(Default::default()), |v| {
+            TrustedProxies::parse(&v).map_err(|e| {
+                faults.push(format!("NORMREG_TRUSTED_PROXIES=`{v}`: {e}"));
+            })
+        });
         if !faults.is_empty() {
             return Err(faults);
         }
@@ -195,6 +204,7 @@ impl Config {
             search_window,
             hash_concurrency,
             hash_queue,
+            trusted_proxies: trusted_proxies.unwrap_or_default(),
         })
     }
 
@@ -220,6 +230,7 @@ impl Config {
             search_window: DEFAULT_SEARCH_WINDOW,
             hash_concurrency: 2,
             hash_queue: 16,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

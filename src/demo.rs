@@ -97,7 +97,7 @@ pub enum Outcome {
 /// Seeds the database of `config` as of `today`, unless it already holds the demo. A database
 /// with other agencies is refused: the demo never mixes into real data.
 pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Outcome, AppError> {
-    crate::auth::password::check_strength(password)
+    crate::auth::password::check_strength(password, &[])
         .map_err(|m| AppError::invalid("password", format!("the demo password {m}")))?;
     let clock = ManualClock::at_date(today);
     let state = startup::prepare(config, Arc::new(clock.clone())).await?;

@@ -59,6 +59,9 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// Too many failed logins (see `domain::login_throttle`): 429 with `Retry-After`.
+    #[error("too many failed logins; try again in {retry_after_seconds} s")]
+    LoginThrottled { retry_after_seconds: i64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// A bounded resource (password hashing) is saturated: 503 with `Retry-After`.
@@ -116,6 +119,7 @@ impl AppError {
             AppError::HeaderFieldsTooLarge(_) => "header_fields_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::LoginThrottled { .. } => "login_throttled",
             AppError::Unavailable(_) => "unavailable",
             AppError::Busy { .. } => "busy",
             AppError::Internal(_) => "internal_error",
@@ -136,7 +140,7 @@ impl AppError {
             AppError::UriTooLong(_) => "URI too long",
             AppError::HeaderFieldsTooLarge(_) => "Request header fields too large",
             AppError::UnsupportedMediaType(_) => "Unsupported media type",
-            AppError::TooManyRequests(_) => "Too many requests",
+            AppError::TooManyRequests(_) | AppError::LoginThrottled { .. } => "Too many requests",
             AppError::Unavailable(_) => "Service unavailable",
             AppError::Busy { .. } => "Service busy",
             AppError::Internal(_) => "Internal error",
@@ -174,7 +178,9 @@ impl ResponseError for AppError {
             AppError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             AppError::HeaderFieldsTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(_) | AppError::LoginThrottled { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -212,6 +218,9 @@ impl ResponseError for AppError {
         }
         if let AppError::Busy { retry_after_seconds, .. } = self {
             resp.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
+        if let AppError::LoginThrottled { retry_after_seconds } = self {
+            resp.insert_header((header::RETRY_AFTER, retry_after_seconds.max(&1).to_string()));
         }
         if let AppError::MethodNotAllowed { allow } = self {
             resp.insert_header((header::ALLOW, allow.join(", ")));

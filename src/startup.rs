@@ -193,20 +193,20 @@ fn create_first_admin(
         Some(p) => (p, false),
         None => (random_token(18), true),
     };
-    crate::auth::password::check_strength(&password)
+    crate::auth::password::check_strength(&password, &["admin"])
         .map_err(|m| AppError::internal(format!("NORMREG_ADMIN_PASSWORD {m}")))?;
     let hash = crate::auth::password::hash(&password).map_err(AppError::internal)?;
-    db::users::insert(
-        conn,
-        &db::users::UserRow {
-            id: crate::domain::ids::UserId::new().to_string(),
-            username: "admin".into(),
-            password_hash: hash,
-            agency_id: None,
-            roles: "admin".into(),
-            created_at: clock.now().naive_utc(),
-        },
-    )?;
+    let row = db::users::UserRow::new(
+        "admin".into(),
+        hash,
+        None,
+        "admin".into(),
+        clock.now().naive_utc(),
+    );
+    db::users::insert(conn, &row)?;
+    let detail = serde_json::json!({"roles": "admin", "by": "first start"});
+    let created = crate::domain::account::AccountAction::Created;
+    crate::service::accounts::record(conn, clock, None, &row.id, created, Some(detail))?;
     if generated {
         // Printed once, on the only start that creates the account.
         println!("normreg: created user `admin` with password: {password}");

@@ -1,6 +1,11 @@
 //! The caller of an authenticated request with the instance it runs on: what every operation
 //! of the JSON API runs with. A handler takes a `Caller`, parses the rest of its request,
 //! runs one operation through it and renders the answer.
+//!
+//! The token's signature is checked when the `Caller` is extracted; its account is checked
+//! on the operation's own connection, first thing in the same transaction
+//! (`accounts::authenticate`): a disabled account or an ended token is refused at once on
+//! every instance, and the operation acts with the roles and agency the account has now.
 
 use std::future::{ready, Ready};
 
@@ -11,19 +16,23 @@ use chrono::NaiveDate;
 use super::views::DocumentView;
 use super::visitor::app_state;
 use super::Answer;
-use crate::auth::AuthUser;
+use crate::auth::Bearer;
 use crate::db::DbConn;
 use crate::domain::clock::Clock;
 use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
 use crate::error::AppError;
-use crate::service::Actor;
+use crate::service::actor::Credential;
+use crate::service::{accounts, Actor};
 use crate::state::AppState;
 
 /// Who calls, and on which instance.
 pub struct Caller {
     pub state: web::Data<AppState>,
+    /// The caller as the token describes them, for checks before any operation runs; each
+    /// operation is handed the account as it is now.
     pub actor: Actor,
+    credential: Credential,
 }
 
 impl FromRequest for Caller {
@@ -31,8 +40,18 @@ impl FromRequest for Caller {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let actor = AuthUser::extract(req).into_inner();
-        ready(actor.and_then(|actor| Ok(Caller { state: app_state(req)?, actor })))
+        let bearer = Bearer::extract(req).into_inner();
+        ready(bearer.and_then(|bearer| {
+            if bearer.credential.password_change_only {
+                return Err(AppError::Forbidden(
+                    "this token of a temporary password may only set a new password: \
+                     POST /api/v1/me/password"
+                        .into(),
+                ));
+            }
+            let Bearer { claimed, credential } = bearer;
+            Ok(Caller { state: app_state(req)?, actor: claimed, credential })
+        }))
     }
 }
 
@@ -67,13 +86,17 @@ impl Caller {
         self.state.db.write_statement(self.state.at_clock(self.acting(op))).await
     }
 
-    /// `op` with the caller handed in as its actor.
+    /// `op` with the caller's account, as it is now on `op`'s connection, handed in as its
+    /// actor.
     fn acting<T>(
         &self,
         op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
     ) -> impl FnOnce(&mut DbConn, &dyn Clock) -> Result<T, AppError> + Send + 'static {
-        let actor = self.actor.clone();
-        move |conn, clock| op(conn, &actor, clock)
+        let credential = self.credential.clone();
+        move |conn, clock| {
+            let actor = accounts::authenticate(conn, &credential)?;
+            op(conn, &actor, clock)
+        }
     }
 
     /// The day answers are computed for (validity, overdue flags): the instance's today.

@@ -44,7 +44,17 @@ fn edge_answers() -> Vec<(&'static str, &'static str, String, Applies)> {
         (
             "401",
             "Unauthorized",
-            "No bearer token, or one that is invalid or expired.".into(),
+            "No bearer token, or one that is invalid or expired, or has ended (its account \
+             disabled, its password changed or reset)."
+                .into(),
+            Applies::WithToken,
+        ),
+        (
+            "403",
+            "TemporaryPasswordToken",
+            "The token of a temporary password (after a reset), good only for \
+             `POST /api/v1/me/password`."
+                .into(),
             Applies::WithToken,
         ),
         (

@@ -45,6 +45,8 @@ problem_answers! {
     NotCampaignRegistrar = 403 "Not the registrar of the campaign's agency";
     /// The inbox of review suggestions is the filing reviewers'.
     NotFilingReviewer = 403 "Not a filing reviewer";
+    /// The login throttle (README, "Accounts and passwords").
+    LoginThrottled = 429 "Too many failed logins from this address; retry after `Retry-After` seconds";
 }
 
 /// An answer with an ETag that the client already holds.

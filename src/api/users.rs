@@ -1,20 +1,22 @@
-//! User accounts, each bound to one agency.
+//! User accounts, each bound to one agency: created, listed and changed by the admin.
 
-use actix_web::{get, post, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
 use super::json::ApiJson;
 use super::paging::{paged, Paging};
 use super::path::Path;
-use super::responses::{InvalidFields, NotAdmin, Unauthenticated};
+use super::responses::{InvalidFields, InvalidFilter, NotAdmin, Unauthenticated};
 use super::Answer;
 use crate::auth::password;
-use crate::db::users::UserRow;
-use crate::domain::ids::UserId;
+use crate::db::users::{UserFilter, UserRow};
+use crate::domain::ids::{AgencyId, UserId};
+use crate::domain::role::Role;
 use crate::error::{AppError, Problem};
+use crate::service::account_admin::{self, AccessChange};
 use crate::service::accounts::{self, AccountRequest};
 use crate::service::paging::{PageQuery, Paged};
 
@@ -25,6 +27,10 @@ pub struct UserView {
     pub agency_id: Option<String>,
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// A disabled account cannot log in, and its tokens are refused.
+    pub disabled: bool,
+    /// Reset to a temporary password not yet replaced.
+    pub password_change_required: bool,
 }
 
 impl From<UserRow> for UserView {
@@ -35,6 +41,8 @@ impl From<UserRow> for UserView {
             agency_id: row.agency_id,
             roles: row.roles.split(',').filter(|r| !r.is_empty()).map(String::from).collect(),
             created_at: row.created_at.and_utc(),
+            disabled: row.disabled,
+            password_change_required: row.password_change_required,
         }
     }
 }
@@ -52,20 +60,53 @@ pub async fn create_user(caller: Caller, body: ApiJson<AccountRequest>) -> Answe
     let pw = account.password().to_string();
     let hashing = &caller.state.hashing;
     let hash = hashing.run(move || password::hash(&pw)).await?.map_err(AppError::internal)?;
-    let row =
-        caller.state.write(move |tx, clock| accounts::create(tx, clock, account, hash)).await?;
+    let row = caller
+        .write(move |tx, actor, clock| accounts::create(tx, actor, clock, account, hash))
+        .await?;
     Ok(HttpResponse::Created().json(UserView::from(row)))
 }
 
-/// Lists users: all for an admin, the caller's agency for everyone else.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(PageQuery), responses(
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Only the users of this agency.
+    pub agency_id: Option<uuid::Uuid>,
+    /// Only the users holding this role.
+    #[param(value_type = Option<accounts::RoleCode>)]
+    pub role: Option<String>,
+    /// `true`: only disabled accounts; `false`: only enabled ones.
+    pub disabled: Option<bool>,
+}
+
+impl UserQuery {
+    fn filter(self) -> Result<UserFilter, AppError> {
+        let role = match self.role.as_deref() {
+            None | Some("") => None,
+            Some(code) => Some(
+                code.parse::<Role>()
+                    .map_err(|e| AppError::invalid("role", e.to_string()))?
+                    .as_str(),
+            ),
+        };
+        let agency = self.agency_id.map(|a| AgencyId(a).to_string());
+        Ok(UserFilter { agency, role, disabled: self.disabled })
+    }
+}
+
+/// Lists users: all for an admin, the caller's agency for everyone else; filtered by agency,
+/// role and whether disabled.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(UserQuery, PageQuery), responses(
     (status = 200, description = "A page of users", body = Paged<UserView>),
-    Unauthenticated
+    Unauthenticated,
+    InvalidFilter
 ))]
 #[get("/users")]
-pub async fn list_users(caller: Caller, page: Paging) -> Answer {
+pub async fn list_users(caller: Caller, query: web::Query<UserQuery>, page: Paging) -> Answer {
+    let filter = query.into_inner().filter()?;
     let found = caller
-        .read(move |conn, actor, _| accounts::list(conn, actor, page.offset(), page.per_page))
+        .read(move |conn, actor, _| {
+            accounts::list(conn, actor, filter, page.offset(), page.per_page)
+        })
         .await?;
     Ok(paged(page, found, UserView::from))
 }
@@ -79,4 +120,50 @@ pub async fn list_users(caller: Caller, page: Paging) -> Answer {
 pub async fn get_user(caller: Caller, id: Path<UserId>) -> Answer {
     let row = caller.read(move |conn, actor, _| accounts::get(conn, actor, id.0)).await?;
     Ok(HttpResponse::Ok().json(UserView::from(row)))
+}
+
+/// Changes a user's roles, agency, or whether the account is disabled (admin). Disabling
+/// ends every token of the account at once, on every instance; role and agency changes
+/// take effect on the account's next request.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(UserId), request_body = AccessChange, responses(
+    (status = 200, description = "The user as changed", body = UserView),
+    NotAdmin,
+    (status = 404, description = "No such user", body = Problem),
+    (status = 409, description = "The change would leave no enabled admin", body = Problem),
+    InvalidFields
+))]
+#[patch("/users/{id}")]
+pub async fn update_user(caller: Caller, id: Path<UserId>, body: ApiJson<AccessChange>) -> Answer {
+    let change = body.0;
+    let row = caller
+        .write(move |tx, actor, clock| account_admin::update_access(tx, actor, clock, id.0, change))
+        .await?;
+    Ok(HttpResponse::Ok().json(UserView::from(row)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemporaryPassword {
+    /// Hand it to the user by a safe channel: it logs in once more, with a token good only
+    /// for setting a new password.
+    pub temporary_password: String,
+}
+
+/// Resets a user's password to a temporary one (admin): every token of the account ends,
+/// and its next login may only set a new password.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(UserId), responses(
+    (status = 200, description = "The temporary password", body = TemporaryPassword),
+    NotAdmin,
+    (status = 404, description = "No such user", body = Problem)
+))]
+#[post("/users/{id}/password-reset")]
+pub async fn reset_password(caller: Caller, id: Path<UserId>) -> Answer {
+    caller.actor.require_any(&[Role::Admin])?;
+    let temporary = password::temporary();
+    let pw = temporary.clone();
+    let hashing = &caller.state.hashing;
+    let hash = hashing.run(move || password::hash(&pw)).await?.map_err(AppError::internal)?;
+    caller
+        .write(move |tx, actor, clock| account_admin::reset_password(tx, actor, clock, id.0, hash))
+        .await?;
+    Ok(HttpResponse::Ok().json(TemporaryPassword { temporary_password: temporary }))
 }

@@ -1,4 +1,6 @@
-//! The caller of an API request, taken from its bearer token.
+//! The bearer token of an API request: its signature and lifetime checked here, without the
+//! database; whether its account still stands (enabled, token not ended) is checked on the
+//! request's own connection when it runs an operation (`api::caller`).
 
 use std::future::{ready, Ready};
 
@@ -6,19 +8,27 @@ use actix_web::{http::header, web, FromRequest, HttpRequest};
 
 use crate::domain::role::Roles;
 use crate::error::AppError;
-pub use crate::service::actor::Actor as AuthUser;
+use crate::service::actor::{Actor, Credential};
 use crate::state::AppState;
 
-impl FromRequest for AuthUser {
+/// A validly signed, unexpired token: what it claims, not yet checked against the account.
+#[derive(Clone, Debug)]
+pub struct Bearer {
+    /// The caller as the token describes them when it was issued.
+    pub claimed: Actor,
+    pub credential: Credential,
+}
+
+impl FromRequest for Bearer {
     type Error = AppError;
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(authenticate(req))
+        ready(bearer(req))
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, AppError> {
+fn bearer(req: &HttpRequest) -> Result<Bearer, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::internal("application state missing"))?;
@@ -38,13 +48,21 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, AppError> {
         .verify(token, state.clock.now())
         .map_err(|why| AppError::Unauthorized(format!("invalid token: {why}")))?;
     let bad = || AppError::Unauthorized("invalid token: malformed claims".into());
-    Ok(AuthUser {
-        id: claims.sub.parse().map_err(|_| bad())?,
+    let id = claims.sub.parse().map_err(|_| bad())?;
+    let claimed = Actor {
+        id,
         username: claims.name,
         agency_id: match claims.agency {
             Some(a) => Some(a.parse().map_err(|_| bad())?),
             None => None,
         },
         roles: Roles::parse(&claims.roles).map_err(|_| bad())?,
-    })
+    };
+    let credential = Credential {
+        user_id: id,
+        epoch: claims.ver,
+        token_id: claims.jti,
+        password_change_only: claims.pwd_change_only,
+    };
+    Ok(Bearer { claimed, credential })
 }

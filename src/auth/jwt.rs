@@ -21,6 +21,27 @@ pub struct Claims {
     pub agency: Option<String>,
     pub roles: Vec<String>,
     pub name: String,
+    /// The account's token epoch when issued: a password change, a reset or disabling moves
+    /// the account's epoch on, and tokens of an older one stop working (tokens made before
+    /// epochs existed read as epoch 0).
+    #[serde(default)]
+    pub ver: i64,
+    /// This token's own id, so that the one token that changed its password can be kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// Issued for a temporary password: good only for setting a new password.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pwd_change_only: bool,
+}
+
+/// Who a token is issued to.
+pub struct Subject<'a> {
+    pub user_id: &'a str,
+    pub username: &'a str,
+    pub agency: Option<String>,
+    pub roles: Vec<String>,
+    pub epoch: i64,
+    pub password_change_only: bool,
 }
 
 /// The signing secret in both directions, plus the token lifetime.
@@ -50,23 +71,19 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(
-        &self,
-        user_id: &str,
-        username: &str,
-        agency: Option<String>,
-        roles: Vec<String>,
-        now: DateTime<Utc>,
-    ) -> Result<String, String> {
+    pub fn issue(&self, who: Subject<'_>, now: DateTime<Utc>) -> Result<String, String> {
         let claims = Claims {
-            sub: user_id.to_string(),
+            sub: who.user_id.to_string(),
             iat: now.timestamp(),
             exp: now.timestamp() + self.ttl_seconds,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            agency,
-            roles,
-            name: username.to_string(),
+            agency: who.agency,
+            roles: who.roles,
+            name: who.username.to_string(),
+            ver: who.epoch,
+            jti: Some(uuid::Uuid::new_v4().simple().to_string()),
+            pwd_change_only: who.password_change_only,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| format!("token signing failed: {e}"))
@@ -91,11 +108,24 @@ impl JwtKeys {
 mod tests {
     use super::*;
 
+    fn subject(roles: Vec<String>) -> Subject<'static> {
+        Subject {
+            user_id: "u1",
+            username: "alice",
+            agency: None,
+            roles,
+            epoch: 2,
+            password_change_only: false,
+        }
+    }
+
     #[test]
     fn a_token_round_trips_and_another_secret_refuses_it() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", 3600);
-        let t = keys.issue("u1", "alice", None, vec!["admin".into()], Utc::now()).unwrap();
-        assert_eq!(keys.verify(&t, Utc::now()).unwrap().sub, "u1");
+        let t = keys.issue(subject(vec!["admin".into()]), Utc::now()).unwrap();
+        let claims = keys.verify(&t, Utc::now()).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.ver), ("u1", 2));
+        assert!(claims.jti.is_some() && !claims.pwd_change_only);
         let other = JwtKeys::new(b"another secret of enough length!", 3600);
         assert!(other.verify(&t, Utc::now()).is_err());
     }
@@ -104,7 +134,7 @@ mod tests {
     fn an_expired_token_is_refused() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", 60);
         let long_ago = Utc::now() - chrono::Duration::hours(2);
-        let t = keys.issue("u1", "alice", None, vec![], long_ago).unwrap();
+        let t = keys.issue(subject(vec![]), long_ago).unwrap();
         assert!(keys.verify(&t, Utc::now()).is_err());
     }
 }

@@ -35,16 +35,55 @@ pub fn verify_dummy(password: &str) -> bool {
     false
 }
 
-/// Refuses passwords too weak to protect an official registry.
-pub fn check_strength(password: &str) -> Result<(), String> {
+/// The shortest password taken, in characters (OWASP ASVS 2.1.1 asks for 12 for a new
+/// password; 10 is kept so that accounts made before the strength check still count).
+pub const MIN_LEN: usize = 10;
+/// The longest password taken, in characters: long passphrases are welcome, but argon2
+/// and the strength estimate must stay bounded.
+pub const MAX_LEN: usize = 256;
+/// The lowest zxcvbn score taken: 3 means "safely unguessable", more than 10^8 guesses.
+pub const MIN_SCORE: u8 = 3;
+
+/// Refuses passwords too weak to protect an official registry: outside the lengths, or
+/// guessable by zxcvbn's estimate (dictionary words, names, keyboard runs, dates, repeats,
+/// and anything made of the `related` words, e.g. the username), with the reason and what to
+/// do instead.
+pub fn check_strength(password: &str, related: &[&str]) -> Result<(), String> {
     let n = password.chars().count();
-    if n < 10 {
-        return Err("must be at least 10 characters".into());
+    if n < MIN_LEN {
+        return Err(format!("must be at least {MIN_LEN} characters"));
     }
-    if n > 256 {
-        return Err("must be at most 256 characters".into());
+    if n > MAX_LEN {
+        return Err(format!("must be at most {MAX_LEN} characters"));
     }
-    Ok(())
+    let estimate = zxcvbn::zxcvbn(password, related);
+    let score = u8::from(estimate.score());
+    if score >= MIN_SCORE {
+        return Ok(());
+    }
+    let mut reason =
+        format!("is too easy to guess (strength {score} of 4, at least {MIN_SCORE} needed)");
+    if let Some(feedback) = estimate.feedback() {
+        if let Some(warning) = feedback.warning() {
+            reason.push_str(&format!(": {warning}"));
+        }
+        let hints: Vec<String> = feedback.suggestions().iter().map(|s| s.to_string()).collect();
+        if !hints.is_empty() {
+            reason.push_str(&format!(". {}", hints.join(" ")));
+        }
+    }
+    Err(reason)
+}
+
+/// A temporary password for a reset: 20 characters of an alphabet without look-alikes
+/// (about 100 bits), in groups of five to read out over the telephone.
+pub fn temporary() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let chars: Vec<char> =
+        (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    chars.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 #[cfg(test)]
@@ -62,8 +101,21 @@ mod tests {
     }
 
     #[test]
-    fn short_passwords_are_refused() {
-        assert!(check_strength("short").is_err());
-        assert!(check_strength("long enough pass").is_ok());
+    fn short_long_and_guessable_passwords_are_refused_with_the_reason() {
+        assert!(check_strength("short", &[]).unwrap_err().contains("at least 10"));
+        assert!(check_strength(&"x".repeat(257), &[]).unwrap_err().contains("at most 256"));
+        let weak = check_strength("password123", &[]).unwrap_err();
+        assert!(weak.contains("too easy to guess"), "{weak}");
+        assert!(check_strength("qwertyuiop", &[]).is_err(), "a keyboard row");
+        assert!(check_strength("zhangsan2026", &["zhangsan2026"]).is_err(), "the username");
+        assert!(check_strength("Tulip-Cobalt-Harbour-91", &[]).is_ok());
+    }
+
+    #[test]
+    fn a_temporary_password_is_strong_and_new_each_time() {
+        let (a, b) = (temporary(), temporary());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 23, "{a}");
+        assert!(check_strength(&a, &[]).is_ok(), "{a}");
     }
 }

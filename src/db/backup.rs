@@ -34,6 +34,8 @@ pub const TABLES: &[Table] = &[
     table("settings", "key"),
     Table { name: "agencies", order: "id", self_refs: &["parent_id", "filing_authority_id"] },
     table("users", "id"),
+    table("account_events", "id"),
+    table("login_throttle", "key"),
     table("calendar_days", "day"),
     table("number_series", "kind, prefix, year"),
     table("documents", "id"),
@@ -280,14 +282,16 @@ pub fn insert_rows(
     Ok(())
 }
 
-/// What a restore sets again after the rows are written: PostgreSQL's event serial (SQLite's
+/// What a restore sets again after the rows are written: PostgreSQL's event serials (SQLite's
 /// AUTOINCREMENT follows the highest id written by itself), and the search index of the
 /// published documents.
 pub fn after_restore(conn: &mut DbConn) -> Result<usize, DbError> {
     if let DbConn::Postgres(_) = conn {
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('document_events', 'id'), \
-             COALESCE(MAX(id), 0) + 1, false) FROM document_events",
+             COALESCE(MAX(id), 0) + 1, false) FROM document_events; \
+             SELECT setval(pg_get_serial_sequence('account_events', 'id'), \
+             COALESCE(MAX(id), 0) + 1, false) FROM account_events",
         )?;
     }
     super::search::index_missing(conn)

@@ -1,6 +1,7 @@
 //! The database: one connection enum over SQLite and PostgreSQL, the pool, migrations and
 //! transactions. This folder is the only place that may `match` on the backend.
 
+pub mod account_events;
 pub mod agencies;
 pub mod backup;
 pub mod calendar;
@@ -15,6 +16,7 @@ pub mod expiry;
 pub mod filings;
 pub mod imports;
 pub mod interpretations;
+pub mod login_throttle;
 pub mod numbering;
 pub mod public;
 pub mod reach;

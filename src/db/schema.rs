@@ -29,6 +29,29 @@ diesel::table! {
         agency_id -> Nullable<Text>,
         roles -> Text,
         created_at -> Timestamp,
+        disabled -> Bool,
+        token_epoch -> BigInt,
+        kept_token_id -> Nullable<Text>,
+        password_change_required -> Bool,
+    }
+}
+
+diesel::table! {
+    account_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        user_id -> Text,
+        action -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
     }
 }
 
@@ -279,6 +302,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
     users,
+    account_events,
+    login_throttle,
     calendar_days,
     number_series,
     documents,

@@ -18,6 +18,37 @@ pub struct UserRow {
     pub agency_id: Option<String>,
     pub roles: String,
     pub created_at: NaiveDateTime,
+    pub disabled: bool,
+    /// Carried in every token; a token of an older epoch is refused (see `kept_token_id`).
+    pub token_epoch: i64,
+    /// The one token of an older epoch still good: the one that changed its own password.
+    pub kept_token_id: Option<String>,
+    /// Set by a reset: the temporary password's tokens may only set a new password.
+    pub password_change_required: bool,
+}
+
+impl UserRow {
+    /// A new, enabled account with its password hash.
+    pub fn new(
+        username: String,
+        password_hash: String,
+        agency_id: Option<String>,
+        roles: String,
+        created_at: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: UserId::new().to_string(),
+            username,
+            password_hash,
+            agency_id,
+            roles,
+            created_at,
+            disabled: false,
+            token_epoch: 0,
+            kept_token_id: None,
+            password_change_required: false,
+        }
+    }
 }
 
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), DbError> {
@@ -37,19 +68,87 @@ pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
-/// A page of users, limited to one agency when given (the caller's scope).
+/// Which users a list shows: every filter optional.
+#[derive(Clone, Debug, Default)]
+pub struct UserFilter {
+    /// One agency (the caller's scope, or the `agency_id` asked for).
+    pub agency: Option<String>,
+    /// Users holding this role (a stored role code).
+    pub role: Option<&'static str>,
+    pub disabled: Option<bool>,
+}
+
+/// A page of users matching `filter`, in username order, and how many match.
 pub fn list(
     conn: &mut DbConn,
-    agency: Option<&str>,
+    filter: &UserFilter,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<UserRow>, i64), DbError> {
-    let mut count = users::table.count().into_boxed();
-    let mut page = users::table.order(users::username.asc()).into_boxed();
-    if let Some(a) = agency {
-        count = count.filter(users::agency_id.eq(a.to_string()));
-        page = page.filter(users::agency_id.eq(a.to_string()));
+    let total = filtered(filter).count().get_result(conn)?;
+    let page =
+        filtered(filter).order(users::username.asc()).offset(offset).limit(limit).load(conn)?;
+    Ok((page, total))
+}
+
+fn filtered(filter: &UserFilter) -> users::BoxedQuery<'static, <DbConn as Connection>::Backend> {
+    let mut query = users::table.into_boxed();
+    if let Some(a) = &filter.agency {
+        query = query.filter(users::agency_id.eq(a.clone()));
     }
-    let total = count.get_result(conn)?;
-    Ok((page.offset(offset).limit(limit).load(conn)?, total))
+    if let Some(role) = filter.role {
+        // Roles are stored as `a,b,c`: the role alone, first, last or in between.
+        query = query.filter(
+            users::roles
+                .eq(role)
+                .or(users::roles.like(format!("{role},%")))
+                .or(users::roles.like(format!("%,{role}")))
+                .or(users::roles.like(format!("%,{role},%"))),
+        );
+    }
+    if let Some(d) = filter.disabled {
+        query = query.filter(users::disabled.eq(d));
+    }
+    query
+}
+
+/// Saves the roles, agency and disabled flag of `row` as given; with `end_tokens`, every
+/// token issued so far stops working too.
+pub fn update_access(conn: &mut DbConn, row: &UserRow, end_tokens: bool) -> Result<(), DbError> {
+    let epoch = users::token_epoch + if end_tokens { 1 } else { 0 };
+    diesel::update(users::table.find(&row.id))
+        .set((
+            users::roles.eq(&row.roles),
+            users::agency_id.eq(&row.agency_id),
+            users::disabled.eq(row.disabled),
+            users::token_epoch.eq(epoch),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets a new password hash and ends every token issued so far, except `kept` (the token
+/// that changed its own password). `change_required`: a temporary password of a reset.
+pub fn set_password(
+    conn: &mut DbConn,
+    id: &str,
+    password_hash: &str,
+    change_required: bool,
+    kept: Option<&str>,
+) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::password_change_required.eq(change_required),
+            users::token_epoch.eq(users::token_epoch + 1),
+            users::kept_token_id.eq(kept),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Enabled accounts holding the admin role, other than `except`.
+pub fn other_enabled_admins(conn: &mut DbConn, except: &str) -> Result<i64, DbError> {
+    let filter = UserFilter { role: Some("admin"), disabled: Some(false), ..Default::default() };
+    Ok(filtered(&filter).filter(users::id.ne(except.to_string())).count().get_result(conn)?)
 }

@@ -95,15 +95,9 @@ impl Seeder<'_> {
     /// needs an admin to begin with.
     async fn create_admin(&self, password: &str) -> Result<DemoUser, AppError> {
         let hash = crate::auth::password::hash(password).map_err(AppError::internal)?;
-        let id = UserId::new();
-        let row = db::users::UserRow {
-            id: id.to_string(),
-            username: "demo-admin".into(),
-            password_hash: hash,
-            agency_id: None,
-            roles: "admin".into(),
-            created_at: self.clock.now().naive_utc(),
-        };
+        let now = self.clock.now().naive_utc();
+        let row = db::users::UserRow::new("demo-admin".into(), hash, None, "admin".into(), now);
+        let id = parse_id(&row.id)?;
         self.state.db.write(move |conn| db::users::insert(conn, &row)).await?;
         Ok(DemoUser {
             username: "demo-admin".into(),
@@ -130,12 +124,16 @@ impl Seeder<'_> {
             agency_id,
             roles: roles.iter().map(|r| r.to_string()).collect(),
         };
-        let account = service::accounts::prepare(&admin.actor()?, request)
+        let admin_actor = admin.actor()?;
+        let account = service::accounts::prepare(&admin_actor, request)
             .map_err(|e| step_failed("create user", e))?;
         let hash = crate::auth::password::hash(account.password()).map_err(AppError::internal)?;
         let row = self
             .state
-            .write(move |tx, clock| service::accounts::create(tx, clock, account, hash))
+            .write(move |tx, clock| {
+                let admin = admin_actor;
+                service::accounts::create(tx, &admin, clock, account, hash)
+            })
             .await
             .map_err(|e| step_failed("create user", e))?;
         parse_id(&row.id)

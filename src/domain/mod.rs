@@ -1,6 +1,7 @@
 //! The pure rules of normreg: no actix, no diesel, no I/O. Read this folder to learn the
 //! domain (../shared/domain.md) without reading any SQL.
 
+pub mod account;
 pub mod agency;
 pub mod calendar;
 pub mod catalogue;
@@ -17,6 +18,7 @@ pub mod import;
 pub mod interpretation;
 pub mod later_life;
 pub mod lifecycle;
+pub mod login_throttle;
 pub mod numbering;
 pub mod policy;
 pub mod review;
@@ -25,4 +27,5 @@ pub mod screening;
 pub mod search_window;
 pub mod suggestion;
 pub mod text;
+pub mod trusted_proxies;
 pub mod validity;

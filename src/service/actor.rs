@@ -35,3 +35,16 @@ impl Actor {
             .ok_or_else(|| AppError::Forbidden("this account belongs to no agency".into()))
     }
 }
+
+/// What a validly signed bearer token claims, before it is checked against the account on
+/// the request's own connection ([`crate::service::accounts::authenticate`]).
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub user_id: UserId,
+    /// The account's token epoch when the token was issued.
+    pub epoch: i64,
+    /// The token's own id.
+    pub token_id: Option<String>,
+    /// The token of a temporary password: good only for setting a new password.
+    pub password_change_only: bool,
+}

@@ -13,6 +13,7 @@
 //!
 //! No operation imports `actix_web` or an edge module (`api`, `web`, `cli`, `demo`).
 
+pub mod account_admin;
 pub mod accounts;
 pub mod actor;
 pub mod agencies;
@@ -36,6 +37,7 @@ pub mod publication;
 pub mod review;
 pub mod scope;
 pub mod settings;
+pub mod sign_in;
 pub mod step;
 pub mod suggestions;
 

@@ -238,6 +238,13 @@ impl TestApp {
     }
 }
 
+/// A configuration that believes the loopback's `X-Forwarded-For` (tests then speak for
+/// several client addresses with [`Client::post_from`]).
+pub fn trust_loopback(config: &mut Config) {
+    config.trusted_proxies =
+        normreg::domain::trusted_proxies::TrustedProxies::parse("127.0.0.1, ::1").expect("proxies");
+}
+
 /// Runs the `normreg` binary with `args` over the database at `database_url`, to its end.
 pub fn run_normreg(database_url: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_normreg"))
@@ -361,6 +368,14 @@ impl Client {
 
     pub fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
         self.send("POST", path, token, body)
+    }
+
+    /// A JSON `POST` forwarded for `client` (an `X-Forwarded-For` that a server trusting the
+    /// loopback as its proxy takes as the client address).
+    pub fn post_from(&self, client: &str, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        let json = body.to_string().into_bytes();
+        let headers = [("X-Forwarded-For", client)];
+        self.raw("POST", path, token, Some("application/json"), json, &headers)
     }
 
     pub fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
