@@ -35,7 +35,7 @@ pub struct NewSuggestion {
 pub async fn create_review_suggestion(visitor: Visitor, body: ApiJson<NewSuggestion>) -> Answer {
     let NewSuggestion { document_id, content, contact } = body.0;
     let input = SuggestionInput::parse(&document_id, &content, contact.as_deref())?;
-    let client = suggestions::client_key(visitor.request.peer_addr().map(|a| a.ip()));
+    let client = suggestions::client_key(crate::auth::client_address::of(&visitor.request));
     let receipt =
         visitor.state.write(move |tx, clock| suggestions::submit(tx, clock, client, input)).await?;
     Ok(HttpResponse::Created().json(receipt))

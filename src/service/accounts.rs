@@ -36,7 +36,7 @@ pub fn parse_username(raw: &str) -> Result<String, String> {
 #[schema(as = CreateUser, example = json!({"username": "zhang.san", "password": "Tulip-Cobalt-Harbour-91", "agency_id": "0b6f4d0e-8a55-4d8e-9a3c-1f2e3d4c5b6a", "roles": ["drafter"]}))]
 pub struct AccountRequest {
     /// 3 to 64 letters, digits, `.`, `_`, `-` or `@`.
-    #[schema(min_length = 3, max_length = 64, pattern = r"^[\p{L}\p{N}._@-]{3,64}$")]
+    #[schema(min_length = 3, max_length = 64)]
     pub username: String,
     /// 10 to 256 characters, and hard to guess (zxcvbn score at least 3 of 4).
     #[schema(min_length = 10, max_length = 256)]
@@ -48,8 +48,9 @@ pub struct AccountRequest {
     pub roles: Vec<String>,
 }
 
-/// The allowed role codes, for the OpenAPI schema only: requests carry plain strings, which
-/// `Roles::parse` reads, so that an unknown role is named in a field error beside the others.
+// The allowed role codes, for the OpenAPI schema only: requests carry plain strings, which
+// `Roles::parse` reads, so that an unknown role is named in a field error beside the others.
+/// A role's code.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 #[allow(dead_code)]

@@ -50,9 +50,10 @@ pub fn canonical_tracking_code(raw: &str) -> Option<String> {
     Some(format!("JY-{}-{}-{}", &rest[0..4], &rest[4..8], &rest[8..12]))
 }
 
-/// The rate-limit key of a client: a hash, so addresses are not stored.
-pub fn client_key(addr: Option<IpAddr>) -> String {
-    let addr = addr.map(|a| a.to_string()).unwrap_or_default();
+/// The rate-limit key of a client (its address from `auth::client_address`, as every
+/// per-client limit has it): a hash, so addresses are not stored.
+pub fn client_key(addr: IpAddr) -> String {
+    let addr = addr.to_string();
     Sha256::digest(addr.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -28,7 +28,7 @@ pub(super) async fn suggest(
 ) -> HttpResponse {
     let receipt = async {
         let input = SuggestionInput::parse(&id, &form.content, Some(&form.contact))?;
-        let client = suggestions::client_key(req.peer_addr().map(|a| a.ip()));
+        let client = suggestions::client_key(crate::auth::client_address::of(&req));
         let clock = state.clock.clone();
         state.db.write(move |tx| suggestions::submit(tx, clock.as_ref(), client, input)).await
     };

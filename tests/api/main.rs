@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account_admin;
 mod accounts;
 mod backup;
 mod browser;
@@ -18,6 +19,7 @@ mod imports;
 mod interpretations;
 mod lifecycle;
 mod limits;
+mod login_throttle;
 mod metrics;
 mod numbering;
 mod openapi;
