@@ -378,6 +378,15 @@ impl Client {
         self.raw("POST", path, token, Some("application/json"), json, &headers)
     }
 
+    /// [`Client::post_from`] for servers under attack (tests/survival): `Err` when the
+    /// connection failed before the whole answer arrived.
+    pub fn try_post_from(&self, client: &str, path: &str, body: &Value) -> Result<Answer, String> {
+        let json = body.to_string().into_bytes();
+        let headers = [("X-Forwarded-For", client)];
+        let request = self.request("POST", path, None, Some("application/json"), json, &headers);
+        self.run(request).map_err(|e| format!("POST {path}: {e}"))
+    }
+
     pub fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
         self.send("PUT", path, token, body)
     }

@@ -45,6 +45,8 @@ impl Served {
             .env("NORMREG_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("NORMREG_JWT_SECRET", JWT_SECRET)
             .env("NORMREG_SCHEDULER", "off")
+            // The flood's attackers each speak for addresses of their own (see flood.rs).
+            .env("NORMREG_TRUSTED_PROXIES", "127.0.0.1")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(log_file)
