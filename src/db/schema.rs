@@ -123,6 +123,52 @@ diesel::table! {
         to_status -> Nullable<Text>,
         reason -> Nullable<Text>,
         payload -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        subject -> Text,
+        seq -> BigInt,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+        action -> Text,
+        detail -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    history_heads (chain) {
+        chain -> Text,
+        length -> BigInt,
+        head -> Text,
+    }
+}
+
+diesel::table! {
+    checkpoints (seq) {
+        seq -> BigInt,
+        made_at -> Timestamp,
+        root -> Text,
+        previous -> Text,
+        hash -> Text,
+        chain_count -> BigInt,
+        moved_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    checkpoint_heads (chain, length) {
+        checkpoint_seq -> BigInt,
+        chain -> Text,
+        length -> BigInt,
+        head -> Text,
     }
 }
 
@@ -206,6 +252,7 @@ diesel::table! {
         entry_count -> Integer,
         content_hash -> Text,
         previous_id -> Nullable<Text>,
+        checkpoint_hash -> Nullable<Text>,
     }
 }
 
@@ -293,4 +340,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     catalogue_entries,
     catalogue_changes,
     review_suggestions,
+    history_heads,
+    checkpoints,
+    checkpoint_heads,
+    audit_events,
 );

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod deadline;
 pub mod document;
 pub mod filing;
+pub mod history;
 pub mod filing_material;
 pub mod ids;
 pub mod import;
