@@ -32,7 +32,9 @@ pub async fn get_policy(caller: Caller) -> Answer {
 ))]
 #[put("/policy")]
 pub async fn put_policy(caller: Caller, body: ApiJson<Policy>) -> Answer {
-    let saved = caller.write(move |tx, actor, clock| settings::save_policy(tx, actor, clock, body.0)).await?;
+    let saved = caller
+        .write(move |tx, actor, clock| settings::save_policy(tx, actor, clock, body.0))
+        .await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 

@@ -101,16 +101,3 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<StoredAuditEvent>, DbError> {
         .order((a::subject.asc(), a::seq.asc(), a::id.asc()))
         .load(conn)?)
 }
-
-/// A subject's events, oldest first: `(at, actor, action, detail)`.
-pub fn of_subject(
-    conn: &mut DbConn,
-    subject: &str,
-) -> Result<Vec<(NaiveDateTime, Option<String>, String, Option<String>)>, DbError> {
-    use audit_events as a;
-    Ok(a::table
-        .filter(a::subject.eq(subject))
-        .select((a::at, a::actor_id, a::action, a::detail))
-        .order(a::seq.asc())
-        .load(conn)?)
-}

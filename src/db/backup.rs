@@ -50,6 +50,10 @@ pub const TABLES: &[Table] = &[
     table("expiry_watch", "document_id"),
     table("review_suggestions", "id"),
     table("date_anomalies", "table_name, row_key, column_name"),
+    table("history_heads", "chain"),
+    table("audit_events", "id"),
+    table("checkpoints", "seq"),
+    table("checkpoint_heads", "chain, length"),
 ];
 
 /// How a column's values are written in the portable JSON.
@@ -280,14 +284,16 @@ pub fn insert_rows(
     Ok(())
 }
 
-/// What a restore sets again after the rows are written: PostgreSQL's event serial (SQLite's
+/// What a restore sets again after the rows are written: PostgreSQL's event serials (SQLite's
 /// AUTOINCREMENT follows the highest id written by itself), and the search index of the
 /// published documents.
 pub fn after_restore(conn: &mut DbConn) -> Result<usize, DbError> {
     if let DbConn::Postgres(_) = conn {
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('document_events', 'id'), \
-             COALESCE(MAX(id), 0) + 1, false) FROM document_events",
+             COALESCE(MAX(id), 0) + 1, false) FROM document_events; \
+             SELECT setval(pg_get_serial_sequence('audit_events', 'id'), \
+             COALESCE(MAX(id), 0) + 1, false) FROM audit_events",
         )?;
     }
     super::search::index_missing(conn)

@@ -291,7 +291,11 @@ pub fn backfill(conn: &mut DbConn) -> Result<usize, DbError> {
                     Some((d, n, h)) if *d == row.document_id => (*n, h.clone()),
                     _ => {
                         if let Some((d, n, h)) = current.take() {
-                            heads.push(Head { chain: history::document_chain(&d), length: n, head: h });
+                            heads.push(Head {
+                                chain: history::document_chain(&d),
+                                length: n,
+                                head: h,
+                            });
                         }
                         (0, GENESIS.to_string())
                     }

@@ -131,7 +131,14 @@ impl AuditEventFields<'_> {
             prev,
             &encode(
                 AUDIT_TAG,
-                &[Some(self.subject), Some(&seq), self.actor_id, Some(&at), Some(self.action), self.detail],
+                &[
+                    Some(self.subject),
+                    Some(&seq),
+                    self.actor_id,
+                    Some(&at),
+                    Some(self.action),
+                    self.detail,
+                ],
             ),
         )
     }
@@ -190,6 +197,9 @@ pub struct StoredLink<'a> {
     pub prev_hash: Option<&'a str>,
     pub hash: Option<&'a str>,
 }
+
+/// Recomputes one stored event's hash from its fields: `(seq, prev) -> hash`.
+pub type Rehash<'a> = Box<dyn Fn(i64, &str) -> String + 'a>;
 
 /// What is wrong with a chain, first thing found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -269,9 +279,7 @@ impl Walk {
 /// Walks one chain's events in stored order (by position): `rehash(seq, prev)` recomputes an
 /// event's hash from its stored fields. Each event is hashed after the previous event's
 /// recomputed hash, so an edit shows at the edited event and every checkpoint after it.
-pub fn walk<'a>(
-    links: impl IntoIterator<Item = (StoredLink<'a>, Box<dyn Fn(i64, &str) -> String + 'a>)>,
-) -> Walk {
+pub fn walk<'a>(links: impl IntoIterator<Item = (StoredLink<'a>, Rehash<'a>)>) -> Walk {
     let mut out = Walk::default();
     let mut prev = GENESIS.to_string();
     let mut last_id = i64::MIN;
@@ -416,8 +424,7 @@ mod tests {
                 hash: Some(hash.as_str()),
             };
             let text = text.clone();
-            let rehash: Box<dyn Fn(i64, &str) -> String> =
-                Box::new(move |seq, prev| chained(prev, &format!("{seq}{text}")));
+            let rehash: Rehash = Box::new(move |seq, prev| chained(prev, &format!("{seq}{text}")));
             (link, rehash)
         }))
     }
@@ -444,7 +451,10 @@ mod tests {
         let rows = chain(&["a", "b", "c"]);
         let head = rows[2].4.clone();
         let w = walked(&rows[..2]);
-        assert_eq!(w.against_head(Some((3, &head))), Some(ChainProblem::Truncated { events: 2, head: 3 }));
+        assert_eq!(
+            w.against_head(Some((3, &head))),
+            Some(ChainProblem::Truncated { events: 2, head: 3 })
+        );
 
         // Rows swapped by id: the order written no longer follows the positions.
         let mut rows = chain(&["a", "b", "c"]);

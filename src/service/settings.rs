@@ -31,7 +31,14 @@ pub fn save_policy(
     let before = db::settings::policy(tx)?;
     db::settings::save_policy(tx, &policy)?;
     let detail = serde_json::json!({ "before": before, "after": policy });
-    db::audit::record(tx, "policy", Some(actor.id), clock.now().naive_utc(), "changed", Some(&detail))?;
+    db::audit::record(
+        tx,
+        "policy",
+        Some(actor.id),
+        clock.now().naive_utc(),
+        "changed",
+        Some(&detail),
+    )?;
     Ok(policy)
 }
 
@@ -61,6 +68,13 @@ pub fn replace_calendar_year(
     db::calendar::replace_year(tx, &file)?;
     let detail = serde_json::to_value(&file.days).map_err(|e| AppError::internal(e.to_string()))?;
     let at = clock.now().naive_utc();
-    db::audit::record(tx, &format!("calendar:{year}"), Some(actor.id), at, "replaced", Some(&detail))?;
+    db::audit::record(
+        tx,
+        &format!("calendar:{year}"),
+        Some(actor.id),
+        at,
+        "replaced",
+        Some(&detail),
+    )?;
     Ok(CalendarYearSaved { year: file.year, days: file.days.len() })
 }
