@@ -66,8 +66,9 @@ fn select_heads(conn: &mut DbConn, chains: &[String]) -> Result<Vec<HeadRow>, Db
 }
 
 /// Locks the heads of `chains` (sorted, distinct) and answers them; a chain never seen starts
-/// at length 0 after [`GENESIS`]. Its row is created first (`ON CONFLICT DO NOTHING` waits for
-/// a concurrent creator), so that even the first two appends to a new chain take turns.
+/// at length 0 after [`GENESIS`]. On PostgreSQL its row is created first (`ON CONFLICT DO
+/// NOTHING` waits for a concurrent creator), so that even the first two appends to a new chain
+/// take turns.
 pub fn lock_heads(
     conn: &mut DbConn,
     chains: &[String],
@@ -75,7 +76,9 @@ pub fn lock_heads(
     let mut out = HashMap::new();
     for chunk in chains.chunks(CHUNK) {
         let mut found = select_heads(conn, chunk)?;
-        if found.len() < chunk.len() {
+        // SQLite's write transaction excludes every other writer: a missing head is simply
+        // a new chain, written by `set_heads`.
+        if found.len() < chunk.len() && matches!(conn, DbConn::Postgres(_)) {
             let missing: Vec<&String> =
                 chunk.iter().filter(|c| !found.iter().any(|h| &h.chain == *c)).collect();
             let sql = format!(

@@ -52,9 +52,9 @@ CREATE INDEX checkpoint_heads_checkpoint ON checkpoint_heads(checkpoint_seq);
 -- The checkpoint a frozen annual catalogue was frozen after.
 ALTER TABLE catalogues ADD COLUMN checkpoint_hash TEXT;
 
--- Registration (see 000008) now appends its event to the document's chain. The chain's head
--- is locked first, by its own statement, so that the statement after it reads the head as the
--- last writer committed it; the event's hash is computed here in SQL with the encoding of
+-- Registration (see 000008) now appends its event to the document's chain. The document and
+-- the chain's head are locked first, by statements of their own, so that the statement after
+-- them reads the head as the last writer committed it; the event's hash is computed here in SQL with the encoding of
 -- src/domain/history.rs (each field `octet length:text`, `~` when absent), and the head moves
 -- in the same statement as the event is written.
 CREATE OR REPLACE FUNCTION normreg_register(INTEGER, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INTEGER, TIMESTAMP, TEXT, TEXT)
@@ -66,6 +66,9 @@ DECLARE
     v_length BIGINT;
     v_head TEXT;
 BEGIN
+    -- The document first, then its chain's head: the order every other step takes them in
+    -- (it saves the document, then appends its event), so that the two never deadlock.
+    PERFORM 1 FROM documents WHERE id = $10 FOR UPDATE;
     SELECT h.length, h.head INTO v_length, v_head FROM history_heads h WHERE h.chain = v_chain FOR UPDATE;
     IF NOT FOUND THEN
         v_length := 0;
