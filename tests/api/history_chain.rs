@@ -234,3 +234,33 @@ db_test!(history_written_before_the_chain_is_chained_at_upgrade, |app| {
     let (ok, named, text) = verify(&url);
     assert!(ok && named.is_empty(), "{text}");
 });
+
+db_test!(concurrent_events_of_one_document_never_fork_its_chain, |app| {
+    let p = Province::new(app);
+    let doc = published_id(app, &p, "沈阳市癸办法");
+    let spare = published_id(app, &p, "沈阳市子办法");
+    app.clock.set_date(date("2026-04-01"));
+    let body = json!({
+        "title": "关于第二条的解释",
+        "body": "第二条所称“管理”，包括监督检查。",
+        "issued_on": "2026-04-01",
+    });
+    // Two documents at once: each chain's appends take turns, the two chains do not wait.
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            let (app, p, body) = (&*app, &p, &body);
+            let id = if i % 2 == 0 { doc.clone() } else { spare.clone() };
+            s.spawn(move || {
+                for _ in 0..5 {
+                    let path = format!("/api/v1/documents/{id}/interpretations");
+                    let r = app.client.post(&path, Some(&p.registrar), body);
+                    assert_eq!(r.status, 201, "{}", r.body);
+                }
+            });
+        }
+    });
+    let history = app.client.get(&format!("/api/v1/documents/{doc}/history"), Some(&p.drafter));
+    assert_eq!(history.status, 200, "{}", history.body);
+    let (ok, named, text) = verify(&app.db.url);
+    assert!(ok && named.is_empty(), "{text}");
+});
