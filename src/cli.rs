@@ -1,5 +1,7 @@
-//! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `import`,
-//! `catalogue`, `backup`, `restore`, `demo`.
+//! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `tick`,
+//! `verify`, `import`, `catalogue`, `backup`, `restore`, `demo`.
+
+mod jobs;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -59,9 +61,16 @@ pub enum Command {
     /// Record the expiry of every document whose validity ran out (automatic expiry).
     Expire {
         /// Expire as of this date instead of today (Beijing); within the policy's date range.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = exact_date)]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = jobs::exact_date)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Run every time-driven job as of a date (expiry, then a history checkpoint).
+    Tick {
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = jobs::exact_date)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Recompute the history's hash chains and checkpoints; exit 1 naming what changed.
+    Verify,
     /// Import documents issued before the service from a JSON Lines file: all or nothing.
     Import {
         /// One JSON object per line (CONTRACT.md's import line).
@@ -145,7 +154,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 accounts::create_admin(config, username, password).await
             }
             Command::ResetPassword { username } => accounts::reset_password(config, username).await,
-            Command::Expire { as_of } => expire(config, as_of).await,
+            Command::Expire { as_of } => jobs::expire(config, as_of).await,
+            Command::Tick { as_of } => jobs::tick(config, as_of).await,
+            Command::Verify => jobs::verify(config).await,
             Command::Import { file } => import(config, file).await,
             Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
             Command::Backup { file } => backup(config, file).await,
@@ -161,11 +172,6 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(code)
         }
     }
-}
-
-/// A date on the command line, `YYYY-MM-DD` exactly (clap would take chrono's looser forms).
-fn exact_date(raw: &str) -> Result<chrono::NaiveDate, String> {
-    crate::domain::dates::parse_iso(raw).map_err(|e| e.to_string())
 }
 
 /// A connection to a migrated database whose stored dates all lie in the range (see
@@ -202,15 +208,6 @@ async fn migrate(config: Config) -> Result<(), String> {
     if let Err(e) = crate::service::dates::refuse_stored_outside_range(&mut conn) {
         eprintln!("normreg: warning: {e}");
     }
-    Ok(())
-}
-
-async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
-    let mut conn = open_checked(&config)?;
-    let day = as_of.unwrap_or_else(|| SystemClock.today());
-    let n = crate::service::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
-        .map_err(|e| e.to_string())?;
-    println!("{n} document(s) expired as of {day}");
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! The daily automatic expiry run inside `serve`: once at start, then every day at the
-//! configured Beijing time. Several instances may run it at once; the run is idempotent.
+//! The daily jobs inside `serve`: automatic expiry, then a checkpoint of the history; once at
+//! start, then every day at the configured Beijing time. Several instances may run them at
+//! once: expiry is idempotent, and of two checkpoints raced for, one is made.
 
 use std::time::Duration;
 
@@ -23,6 +24,16 @@ pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
     Ok(n)
 }
 
+/// Makes a checkpoint of the history (after the day's expiry, so that it covers it).
+pub async fn run_checkpoint(state: &AppState) -> Result<(), AppError> {
+    let at = state.clock.now().naive_utc();
+    let made = state.db.write_statement(move |conn| service::history::checkpoint(conn, at)).await?;
+    if let Some(c) = made {
+        tracing::info!(seq = c.seq, hash = %c.hash, "history checkpoint");
+    }
+    Ok(())
+}
+
 /// Starts the daily loop on the current actix runtime.
 pub fn spawn(state: web::Data<AppState>) {
     actix_web::rt::spawn(async move {
@@ -31,6 +42,11 @@ pub fn spawn(state: web::Data<AppState>) {
             state.metrics.run("expiry", result.is_ok());
             if let Err(e) = result {
                 tracing::error!(error = %e, "automatic expiry failed; retrying at the next run");
+            }
+            let result = run_checkpoint(&state).await;
+            state.metrics.run("checkpoint", result.is_ok());
+            if let Err(e) = result {
+                tracing::error!(error = %e, "history checkpoint failed; retrying at the next run");
             }
             let wait = until_next(state.clock.as_ref(), state.config.expiry_time);
             actix_web::rt::time::sleep(wait).await;

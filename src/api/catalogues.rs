@@ -36,6 +36,9 @@ pub struct CatalogueSummary {
     pub compared_with: String,
     /// How many documents each kind of change concerns.
     pub change_counts: BTreeMap<String, usize>,
+    /// The hash of the history checkpoint made when the catalogue was frozen
+    /// (`GET /api/v1/public/checkpoints`): keep it to hold the registry's history to it later.
+    pub checkpoint_hash: Option<String>,
 }
 
 /// One listed document.
@@ -104,6 +107,7 @@ fn summary(
         content_hash: row.content_hash.clone(),
         compared_with: if row.previous_id.is_some() { "catalogue" } else { "documents" }.into(),
         change_counts,
+        checkpoint_hash: row.checkpoint_hash.clone(),
     }
 }
 

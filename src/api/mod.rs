@@ -12,6 +12,7 @@ pub mod edge_responses;
 pub mod evolution;
 pub mod filings;
 pub mod health;
+pub mod history;
 pub mod imports;
 pub mod interpretations;
 pub mod json;
@@ -130,7 +131,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(campaigns::close_campaign)
             .service(public_campaigns::list_public_campaigns)
             .service(public_campaigns::get_public_campaign)
-            .service(deadlines::list_deadlines),
+            .service(deadlines::list_deadlines)
+            .service(history::list_checkpoints)
+            .service(history::make_checkpoint)
+            .service(history::verify),
     );
 }
 

@@ -32,7 +32,9 @@ pub async fn get_policy(caller: Caller) -> Answer {
 ))]
 #[put("/policy")]
 pub async fn put_policy(caller: Caller, body: ApiJson<Policy>) -> Answer {
-    let saved = caller.write(move |tx, actor, _| settings::save_policy(tx, actor, body.0)).await?;
+    let saved = caller
+        .write(move |tx, actor, clock| settings::save_policy(tx, actor, clock, body.0))
+        .await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -56,7 +58,9 @@ pub async fn put_calendar(
 ) -> Answer {
     let year = year.into_inner();
     let saved = caller
-        .write(move |tx, actor, _| settings::replace_calendar_year(tx, actor, year, body.0))
+        .write(move |tx, actor, clock| {
+            settings::replace_calendar_year(tx, actor, clock, year, body.0)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(CalendarSaved { year: saved.year, days: saved.days }))
 }

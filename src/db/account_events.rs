@@ -1,14 +1,16 @@
-//! The account events: who did what to which account, when. Every account change writes one
-//! here, in the change's own transaction, through [`record`] and nothing else, so that the
-//! history's hash chain can take them over in one place.
+//! The account events: who did what to which account, when. Every account change writes one,
+//! in the change's own transaction, through [`record`] and nothing else; each account's
+//! events form a hash chain of their own in `audit_events` (subject `user:<id>`), verified
+//! with every other chain by `normreg verify`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::error::DbError;
-use super::schema::account_events;
+use super::schema::audit_events;
 use super::DbConn;
 use crate::domain::account::AccountAction;
+use crate::domain::ids::UserId;
 
 /// One stored account event.
 #[derive(Clone, Debug, Queryable)]
@@ -34,24 +36,51 @@ pub struct AccountEvent<'a> {
     pub detail: Option<serde_json::Value>,
 }
 
-/// Writes one account event; call it inside the transaction of the change it records.
+/// The chain of the account `user_id` in `audit_events`.
+fn subject(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+/// Writes one account event onto the account's hash chain (`audit_events`, subject
+/// `user:<id>`); call it inside the transaction of the change it records.
 pub fn record(conn: &mut DbConn, event: AccountEvent<'_>) -> Result<(), DbError> {
-    diesel::insert_into(account_events::table)
-        .values((
-            account_events::at.eq(event.at),
-            account_events::actor_id.eq(event.actor_id),
-            account_events::user_id.eq(event.user_id),
-            account_events::action.eq(event.action.as_str()),
-            account_events::detail.eq(event.detail.map(|d| d.to_string())),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let actor = match event.actor_id {
+        Some(id) => Some(id.parse::<UserId>().map_err(|_| DbError::internal("actor id"))?),
+        None => None,
+    };
+    super::audit::record(
+        conn,
+        &subject(event.user_id),
+        actor,
+        event.at,
+        event.action.as_str(),
+        event.detail.as_ref(),
+    )
 }
 
 /// The events of one account, oldest first.
 pub fn of_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<AccountEventRow>, DbError> {
-    Ok(account_events::table
-        .filter(account_events::user_id.eq(user_id))
-        .order(account_events::id.asc())
-        .load(conn)?)
+    let rows: Vec<(i64, NaiveDateTime, Option<String>, String, Option<String>)> =
+        audit_events::table
+            .filter(audit_events::subject.eq(subject(user_id)))
+            .order(audit_events::seq.asc())
+            .select((
+                audit_events::id,
+                audit_events::at,
+                audit_events::actor_id,
+                audit_events::action,
+                audit_events::detail,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, at, actor_id, action, detail)| AccountEventRow {
+            id,
+            at,
+            actor_id,
+            user_id: user_id.to_string(),
+            action,
+            detail,
+        })
+        .collect())
 }

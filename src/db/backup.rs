@@ -34,7 +34,6 @@ pub const TABLES: &[Table] = &[
     table("settings", "key"),
     Table { name: "agencies", order: "id", self_refs: &["parent_id", "filing_authority_id"] },
     table("users", "id"),
-    table("account_events", "id"),
     table("login_throttle", "key"),
     table("calendar_days", "day"),
     table("number_series", "kind, prefix, year"),
@@ -52,6 +51,10 @@ pub const TABLES: &[Table] = &[
     table("expiry_watch", "document_id"),
     table("review_suggestions", "id"),
     table("date_anomalies", "table_name, row_key, column_name"),
+    table("history_heads", "chain"),
+    table("audit_events", "id"),
+    table("checkpoints", "seq"),
+    table("checkpoint_heads", "chain, length"),
 ];
 
 /// How a column's values are written in the portable JSON.
@@ -290,8 +293,8 @@ pub fn after_restore(conn: &mut DbConn) -> Result<usize, DbError> {
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('document_events', 'id'), \
              COALESCE(MAX(id), 0) + 1, false) FROM document_events; \
-             SELECT setval(pg_get_serial_sequence('account_events', 'id'), \
-             COALESCE(MAX(id), 0) + 1, false) FROM account_events",
+             SELECT setval(pg_get_serial_sequence('audit_events', 'id'), \
+             COALESCE(MAX(id), 0) + 1, false) FROM audit_events",
         )?;
     }
     super::search::index_missing(conn)

@@ -36,6 +36,8 @@ pub struct CatalogueRow {
     pub entry_count: i32,
     pub content_hash: String,
     pub previous_id: Option<String>,
+    /// The hash of the history checkpoint made when it was frozen (`db::checkpoints`).
+    pub checkpoint_hash: Option<String>,
 }
 
 pub fn find(
@@ -140,6 +142,7 @@ pub fn freeze(
         entry_count: 0,
         content_hash: String::new(),
         previous_id: previous_row.as_ref().map(|p| p.id.clone()),
+        checkpoint_hash: super::checkpoints::latest(conn)?.map(|c| c.hash),
     };
     diesel::insert_into(catalogues::table).values(&row).execute(conn)?;
 

@@ -137,20 +137,21 @@ pub struct NewEvent<'a> {
     pub payload: Option<serde_json::Value>,
 }
 
+/// Appends the event to its document's hash chain (`db::history::append`).
 pub fn insert_event(conn: &mut DbConn, e: &NewEvent<'_>) -> Result<(), DbError> {
-    diesel::insert_into(document_events::table)
-        .values((
-            document_events::document_id.eq(e.document_id.to_string()),
-            document_events::actor_id.eq(e.actor_id.map(|a| a.to_string())),
-            document_events::at.eq(e.at),
-            document_events::action.eq(e.action),
-            document_events::from_status.eq(e.from_status.map(Status::as_str)),
-            document_events::to_status.eq(e.to_status.map(Status::as_str)),
-            document_events::reason.eq(e.reason),
-            document_events::payload.eq(e.payload.as_ref().map(|p| p.to_string())),
-        ))
-        .execute(conn)?;
-    Ok(())
+    super::history::append(
+        conn,
+        &[super::history::EventText {
+            document_id: e.document_id.to_string(),
+            actor_id: e.actor_id.map(|a| a.to_string()),
+            at: e.at,
+            action: e.action.to_string(),
+            from_status: e.from_status.map(|s| s.as_str().to_string()),
+            to_status: e.to_status.map(|s| s.as_str().to_string()),
+            reason: e.reason.map(str::to_string),
+            payload: e.payload.as_ref().map(|p| p.to_string()),
+        }],
+    )
 }
 
 /// Writes an event that leaves the document's status as it is (an edit, a filing, the end of
@@ -213,7 +214,19 @@ pub fn events_of(
     conn: &mut DbConn,
     document_ids: &[DocumentId],
 ) -> Result<Vec<DocumentEvent>, DbError> {
-    let rows: Vec<EventRow> = document_events::table
+    use document_events as e;
+    let rows: Vec<EventRow> = e::table
+        .select((
+            e::id,
+            e::document_id,
+            e::actor_id,
+            e::at,
+            e::action,
+            e::from_status,
+            e::to_status,
+            e::reason,
+            e::payload,
+        ))
         .filter(document_events::document_id.eq_any(id_strings(document_ids)))
         .order(document_events::id.asc())
         .load(conn)?;

@@ -13,9 +13,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Date, Text, Timestamp};
+use diesel::sql_types::{Date, Text};
 
 use super::error::DbError;
+use super::history::{append, EventText};
 use super::schema::expiry_watch;
 use super::{insert_many, placeholders, write_tx, DbConn};
 use crate::domain::ids::DocumentId;
@@ -38,37 +39,59 @@ pub fn expire_due(
     as_of: NaiveDate,
     at: NaiveDateTime,
 ) -> Result<usize, DbError> {
-    // The domain's words, formatted in: the event is named after the validity it records.
+    // The event is named after the validity it records.
     let (expired, published) = (Validity::Expired.as_str(), Status::Published.as_str());
     write_tx(conn, |conn| {
-        match conn {
-        // The DELETE locks the rows it takes: a concurrent run waits, then finds them gone.
-        DbConn::Postgres(_) => Ok(diesel::sql_query(placeholders(conn, &format!(
-            "WITH due AS (DELETE FROM expiry_watch WHERE valid_until < ? RETURNING document_id) \
-             INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT document_id, NULL, ?, '{expired}', '{published}', '{published}', NULL, NULL FROM due",
-        )))
-        .bind::<Date, _>(as_of)
-        .bind::<Timestamp, _>(at)
-        .execute(conn)?),
-        // BEGIN IMMEDIATE already serialises writers; SQLite has no writable CTEs, so the
-        // events are written first from the same condition, then the rows leave the queue.
-        DbConn::Sqlite(_) => {
-            let n = diesel::sql_query(format!(
-                "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                 SELECT document_id, NULL, ?, '{expired}', '{published}', '{published}', NULL, NULL \
-                 FROM expiry_watch WHERE valid_until < ?",
+        let due: Vec<String> = match conn {
+            // The DELETE locks the rows it takes: a concurrent run waits, then finds them gone.
+            DbConn::Postgres(_) => diesel::sql_query(placeholders(
+                conn,
+                "DELETE FROM expiry_watch WHERE valid_until < ? RETURNING document_id",
             ))
-            .bind::<Timestamp, _>(at)
             .bind::<Date, _>(as_of)
-            .execute(conn)?;
-            diesel::sql_query("DELETE FROM expiry_watch WHERE valid_until < ?")
+            .load::<Due>(conn)?,
+            // BEGIN IMMEDIATE already serialises writers; SQLite has no writable CTEs, so the
+            // due rows are read first from the same condition, then leave the queue.
+            DbConn::Sqlite(_) => {
+                let due = diesel::sql_query(
+                    "SELECT document_id FROM expiry_watch WHERE valid_until < ? ORDER BY document_id",
+                )
                 .bind::<Date, _>(as_of)
-                .execute(conn)?;
-            Ok(n)
+                .load::<Due>(conn)?;
+                diesel::sql_query("DELETE FROM expiry_watch WHERE valid_until < ?")
+                    .bind::<Date, _>(as_of)
+                    .execute(conn)?;
+                due
+            }
         }
-    }
+        .into_iter()
+        .map(|d| d.document_id)
+        .collect();
+        // Each event joins its document's chain, in batches (`db::history::append`).
+        for chunk in due.chunks(1_000) {
+            let events: Vec<EventText> = chunk
+                .iter()
+                .map(|id| EventText {
+                    document_id: id.clone(),
+                    actor_id: None,
+                    at,
+                    action: expired.to_string(),
+                    from_status: Some(published.to_string()),
+                    to_status: Some(published.to_string()),
+                    reason: None,
+                    payload: None,
+                })
+                .collect();
+            append(conn, &events)?;
+        }
+        Ok(due.len())
     })
+}
+
+#[derive(QueryableByName)]
+struct Due {
+    #[diesel(sql_type = Text)]
+    document_id: String,
 }
 
 /// Puts a published document in the queue, or moves its date (a continuation); call in the

@@ -11,7 +11,7 @@ use super::agencies::AgencyRow;
 use super::document_row::DocumentWrite;
 use super::error::DbError;
 use super::numbering::{self, SeriesKind};
-use super::schema::{agencies, document_events, document_revisions, documents};
+use super::schema::{agencies, document_revisions, documents};
 use super::{insert_many, DbConn};
 use crate::domain::document::Document;
 use crate::domain::ids::UserId;
@@ -98,21 +98,19 @@ pub fn insert_all(
             .collect();
         let events: Vec<_> = chunk
             .iter()
-            .zip(&payloads)
-            .map(|(d, payload)| {
-                (
-                    document_events::document_id.eq(d.id.to_string()),
-                    document_events::actor_id.eq(actor.as_deref()),
-                    document_events::at.eq(at),
-                    document_events::action.eq("imported"),
-                    document_events::from_status.eq(None::<&str>),
-                    document_events::to_status.eq(Status::Published.as_str()),
-                    document_events::reason.eq("issued before the registry; imported"),
-                    document_events::payload.eq(Some(payload)),
-                )
+            .zip(payloads)
+            .map(|(d, payload)| super::history::EventText {
+                document_id: d.id.to_string(),
+                actor_id: actor.clone(),
+                at,
+                action: "imported".to_string(),
+                from_status: None,
+                to_status: Some(Status::Published.as_str().to_string()),
+                reason: Some("issued before the registry; imported".to_string()),
+                payload: Some(payload),
             })
             .collect();
-        insert_many!(conn, document_events::table, &events)?;
+        super::history::append(conn, &events)?;
         super::search::index_new(conn, chunk)?;
         let watched: Vec<_> = chunk.iter().filter_map(|d| Some((d.id, d.valid_until?))).collect();
         super::expiry::watch_new(conn, &watched)?;

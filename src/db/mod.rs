@@ -3,10 +3,12 @@
 
 pub mod account_events;
 pub mod agencies;
+pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod campaigns;
 pub mod catalogues;
+pub mod checkpoints;
 pub mod dates;
 pub mod deadlines;
 pub mod document_row;
@@ -14,6 +16,7 @@ pub mod documents;
 pub mod error;
 pub mod expiry;
 pub mod filings;
+pub mod history;
 pub mod imports;
 pub mod interpretations;
 pub mod login_throttle;
@@ -240,13 +243,19 @@ where
     }
 }
 
-/// Applies pending migrations of the connection's engine; call it under the start-up lock.
+/// Applies pending migrations of the connection's engine, then chains the history written
+/// before the hash chains existed (`history::backfill`); call it under the start-up lock.
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
     let applied = match conn {
         DbConn::Postgres(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
         DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
-    applied.map_err(|e| DbError::internal(format!("migration failed: {e}")))
+    let applied = applied.map_err(|e| DbError::internal(format!("migration failed: {e}")))?;
+    let chained = history::backfill(conn)?;
+    if chained > 0 {
+        tracing::info!(events = chained, "history chained: events written before the hash chains");
+    }
+    Ok(applied)
 }
 
 /// Runs `work` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, because a

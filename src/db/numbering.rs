@@ -343,53 +343,38 @@ fn move_document(
     })
     .to_string();
     // The domain's words, formatted in (constants, never input); the event is named after the
-    // status it reaches.
+    // status it reaches. The event goes through the chain's funnel (`db::history::append`),
+    // hashed here, so the document is moved first and the event written after it.
     let (from, to) = (Status::Adopted.as_str(), Status::Registered.as_str());
-    let (document_id, actor) = (r.document_id.to_string(), r.actor.to_string());
-    let moved = match conn {
-        // One round trip: the document and its event together.
-        DbConn::Postgres(_) => diesel::sql_query(format!(
-            "WITH doc AS ( \
-                 UPDATE documents SET status = '{to}', issuance_number = $1, \
-                        registration_number = $2, updated_at = $3 \
-                 WHERE id = $4 AND status = '{from}' RETURNING id) \
-             INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-             SELECT id, $5, $3, '{to}', '{from}', '{to}', NULL, $6 FROM doc",
-        ))
-        .bind::<Text, _>(issuance)
-        .bind::<Text, _>(registration)
-        .bind::<Timestamp, _>(r.at)
-        .bind::<Text, _>(&document_id)
-        .bind::<Text, _>(&actor)
-        .bind::<Text, _>(&payload)
-        .execute(conn)
-        .map_err(taken)?,
-        // SQLite has no writable CTEs; the write lock is held anyway, so two statements.
-        DbConn::Sqlite(_) => {
-            let n = diesel::sql_query(format!(
-                "UPDATE documents SET status = '{to}', issuance_number = ?, \
-                        registration_number = ?, updated_at = ? \
-                 WHERE id = ? AND status = '{from}'",
-            ))
-            .bind::<Text, _>(issuance)
-            .bind::<Text, _>(registration)
-            .bind::<Timestamp, _>(r.at)
-            .bind::<Text, _>(&document_id)
-            .execute(conn)
-            .map_err(taken)?;
-            if n == 1 {
-                diesel::sql_query(format!(
-                    "INSERT INTO document_events (document_id, actor_id, at, action, from_status, to_status, reason, payload) \
-                     VALUES (?, ?, ?, '{to}', '{from}', '{to}', NULL, ?)",
-                ))
-                .bind::<Text, _>(&document_id)
-                .bind::<Text, _>(&actor)
-                .bind::<Timestamp, _>(r.at)
-                .bind::<Text, _>(&payload)
-                .execute(conn)?;
-            }
-            n
-        }
-    };
+    let document_id = r.document_id.to_string();
+    let moved = diesel::sql_query(super::placeholders(
+        conn,
+        &format!(
+            "UPDATE documents SET status = '{to}', issuance_number = ?, \
+                    registration_number = ?, updated_at = ? \
+             WHERE id = ? AND status = '{from}'",
+        ),
+    ))
+    .bind::<Text, _>(issuance)
+    .bind::<Text, _>(registration)
+    .bind::<Timestamp, _>(r.at)
+    .bind::<Text, _>(&document_id)
+    .execute(conn)
+    .map_err(taken)?;
+    if moved == 1 {
+        super::history::append(
+            conn,
+            &[super::history::EventText {
+                document_id,
+                actor_id: Some(r.actor.to_string()),
+                at: r.at,
+                action: to.to_string(),
+                from_status: Some(from.to_string()),
+                to_status: Some(to.to_string()),
+                reason: None,
+                payload: Some(payload),
+            }],
+        )?;
+    }
     Ok(moved == 1)
 }

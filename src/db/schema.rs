@@ -37,17 +37,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    account_events (id) {
-        id -> BigInt,
-        at -> Timestamp,
-        actor_id -> Nullable<Text>,
-        user_id -> Text,
-        action -> Text,
-        detail -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
     login_throttle (key) {
         key -> Text,
         failures -> Integer,
@@ -146,6 +135,52 @@ diesel::table! {
         to_status -> Nullable<Text>,
         reason -> Nullable<Text>,
         payload -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        subject -> Text,
+        seq -> BigInt,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+        action -> Text,
+        detail -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    history_heads (chain) {
+        chain -> Text,
+        length -> BigInt,
+        head -> Text,
+    }
+}
+
+diesel::table! {
+    checkpoints (seq) {
+        seq -> BigInt,
+        made_at -> Timestamp,
+        root -> Text,
+        previous -> Text,
+        hash -> Text,
+        chain_count -> BigInt,
+        moved_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    checkpoint_heads (chain, length) {
+        checkpoint_seq -> BigInt,
+        chain -> Text,
+        length -> BigInt,
+        head -> Text,
     }
 }
 
@@ -229,6 +264,7 @@ diesel::table! {
         entry_count -> Integer,
         content_hash -> Text,
         previous_id -> Nullable<Text>,
+        checkpoint_hash -> Nullable<Text>,
     }
 }
 
@@ -302,7 +338,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
     users,
-    account_events,
     login_throttle,
     calendar_days,
     number_series,
@@ -318,4 +353,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     catalogue_entries,
     catalogue_changes,
     review_suggestions,
+    history_heads,
+    checkpoints,
+    checkpoint_heads,
+    audit_events,
 );

@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod document;
 pub mod filing;
 pub mod filing_material;
+pub mod history;
 pub mod ids;
 pub mod import;
 pub mod interpretation;

@@ -52,6 +52,9 @@ pub fn freeze_or_find(
     if let Some(existing) = db::catalogues::find(conn, agency.id, year)? {
         return Ok(Frozen::Existing(existing));
     }
+    // A checkpoint first: the catalogue records its hash, so that a reader who keeps the
+    // catalogue can later hold the registry's history to it.
+    crate::service::history::checkpoint(conn, at)?;
     let made =
         db::write_tx(conn, |conn| db::catalogues::freeze(conn, agency, year, as_of, at, actor));
     match made {

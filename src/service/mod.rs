@@ -27,6 +27,7 @@ pub mod drafting;
 pub mod evolution;
 pub mod expiry;
 pub mod filing;
+pub mod history;
 pub mod import;
 pub mod interpretations;
 pub mod numbering;

@@ -185,6 +185,9 @@ pub fn submit(
         created_at: now,
     };
     db::suggestions::insert(tx, &row)?;
+    // The contact stays out of the record: it is personal, and the chain is kept for ever.
+    let detail = serde_json::json!({ "document_id": row.document_id, "content": row.content });
+    db::audit::record(tx, &subject(row.id), None, now, "received", Some(&detail))?;
     Ok(SuggestionReceipt { tracking_code: row.tracking_code, due_on })
 }
 
@@ -286,5 +289,13 @@ pub fn reply(
     s.replied_on = Some(today);
     s.replied_by = Some(actor.id);
     db::suggestions::save_reply(tx, &s)?;
+    let detail = serde_json::json!({ "reply": s.reply, "outcome": s.outcome });
+    let at = clock.now().naive_utc();
+    db::audit::record(tx, &subject(s.id), Some(actor.id), at, "replied", Some(&detail))?;
     addressed(tx, s, today)
+}
+
+/// The audit chain of a suggestion.
+fn subject(id: SuggestionId) -> String {
+    format!("suggestion:{id}")
 }

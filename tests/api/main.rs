@@ -1,6 +1,7 @@
 //! Black-box tests of normreg over real HTTP, each on SQLite and on PostgreSQL.
 
 mod helpers;
+mod history_chain;
 
 mod account_admin;
 mod accounts;

@@ -1,5 +1,4 @@
 DROP TABLE login_throttle;
-DROP TABLE account_events;
 ALTER TABLE users DROP COLUMN password_change_required;
 ALTER TABLE users DROP COLUMN kept_token_id;
 ALTER TABLE users DROP COLUMN token_epoch;

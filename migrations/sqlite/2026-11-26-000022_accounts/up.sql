@@ -7,18 +7,6 @@ ALTER TABLE users ADD COLUMN token_epoch INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN kept_token_id TEXT;
 ALTER TABLE users ADD COLUMN password_change_required BOOLEAN NOT NULL DEFAULT FALSE;
 
--- Every account action: who (actor_id, NULL for the operator's command line) did what to
--- whom (user_id), when; written in the transaction of the change.
-CREATE TABLE account_events (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
-    at       TIMESTAMP NOT NULL,
-    actor_id TEXT,
-    user_id  TEXT NOT NULL,
-    action   TEXT NOT NULL,
-    detail   TEXT
-);
-CREATE INDEX account_events_user ON account_events(user_id, id);
-
 -- Failed logins counted per key (a hash of username and client address, of the address, of
 -- the username), shared by every instance on the database. Forgotten once quiet for a while.
 CREATE TABLE login_throttle (

@@ -1,0 +1,65 @@
+//! The time-driven jobs and the history's check on the command line: `normreg expire`,
+//! `normreg tick` (every job the daily scheduler of `serve` runs, as of a date) and
+//! `normreg verify`.
+
+use crate::config::Config;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::service;
+
+/// A date on the command line, `YYYY-MM-DD` exactly (clap would take chrono's looser forms).
+pub fn exact_date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::dates::parse_iso(raw).map_err(|e| e.to_string())
+}
+
+pub async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
+    let mut conn = super::open_checked(&config)?;
+    let day = as_of.unwrap_or_else(|| SystemClock.today());
+    let n = service::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
+        .map_err(|e| e.to_string())?;
+    println!("{n} document(s) expired as of {day}");
+    Ok(())
+}
+
+/// Expiry as of the day, then a checkpoint of the history (which then covers the expiries).
+pub async fn tick(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
+    expire(config.clone(), as_of).await?;
+    let mut conn = super::open_checked(&config)?;
+    match service::history::checkpoint(&mut conn, SystemClock.now().naive_utc())
+        .map_err(|e| e.to_string())?
+    {
+        Some(c) => println!("checkpoint {}: {} ({} chain(s))", c.seq, c.hash, c.chain_count),
+        None => println!("no checkpoint: the history holds no event yet"),
+    }
+    Ok(())
+}
+
+/// Prints what verification found, one line per finding; fails (exit status 1) unless intact.
+pub async fn verify(config: Config) -> Result<(), String> {
+    let mut conn = super::open_checked(&config)?;
+    let report = service::history::verify(&mut conn).map_err(|e| e.to_string())?;
+    for d in &report.documents {
+        let number = d.number.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+        println!("document {}{number}: {}", d.document_id, d.problems.join("; "));
+    }
+    for c in &report.chains_changed {
+        println!("chain {}: {}", c.chain, c.problems.join("; "));
+    }
+    for c in &report.checkpoints_failed {
+        println!("checkpoint {}: {}", c.seq, c.problem);
+    }
+    let counts = format!(
+        "{} chain(s), {} event(s), {} checkpoint(s)",
+        report.chains, report.events, report.checkpoints
+    );
+    if report.intact {
+        println!("history intact: {counts}");
+        Ok(())
+    } else {
+        Err(format!(
+            "history changed: {} document(s), {} other chain(s), {} checkpoint(s) do not verify ({counts})",
+            report.documents.len(),
+            report.chains_changed.len(),
+            report.checkpoints_failed.len()
+        ))
+    }
+}
