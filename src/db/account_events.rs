@@ -58,20 +58,22 @@ pub fn record(conn: &mut DbConn, event: AccountEvent<'_>) -> Result<(), DbError>
     )
 }
 
+/// id, at, actor_id, action, detail of one audit event, as [`of_user`] selects them.
+type StoredColumns = (i64, NaiveDateTime, Option<String>, String, Option<String>);
+
 /// The events of one account, oldest first.
 pub fn of_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<AccountEventRow>, DbError> {
-    let rows: Vec<(i64, NaiveDateTime, Option<String>, String, Option<String>)> =
-        audit_events::table
-            .filter(audit_events::subject.eq(subject(user_id)))
-            .order(audit_events::seq.asc())
-            .select((
-                audit_events::id,
-                audit_events::at,
-                audit_events::actor_id,
-                audit_events::action,
-                audit_events::detail,
-            ))
-            .load(conn)?;
+    let rows: Vec<StoredColumns> = audit_events::table
+        .filter(audit_events::subject.eq(subject(user_id)))
+        .order(audit_events::seq.asc())
+        .select((
+            audit_events::id,
+            audit_events::at,
+            audit_events::actor_id,
+            audit_events::action,
+            audit_events::detail,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, at, actor_id, action, detail)| AccountEventRow {
