@@ -25,6 +25,8 @@ pub mod deliberation;
 pub mod drafting;
 pub mod evolution;
 pub mod expiry;
+pub mod export;
+pub mod feeds;
 pub mod filing;
 pub mod import;
 pub mod interpretations;

@@ -13,6 +13,8 @@ mod deadlines;
 mod demo;
 mod edges;
 mod evolution;
+mod export;
+mod feeds;
 mod fixtures;
 mod imports;
 mod interpretations;
