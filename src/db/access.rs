@@ -103,3 +103,54 @@ impl Db {
         result
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing::Instrument;
+
+    use super::*;
+
+    /// Log output kept in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("log buffer").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_log_line_written_on_the_blocking_pool_carries_the_request_id() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the one subscriber here");
+        let dir = std::env::temp_dir().join(format!("normreg-span-{}", uuid::Uuid::new_v4()));
+        let url = crate::db::DatabaseUrl::Sqlite(dir.join("normreg.db"));
+        let db = Db::new(crate::db::connect(&url, 1).expect("pool"));
+        actix_web::rt::System::new().block_on(async {
+            let span = tracing::info_span!("request", request_id = %"rid-42");
+            db.read(|_| {
+                tracing::warn!("inside the work");
+                Ok::<_, DbError>(())
+            })
+            .instrument(span)
+            .await
+            .expect("runs");
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        let logs =
+            String::from_utf8(captured.0.lock().expect("log buffer").clone()).expect("utf-8");
+        let line = logs.lines().find(|l| l.contains("inside the work")).expect("logged");
+        assert!(line.contains("request{request_id=rid-42"), "{line}");
+    }
+}

@@ -16,6 +16,7 @@ mod evolution;
 mod export;
 mod feeds;
 mod fixtures;
+mod headers;
 mod imports;
 mod interpretations;
 mod lifecycle;
