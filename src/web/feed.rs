@@ -1,10 +1,12 @@
 //! The Atom feeds (`/feed.atom`): the public catalogue with the public search's filters
 //! (`agency`, `q`, `validity`, `year`, `include_sub`, `valid_on`), paged with RFC 5005 links
 //! (`first`, `previous`, `next`, `last`) and OpenSearch totals, each entry a published document
-//! updated at its latest public change. An XSLT stylesheet (`/feed.xsl`) turns a feed into a
-//! Chinese page for a person who opens it in a browser. Absolute URLs start with
+//! updated at its latest public change. A person who opens a feed in a browser sees a Chinese
+//! page: rendered here when the browser asks for HTML (and names no feed type), and otherwise
+//! by the XSLT stylesheet (`/feed.xsl`) the feed names. Absolute URLs start with
 //! `NORMREG_PUBLIC_URL`, never with the request's `Host`.
 
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::html::{esc, query_string};
@@ -178,7 +180,70 @@ fn render(base: &str, query: &CatalogueQuery, page: &FeedPage) -> String {
     xml
 }
 
-/// `GET /feed.atom`: a page of the feed for the filters of the public search.
+/// Whether the request comes from a browser opening the feed: it asks for HTML and names no
+/// feed type. Feed readers name Atom (or ask for anything); browsers never do, and Chromium
+/// shows `application/atom+xml` as raw text rather than through the stylesheet.
+fn wants_html(req: &HttpRequest) -> bool {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    accept.contains("text/html") && !accept.contains("atom") && !accept.contains("rss")
+}
+
+/// The feed as a page, for a person: what it lists, the address to give a feed reader, and
+/// the pages, as the stylesheet shows it to browsers that apply XSLT.
+fn render_html(base: &str, query: &CatalogueQuery, page: &FeedPage) -> String {
+    let filters = filters(query);
+    let pairs = |p: Option<i64>| {
+        let page = p.map(|p| p.to_string()).unwrap_or_default();
+        let mut pairs: Vec<(&str, String)> = filters.iter().map(|(k, v)| (*k, v.clone())).collect();
+        pairs.push(("page", page));
+        pairs
+    };
+    let path = |p: Option<i64>| {
+        let pairs = pairs(p);
+        link(&pairs.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+    };
+    let mut items = String::new();
+    for e in &page.entries {
+        items.push_str(&super::search::summary_item(&e.document));
+    }
+    if items.is_empty() {
+        items.push_str("<li>没有符合条件的文件。</li>");
+    }
+    let mut nav = String::new();
+    if page.page > 1 {
+        let previous = (page.page - 1).min(page.last_page);
+        nav.push_str(&format!(
+            "<a href=\"{}\" rel=\"prev\">上一页</a>",
+            esc(&path(Some(previous)))
+        ));
+    }
+    nav.push_str(&format!("<span>第 {} / {} 页</span>", page.page, page.last_page));
+    if page.page < page.last_page {
+        nav.push_str(&format!(
+            "<a href=\"{}\" rel=\"next\">下一页</a>",
+            esc(&path(Some(page.page + 1)))
+        ));
+    }
+    let title = title_of(query, page);
+    let main = format!(
+        "<h1>{title}（订阅源）</h1>\n<p class=\"text\">这是一个订阅源（Atom 格式）。把下面的地址复制到 RSS/Atom 阅读器中，\
+         即可在文件公布、废止或失效时收到更新：<br><code>{address}</code></p>\n\
+         <p role=\"status\">共 {total} 件文件。</p>\n<ol class=\"results\">\n{items}</ol>\n\
+         <nav class=\"pages\" aria-label=\"分页\">{nav}</nav>",
+        title = esc(&title),
+        address = url(base, "/feed.atom", &filters, None),
+        total = page.total,
+    );
+    super::html::page_with_feed(&format!("{title}（订阅源）"), &main, &path(None))
+}
+
+/// `GET /feed.atom`: a page of the feed for the filters of the public search; to a browser,
+/// the same as a page.
 pub async fn feed(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -197,8 +262,19 @@ pub async fn feed(
         Ok(p) => p,
         Err(e) => return super::error_page(e),
     };
-    let xml = render(&state.config.public_url(), &query, &page);
-    cached(&req, "application/atom+xml; charset=utf-8", xml.into_bytes())
+    let base = state.config.public_url();
+    let mut answer = if wants_html(&req) {
+        cached(&req, super::HTML, render_html(&base, &query, &page).into_bytes())
+    } else {
+        cached(
+            &req,
+            "application/atom+xml; charset=utf-8",
+            render(&base, &query, &page).into_bytes(),
+        )
+    };
+    // Shared caches must keep the page and the feed apart.
+    answer.headers_mut().insert(header::VARY, header::HeaderValue::from_static("Accept"));
+    answer
 }
 
 /// `GET /feed.xsl`: the stylesheet that shows a feed to a person as a page.

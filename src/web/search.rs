@@ -117,7 +117,7 @@ fn search_form(form: &SearchForm, agencies: &[AgencyRow]) -> String {
     )
 }
 
-fn summary_item(doc: &PublicSummary) -> String {
+pub(super) fn summary_item(doc: &PublicSummary) -> String {
     let title = doc.title_html.clone().unwrap_or_else(|| esc(&doc.title));
     let mut meta = Vec::new();
     if let Some(a) = &doc.agency {

@@ -1,6 +1,6 @@
 //! The Atom feeds: well-formed Atom read by a real XML parser, per agency and per search with
 //! the public search's filters, paged by RFC 5005 links that walk the whole list, shown to a
-//! browser through the service's own XSLT stylesheet, and never anything unpublished.
+//! browser as a page, and never anything unpublished.
 
 use std::collections::BTreeSet;
 
@@ -249,6 +249,40 @@ db_test!(a_browser_sees_the_feed_as_a_page_and_pages_link_to_their_feed, |app| {
         .root_element()
         .has_tag_name(("http://www.w3.org/1999/XSL/Transform", "stylesheet")));
     assert!(xsl.body.contains("订阅源") && xsl.body.contains("下一页"));
+
+    // A browser asks for HTML and names no feed type: it gets the feed as a page.
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8";
+    let page = app.client.raw(
+        "GET",
+        "/feed.atom?agency=LN&per_page=2",
+        None,
+        None,
+        Vec::new(),
+        &[("accept", browser)],
+    );
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type").as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(page.header("vary").as_deref().map(|v| v.contains("Accept")), Some(true));
+    let address = format!("<code>{}/feed.atom?agency=LN&amp;per_page=2</code>", app.server.base);
+    assert!(page.body.contains(&address), "the address for a feed reader: {}", page.body);
+    assert!(page.body.contains("辽宁省交通运输事项办理规定（2026年第3号）"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "<a href=\"/feed.atom?agency=LN&amp;per_page=2&amp;page=2\" rel=\"next\">下一页</a>"
+        ),
+        "{}",
+        page.body
+    );
+    // A feed reader names Atom, even beside HTML; one that asks for anything gets Atom too.
+    for accept in ["application/atom+xml, text/html;q=0.5", "*/*"] {
+        let feed =
+            app.client.raw("GET", "/feed.atom", None, None, Vec::new(), &[("accept", accept)]);
+        assert_eq!(
+            feed.header("content-type").as_deref(),
+            Some("application/atom+xml; charset=utf-8"),
+            "{accept}"
+        );
+    }
 
     let search = app.client.get("/search?q=%E4%BA%A4%E9%80%9A%E8%BF%90%E8%BE%93&agency=SY", None);
     assert_eq!(search.status, 200);
