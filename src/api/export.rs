@@ -42,11 +42,10 @@ pub async fn export_catalogue(visitor: Visitor, query: web::Query<ExportQuery>) 
         let span = span.clone();
         async move {
             let (state, after) = next?;
-            let (state_for_read, exp) = (state.clone(), export);
-            let read = state_for_read
-                .read(move |conn, clock| export::slice(conn, clock, &exp, after))
+            let read = state
+                .read(move |conn, clock| export::slice(conn, clock, &export, after))
                 .await
-                .and_then(|(rows, next)| Ok((export::encode(exp.format, &rows)?, next)));
+                .and_then(|(rows, next)| Ok((export::encode(export.format, &rows)?, next)));
             Some(match read {
                 Ok((text, next)) => (Ok(Bytes::from(text)), next.map(|n| (state, Some(n)))),
                 Err(e) => {
