@@ -51,6 +51,11 @@ pub struct Config {
     pub hash_queue: usize,
     /// `NORMREG_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client (default: nobody's).
     pub trusted_proxies: TrustedProxies,
+    /// `NORMREG_PUBLIC_URL`: the scheme, host and optional path prefix readers reach the
+    /// service at, without a trailing slash; every absolute URL of a feed or page starts with
+    /// it, never with the request's `Host` header, which any client can set. `None`: derived
+    /// from the listen address at start (see [`Config::public_url`]).
+    pub public_url: Option<String>,
 }
 
 /// The default of `NORMREG_SEARCH_WINDOW`: 50 pages of 20, ranked within the 50 ms a search
@@ -82,6 +87,34 @@ fn check_bind(raw: &str) -> Result<(), &'static str> {
     } else {
         Err(EXPECTED)
     }
+}
+
+/// Checks `NORMREG_PUBLIC_URL` and answers it without its trailing slash: `http` or `https`,
+/// a host, an optional path; no query, fragment, credentials or characters that would need
+/// escaping in XML or HTML, since the value is written into feeds and pages as it is.
+fn check_public_url(raw: &str) -> Result<String, &'static str> {
+    const EXPECTED: &str =
+        "expected http:// or https:// with a host and an optional path, e.g. https://gfxwj.example.gov.cn";
+    let url = raw.trim().trim_end_matches('/');
+    let rest =
+        url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or(EXPECTED)?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~/:[]%".contains(c);
+    if host.is_empty() || host.starts_with(':') || !rest.chars().all(allowed) {
+        return Err(EXPECTED);
+    }
+    Ok(url.to_string())
+}
+
+/// `http://HOST:PORT` for a listen address, the port replaced by `port` when given.
+pub fn derived_public_url(bind: &str, port: Option<u16>) -> String {
+    let (host, bound) = bind.rsplit_once(':').unwrap_or((bind, "8080"));
+    let host = match host {
+        "0.0.0.0" | "[::]" | "::" | "" => "127.0.0.1",
+        h => h,
+    };
+    let port = port.map_or_else(|| bound.to_string(), |p| p.to_string());
+    format!("http://{host}:{port}")
 }
 
 impl Config {
@@ -181,6 +214,11 @@ impl Config {
                 faults.push(format!("NORMREG_TRUSTED_PROXIES=`{v}`: {e}"));
             })
         });
+        let public_url = var("NORMREG_PUBLIC_URL").and_then(|v| {
+            check_public_url(&v)
+                .map_err(|e| faults.push(format!("NORMREG_PUBLIC_URL=`{v}`: {e}")))
+                .ok()
+        });
         if !faults.is_empty() {
             return Err(faults);
         }
@@ -205,7 +243,18 @@ impl Config {
             hash_concurrency,
             hash_queue,
             trusted_proxies: trusted_proxies.unwrap_or_default(),
+            public_url,
         })
+    }
+
+    /// The base of every absolute URL: `NORMREG_PUBLIC_URL`, else `http://` and the listen
+    /// address with a wildcard host (`0.0.0.0`, `::`) read as `127.0.0.1`. `Application::build`
+    /// fills in the port actually bound when the address asked for port 0.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => derived_public_url(&self.bind, None),
+        }
     }
 
     /// A configuration for tests and tools: the given database, an ephemeral port.
@@ -231,13 +280,44 @@ impl Config {
             hash_concurrency: 2,
             hash_queue: 16,
             trusted_proxies: TrustedProxies::default(),
+            public_url: None,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::check_bind;
+    use super::{check_bind, check_public_url, derived_public_url};
+
+    #[test]
+    fn a_public_url_is_http_or_https_with_a_host() {
+        assert_eq!(
+            check_public_url("https://gfxwj.example.gov.cn/").as_deref(),
+            Ok("https://gfxwj.example.gov.cn")
+        );
+        assert_eq!(
+            check_public_url("http://10.0.0.5:8080/normreg").as_deref(),
+            Ok("http://10.0.0.5:8080/normreg")
+        );
+        for bad in [
+            "gfxwj.example.gov.cn",
+            "ftp://x",
+            "https://",
+            "https://a/?q=1",
+            "https://a/#x",
+            "https://a\"b",
+            "https://u@a",
+        ] {
+            assert!(check_public_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn without_a_public_url_the_listen_address_is_used() {
+        assert_eq!(derived_public_url("0.0.0.0:8080", None), "http://127.0.0.1:8080");
+        assert_eq!(derived_public_url("127.0.0.1:0", Some(41234)), "http://127.0.0.1:41234");
+        assert_eq!(derived_public_url("[::1]:80", None), "http://[::1]:80");
+    }
 
     #[test]
     fn a_listen_address_is_host_and_port() {

@@ -41,11 +41,15 @@ pub enum StartError {
 impl Application {
     /// Binds the listener, then connects, migrates and performs first-start set-up. The
     /// listener comes first so that a taken port stops the start before anything is written.
-    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+    pub async fn build(mut config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|cause| StartError::Listen { bind: config.bind.clone(), cause })?;
-        let state = web::Data::new(prepare(config, clock).await?);
         let port = listener.local_addr().map_err(|e| AppError::internal(e.to_string()))?.port();
+        if config.public_url.is_none() {
+            // The port bound, which differs from the address's when it asked for port 0.
+            config.public_url = Some(crate::config::derived_public_url(&config.bind, Some(port)));
+        }
+        let state = web::Data::new(prepare(config, clock).await?);
         let spec = api::openapi::document();
         let known = web::Data::new(KnownPaths::new(&spec, &crate::web::PAGES));
         let spec_json = web::Data::new(SpecJson(api::openapi::document_json()));
@@ -67,6 +71,7 @@ impl Application {
                         .into()
                 }))
                 .wrap(Compress::default())
+                .wrap(from_fn(crate::security_headers::add))
                 .wrap(from_fn(api::head_as_get))
                 .wrap(from_fn(api::refuse_nul))
                 .wrap(from_fn(transport::bounds::url_bounds))
@@ -119,7 +124,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     // Read before the database is touched: a faulty rule file stops the start unwritten.
     let screening = load_screening_rules(&config)?;
     let pool = db::connect(&config.database_url, config.pool_size)?;
-    let db = Db::new(pool);
+    let mut db = Db::new(pool);
     let boot_config = config.clone();
     let boot_clock = clock.clone();
     let secret = db
@@ -138,6 +143,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         crate::auth::hashing_gate::HashingGate::new(config.hash_concurrency, config.hash_queue);
     let metrics =
         crate::metrics::Metrics::new(db.pool().clone(), read_cache.clone(), search_cache.clone());
+    db.observe_write_waits(metrics.write_wait_observer());
     Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache, hashing, metrics })
 }
 

@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod documents;
 pub mod edge_responses;
 pub mod evolution;
+pub mod export;
 pub mod filings;
 pub mod health;
 pub mod history;
@@ -78,6 +79,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::list_public_documents)
             .service(public::get_public_document)
             .service(public::lookup_number)
+            .service(export::export_catalogue)
             .service(openapi::openapi_json)
             .service(auth::login)
             .service(auth::me)

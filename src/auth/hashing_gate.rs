@@ -79,7 +79,10 @@ impl HashingGate {
         let slot = self.enter(key).await?;
         // The slot goes with the job: if the request is cancelled (its client went away), the
         // computation still runs to its end on the blocking pool and must still count.
+        // Logged inside the request's span (its request id), as `Db::read` does.
+        let span = tracing::Span::current();
         actix_web::web::block(move || {
+            let _in_request = span.enter();
             let _slot = slot;
             job()
         })

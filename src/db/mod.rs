@@ -2,6 +2,7 @@
 //! transactions. This folder is the only place that may `match` on the backend.
 
 pub mod account_events;
+mod access;
 pub mod agencies;
 pub mod audit;
 pub mod backup;
@@ -42,6 +43,7 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+pub use access::{Db, WriteWaitObserver};
 pub use error::is_unique_violation;
 
 use error::DbError;
@@ -267,8 +269,26 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<DbError>,
 {
+    write_tx_begun(conn, || {}, work)
+}
+
+/// [`write_tx`], calling `begun` once the write transaction has started, i.e. once this
+/// writer's wait for the database is over (SQLite's BEGIN IMMEDIATE waits for the one writer).
+pub(crate) fn write_tx_begun<T, E, F>(
+    conn: &mut DbConn,
+    begun: impl FnOnce(),
+    work: F,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DbError>,
+{
     match conn {
         DbConn::Postgres(_) => {
+            let work = |c: &mut DbConn| {
+                begun();
+                work(c)
+            };
             conn.transaction(|c| work(c).map_err(Carried::Work)).map_err(|e| match e {
                 Carried::Work(e) => e,
                 Carried::Db(e) => DbError::from(e).into(),
@@ -277,6 +297,7 @@ where
         DbConn::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
                 .map_err(DbError::from)?;
+            begun();
             match work(conn) {
                 Ok(value) => {
                     if let Err(e) =
@@ -307,80 +328,5 @@ enum Carried<E> {
 impl<E> From<diesel::result::Error> for Carried<E> {
     fn from(e: diesel::result::Error) -> Self {
         Carried::Db(e)
-    }
-}
-
-/// The pool plus the helpers that move blocking database work off the async workers.
-#[derive(Clone)]
-pub struct Db {
-    pool: Pool,
-    /// Advanced after every committed write of this instance, so that caches of what was
-    /// read before it know they are stale.
-    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Db {
-    pub fn new(pool: Pool) -> Self {
-        Self { pool, generation: Default::default() }
-    }
-
-    /// How many writes this instance has committed; see [`Db::note_change`].
-    pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    /// Records that data changed outside [`Db::write`] (e.g. the expiry run).
-    pub fn note_change(&self) {
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    }
-
-    pub fn pool(&self) -> &Pool {
-        &self.pool
-    }
-
-    /// Runs `work` on the blocking pool with a connection and no transaction (reads).
-    /// `work` fails with its own error (a service operation's `AppError`, or a `DbError`).
-    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(|e| DbError::internal(format!("blocking task failed: {e}")))?
-    }
-
-    /// Runs a write that is one statement (its own transaction, e.g. registration's numbering
-    /// function) on the blocking pool, and advances the write generation like [`Db::write`].
-    pub async fn write_statement<T, E, F>(&self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-    {
-        let result = self.read(work).await;
-        if result.is_ok() {
-            self.note_change();
-        }
-        result
-    }
-
-    /// Runs `work` on the blocking pool inside one write transaction.
-    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-    {
-        let result = self.read(move |conn| write_tx(conn, work)).await;
-        if result.is_ok() {
-            self.note_change();
-        }
-        result
     }
 }

@@ -127,3 +127,31 @@ pub fn public_events(
         })
         .collect())
 }
+
+/// The latest event with one of `actions` of each of the documents `ids`: its document, time
+/// and action. A document without such an event is left out.
+pub fn latest_events_of(
+    conn: &mut DbConn,
+    ids: &[DocumentId],
+    actions: &[&str],
+) -> Result<Vec<(DocumentId, NaiveDateTime, String)>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let actions: Vec<String> = actions.iter().map(|a| (*a).to_string()).collect();
+    let events: Vec<(String, NaiveDateTime, String)> = document_events::table
+        .filter(document_events::document_id.eq_any(id_strings(ids)))
+        .filter(document_events::action.eq_any(actions))
+        .order(document_events::id.desc())
+        .select((document_events::document_id, document_events::at, document_events::action))
+        .load(conn)?;
+    let mut latest: Vec<(DocumentId, NaiveDateTime, String)> = Vec::new();
+    for (doc, at, action) in events {
+        let id = parsed("document_events", &doc, "document_id", &doc)?;
+        // Newest first: the first event seen of a document is its latest.
+        if !latest.iter().any(|(d, _, _)| *d == id) {
+            latest.push((id, at, action));
+        }
+    }
+    Ok(latest)
+}

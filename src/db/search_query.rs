@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 
+pub mod export;
 mod sql;
 
 use self::sql::{Bind, Sql};

@@ -26,6 +26,8 @@ pub mod deliberation;
 pub mod drafting;
 pub mod evolution;
 pub mod expiry;
+pub mod export;
+pub mod feeds;
 pub mod filing;
 pub mod history;
 pub mod import;

@@ -67,7 +67,8 @@ pub async fn of_agency(
     }
     main.push_str("</ul>");
     let title = format!("{}年度目录", agency.name);
-    cached(&req, HTML, page(&title, &main).into_bytes())
+    let feed = super::feed::link(&[("agency", &agency.code)]);
+    cached(&req, HTML, super::html::page_with_feed(&title, &main, &feed).into_bytes())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::html::{badge, esc, page, query_string};
+use super::html::{badge, esc, page_with_feed, query_string};
 use super::{error_page, HTML};
 use crate::domain::ids::DocumentId;
 use crate::error::AppError;
@@ -82,7 +82,9 @@ fn document_page(doc: &PublicDocument) -> String {
         interpretations = interpretations_section(doc),
         suggest = suggestion_form(doc.id),
     );
-    page(&doc.title, &main)
+    // 订阅 follows the document's agency.
+    let code = doc.agency.as_ref().map(|a| a.code.as_str()).unwrap_or("");
+    page_with_feed(&doc.title, &main, &super::feed::link(&[("agency", code)]))
 }
 
 /// The interpretations published with the document, each with its date and 文号.

@@ -68,21 +68,29 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid
 nav.pages{display:flex;gap:16px;align-items:center;margin:16px 0}\
 @media (max-width:600px){input[type=search]{min-width:0;width:100%}form.search div{width:100%}dl.facts{grid-template-columns:1fr}}";
 
-/// A whole page: `title` is text (escaped here), `main` is HTML built with [`esc`].
+/// A whole page: `title` is text (escaped here), `main` is HTML built with [`esc`]; its 订阅
+/// link is the feed of every document.
 pub fn page(title: &str, main: &str) -> String {
+    page_with_feed(title, main, "/feed.atom")
+}
+
+/// [`page`] whose 订阅 link (and the feed it announces to browsers) is `feed`, the feed of
+/// what the page shows (a search, an agency), as a path.
+pub fn page_with_feed(title: &str, main: &str, feed: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} - 行政规范性文件库</title>\n\
-         <link rel=\"alternate\" type=\"application/atom+xml\" title=\"新公布、废止和失效的文件\" href=\"/feed.atom\">\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <link rel=\"alternate\" type=\"application/atom+xml\" title=\"订阅：新公布、废止和失效的文件\" href=\"{feed}\">\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">跳到正文</a>\n\
          <header role=\"banner\"><a href=\"/\">行政规范性文件库</a> \
          <nav aria-label=\"站点\" style=\"display:inline\"><a href=\"/catalogues\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">年度目录</a> <a href=\"/suggestions\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">审查建议查询</a> \
-         <a href=\"/feed.atom\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">订阅</a></nav></header>\n\
+         <a href=\"{feed}\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">订阅</a></nav></header>\n\
          <main id=\"main\" role=\"main\">\n{main}\n</main>\n\
          <footer role=\"contentinfo\">未经公布的规范性文件不得作为行政管理依据。本库只收录已公布的文件。</footer>\n\
          </body>\n</html>\n",
         title = esc(title),
+        feed = esc(feed),
     )
 }
 

@@ -1,6 +1,7 @@
 //! Public web pages in Chinese, rendered on the server from the same functions as the public
 //! API: home with search, search results with filters and paging, a document, the review
-//! suggestion form and its tracking page, the annual catalogues, and the Atom feed.
+//! suggestion form and its tracking page, the annual catalogues, and the Atom feeds with
+//! their stylesheet.
 
 pub mod catalogues;
 pub mod document;
@@ -17,13 +18,14 @@ use html::{esc, page};
 
 /// The pages and their methods, for the API's 405 answers (`KnownPaths`); keep it in step
 /// with [`routes`] (a test asks every entry).
-pub const PAGES: [(&str, &[&str]); 6] = [
+pub const PAGES: [(&str, &[&str]); 7] = [
     ("/", &["GET"]),
     ("/search", &["GET"]),
     ("/documents/{id}", &["GET"]),
     ("/documents/{id}/suggestions", &["POST"]),
     ("/suggestions", &["GET"]),
     ("/feed.atom", &["GET"]),
+    ("/feed.xsl", &["GET"]),
 ];
 
 /// Registers the pages on the actix app (they are not part of the OpenAPI document).
@@ -34,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/documents/{id}/suggestions", web::post().to(suggestions::suggest))
         .route("/suggestions", web::get().to(suggestions::track))
         .route("/feed.atom", web::get().to(feed::feed))
+        .route("/feed.xsl", web::get().to(feed::stylesheet))
         .route("/catalogues", web::get().to(catalogues::index))
         .route("/catalogues/{code}", web::get().to(catalogues::of_agency))
         .route("/catalogues/{code}/{year}", web::get().to(catalogues::catalogue));

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::html::{badge, esc, page, query_string};
+use super::html::{badge, esc, page, page_with_feed, query_string};
 use super::{error_page, HTML};
 use crate::db::agencies::AgencyRow;
 use crate::domain::validity::Validity;
@@ -52,6 +52,18 @@ impl SearchForm {
             page: number("page", &self.page)?,
             per_page: Some(20),
         })
+    }
+
+    /// The feed of the same search, for the page's 订阅 link.
+    fn feed_link(&self) -> String {
+        let include_sub = if self.include_sub.is_empty() { "" } else { "true" };
+        super::feed::link(&[
+            ("q", self.q.trim()),
+            ("validity", self.validity.trim()),
+            ("agency", self.agency.trim()),
+            ("include_sub", include_sub),
+            ("year", self.year.trim()),
+        ])
     }
 
     fn link_to_page(&self, page: i64) -> String {
@@ -105,7 +117,7 @@ fn search_form(form: &SearchForm, agencies: &[AgencyRow]) -> String {
     )
 }
 
-fn summary_item(doc: &PublicSummary) -> String {
+pub(super) fn summary_item(doc: &PublicSummary) -> String {
     let title = doc.title_html.clone().unwrap_or_else(|| esc(&doc.title));
     let mut meta = Vec::new();
     if let Some(a) = &doc.agency {
@@ -238,5 +250,5 @@ pub(super) async fn search(
         form_html = search_form(&form, &agencies),
         list = results_list(&results),
     );
-    cached(&req, HTML, page(&heading, &main).into_bytes())
+    cached(&req, HTML, page_with_feed(&heading, &main, &form.feed_link()).into_bytes())
 }

@@ -127,3 +127,17 @@ fn a_missing_database_on_a_live_server_exits_3_at_once() {
     assert!(!err.contains("waiting for"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_public_url_that_is_not_http_exits_2_before_creating_the_database() {
+    let dir = scratch("public-url");
+    let url = format!("sqlite://{}/data/normreg.db", dir.display());
+    let out = serve_with(&[("DATABASE_URL", &url), ("NORMREG_PUBLIC_URL", "gfxwj.example.gov.cn")]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("NORMREG_PUBLIC_URL=`gfxwj.example.gov.cn`: expected http:// or https://"),
+        "{err}"
+    );
+    assert_empty(&dir);
+}

@@ -156,6 +156,9 @@ db_test!(metrics_count_requests_by_route_template_in_prometheus_text, |app| {
     assert_eq!(r.status, 404, "{}", r.body);
     assert_eq!(app.client.get("/healthz", None).status, 200);
     assert_eq!(app.client.get("/no/such/path/metrics-probe", None).status, 404);
+    // A write, whose wait for its transaction is measured.
+    let admin = app.admin_token();
+    app.agency(&admin, serde_json::json!({"name": "辽宁省人民政府", "code": "LN"}));
     // The same search twice: computed, then answered from the search cache.
     for _ in 0..2 {
         assert_eq!(
@@ -199,6 +202,15 @@ db_test!(metrics_count_requests_by_route_template_in_prometheus_text, |app| {
         let n = value(&samples, "normreg_db_pool_connections", &labels(&[("state", state)]));
         assert!(n.is_some_and(|n| n >= 0.0 && Some(n) <= max), "{state}: {}", r.body);
     }
+
+    let engine = match app.engine {
+        crate::helpers::Engine::Sqlite => "sqlite",
+        crate::helpers::Engine::Postgres => "postgres",
+    };
+    let waits =
+        value(&samples, "normreg_db_write_wait_seconds_count", &labels(&[("engine", engine)]));
+    assert!(waits >= Some(1.0), "the agency's write waited and was timed: {}", r.body);
+    assert!(r.body.contains("# TYPE normreg_db_write_wait_seconds histogram"), "{}", r.body);
 
     // A scraper that asks for OpenMetrics gets the same lines, closed by `# EOF`.
     let accept = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3";
