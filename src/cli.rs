@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `import`,
+//! The command line: `serve` (the default), `migrate`, `create-admin`, `expire`, `tick`, `import`,
 //! `catalogue`, `backup`, `restore`, `demo`.
 
 use std::process::ExitCode;
@@ -51,6 +51,13 @@ pub enum Command {
     /// Record the expiry of every document whose validity ran out (automatic expiry).
     Expire {
         /// Expire as of this date instead of today (Beijing); within the policy's date range.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = exact_date)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Run every time-driven job as of a date, as the scheduler of `serve` does daily: expiry
+    /// and the closing of consultations whose period ended.
+    Tick {
+        /// As of this date instead of today (Beijing); within the policy's date range.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = exact_date)]
         as_of: Option<chrono::NaiveDate>,
     },
@@ -137,11 +144,12 @@ pub fn run(cli: Cli) -> ExitCode {
                 create_admin(config, username, password).await
             }
             Command::Expire { as_of } => expire(config, as_of).await,
+            Command::Tick { as_of } => tick(config, as_of).await,
             Command::Import { file } => import(config, file).await,
             Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
             Command::Backup { file } => backup(config, file).await,
             Command::Restore { file } => restore(config, file).await,
-            Command::Demo { password } => demo(config, password).await,
+            Command::Demo { password } => crate::demo::command(config, password).await,
         }
         .map_err(|e| (1, e))
     });
@@ -235,6 +243,19 @@ async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), 
     let n = crate::service::expiry::expire_due(&mut conn, day, SystemClock.now().naive_utc())
         .map_err(|e| e.to_string())?;
     println!("{n} document(s) expired as of {day}");
+    Ok(())
+}
+
+async fn tick(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
+    let mut conn = open_checked(&config)?;
+    let day = as_of.unwrap_or_else(|| SystemClock.today());
+    let at = SystemClock.now().naive_utc();
+    let expired =
+        crate::service::expiry::expire_due(&mut conn, day, at).map_err(|e| e.to_string())?;
+    println!("{expired} document(s) expired as of {day}");
+    let closed =
+        crate::service::consultation::close_due(&mut conn, day, at).map_err(|e| e.to_string())?;
+    println!("{closed} consultation(s) closed as of {day}");
     Ok(())
 }
 
@@ -354,44 +375,6 @@ async fn restore(config: Config, file: std::path::PathBuf) -> Result<(), String>
         summary.total(),
         file.display(),
         summary.indexed
-    );
-    Ok(())
-}
-
-async fn demo(config: Config, password: Option<String>) -> Result<(), String> {
-    let bind = config.bind.clone();
-    let database = match &config.database_url {
-        db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        db::DatabaseUrl::Postgres(url) => db::redact(url),
-    };
-    let password = password.unwrap_or_else(|| crate::startup::random_token(8));
-    let outcome = crate::demo::seed(config, SystemClock.today(), &password)
-        .await
-        .map_err(|e| e.to_string())?;
-    let summary = match outcome {
-        crate::demo::Outcome::AlreadySeeded(day) => {
-            println!(
-                "normreg demo: this database already holds the demo (seeded on {day}); nothing changed.\n\
-                 Its passwords were printed then. To start over, remove the database (data/normreg.db by default) and run `normreg demo` again."
-            );
-            return Ok(());
-        }
-        crate::demo::Outcome::Seeded(s) => s,
-    };
-    println!(
-        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired)\n",
-        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired
-    );
-    println!("Accounts (every one has the password: {})", summary.password);
-    for u in &summary.users {
-        println!("  {:<18} {:<16} {}", u.username, u.roles.join(","), u.agency_name);
-    }
-    println!(
-        "\nNow start the service:   cargo run --release   (or `normreg serve`)\n\
-         Public catalogue:        http://{bind}/   e.g. http://{bind}/search?q=许可\n\
-         Log in to the API:       curl -s http://{bind}/api/v1/auth/login -H 'content-type: application/json' \\\n\
-         \x20                          -d '{{\"username\":\"ln-drafter\",\"password\":\"{}\"}}'",
-        summary.password
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The daily automatic expiry run inside `serve`: once at start, then every day at the
-//! configured Beijing time. Several instances may run it at once; the run is idempotent.
+//! The daily time-driven runs inside `serve` (automatic expiry, closing consultations): once
+//! at start, then every day at the configured Beijing time. Several instances may run them at
+//! once; each run is idempotent.
 
 use std::time::Duration;
 
@@ -23,6 +24,21 @@ pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
     Ok(n)
 }
 
+/// Records the close of every consultation whose period ended before the clock's today;
+/// answers how many this run closed.
+pub async fn run_consultation_closing(state: &AppState) -> Result<usize, AppError> {
+    let today = state.clock.today();
+    let at = state.clock.now().naive_utc();
+    let n = state
+        .db
+        .write_statement(move |conn| service::consultation::close_due(conn, today, at))
+        .await?;
+    if n > 0 {
+        tracing::info!(closed = n, %today, "consultations closed");
+    }
+    Ok(n)
+}
+
 /// Starts the daily loop on the current actix runtime.
 pub fn spawn(state: web::Data<AppState>) {
     actix_web::rt::spawn(async move {
@@ -31,6 +47,11 @@ pub fn spawn(state: web::Data<AppState>) {
             state.metrics.run("expiry", result.is_ok());
             if let Err(e) = result {
                 tracing::error!(error = %e, "automatic expiry failed; retrying at the next run");
+            }
+            let closing = run_consultation_closing(&state).await;
+            state.metrics.run("consultation_closing", closing.is_ok());
+            if let Err(e) = closing {
+                tracing::error!(error = %e, "closing consultations failed; retrying at the next run");
             }
             let wait = until_next(state.clock.as_ref(), state.config.expiry_time);
             actix_web::rt::time::sleep(wait).await;

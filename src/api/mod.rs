@@ -6,6 +6,7 @@ pub mod auth;
 pub mod caller;
 pub mod campaigns;
 pub mod catalogues;
+pub mod consultations;
 pub mod deadlines;
 pub mod documents;
 pub mod edge_responses;
@@ -21,6 +22,7 @@ pub mod paging;
 pub mod path;
 pub mod public;
 pub mod public_campaigns;
+pub mod public_consultations;
 pub mod public_suggestions;
 pub mod responses;
 pub mod settings;
@@ -127,7 +129,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(campaigns::close_campaign)
             .service(public_campaigns::list_public_campaigns)
             .service(public_campaigns::get_public_campaign)
-            .service(deadlines::list_deadlines),
+            .service(deadlines::list_deadlines)
+            .service(consultations::open_consultation)
+            .service(consultations::list_consultations)
+            .service(consultations::list_comments)
+            .service(consultations::dispose_comment)
+            .service(consultations::exempt_from_consultation)
+            .service(public_consultations::list_public_consultations)
+            .service(public_consultations::get_public_consultation)
+            .service(public_consultations::create_comment)
+            .service(public_consultations::get_comment),
     );
 }
 

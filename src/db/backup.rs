@@ -49,6 +49,9 @@ pub const TABLES: &[Table] = &[
     table("catalogue_changes", "catalogue_id, change, document_id"),
     table("expiry_watch", "document_id"),
     table("review_suggestions", "id"),
+    table("consultations", "id"),
+    table("consultation_comments", "id"),
+    table("consultation_exemptions", "id"),
     table("date_anomalies", "table_name, row_key, column_name"),
 ];
 

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod calendar;
 pub mod campaigns;
 pub mod catalogues;
+pub mod consultations;
 pub mod dates;
 pub mod deadlines;
 pub mod document_row;

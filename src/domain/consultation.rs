@@ -2,12 +2,64 @@
 //! day, whether its period is long enough, the drafter's disposition of each comment, and the
 //! gate that keeps a rights-affecting draft from legality review until the public was heard.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::calendar::HolidayCalendar;
+use super::ids::{AgencyId, CommentId, ConsultationId, DocumentId, UserId};
 use super::policy::Policy;
+
+/// One consultation as kept: the text as consulted stays as it was whatever the draft becomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consultation {
+    pub id: ConsultationId,
+    pub document_id: DocumentId,
+    pub agency_id: AgencyId,
+    /// The revision of the draft that was consulted, with its title and text.
+    pub revision: i32,
+    pub title: String,
+    pub body: String,
+    /// 起草说明, published with the text.
+    pub drafting_notes: Option<String>,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub affects_businesses: bool,
+    pub short_period_reason: Option<String>,
+    pub opened_by: UserId,
+    pub created_at: NaiveDateTime,
+    /// When the closing run recorded the close; the status follows from the dates alone.
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+impl Consultation {
+    pub fn status(&self, today: NaiveDate) -> ConsultationStatus {
+        ConsultationStatus::on(today, self.opens_on, self.closes_on)
+    }
+}
+
+/// One public comment with the drafter's disposition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub id: CommentId,
+    pub consultation_id: ConsultationId,
+    pub tracking_code: String,
+    pub content: String,
+    /// The article the comment is about, as the commenter named it.
+    pub article: Option<String>,
+    pub name: Option<String>,
+    /// For the drafter only; never on a public path.
+    pub contact: Option<String>,
+    /// SHA-256 of the client address, for rate limiting.
+    pub client_key: String,
+    pub received_at: NaiveDateTime,
+    pub disposition: Option<Disposition>,
+    pub reason: Option<String>,
+    /// A short public summary of the comment, written by the drafter.
+    pub summary: Option<String>,
+    pub disposed_on: Option<NaiveDate>,
+    pub disposed_by: Option<UserId>,
+}
 
 /// Where a consultation stands on a day. It follows from its dates alone, so a comment is
 /// refused after `closes_on` even before the closing run has recorded the close.

@@ -19,6 +19,8 @@ pub mod agencies;
 pub mod backup;
 pub mod campaigns;
 pub mod catalogues;
+pub mod consultation;
+pub mod consultation_public;
 pub mod dates;
 pub mod deadlines;
 pub mod deliberation;

@@ -1,0 +1,429 @@
+//! Public consultation on drafts (征求意见): a rights-affecting draft goes to legality review
+//! only after the public was heard and every comment answered, or with an exemption.
+
+use serde_json::{json, Value};
+
+use crate::db_test;
+use crate::fixtures::{neighbour_city, Province};
+use crate::helpers::*;
+
+const BODY: &str = "第一条 为了规范行政许可事项，制定本办法。\n第二条 本办法自发布之日起施行。";
+const CONTACT: &str = "commenter-13900000000@example.com";
+
+/// A draft that affects rights, in the province's city.
+fn rights_draft(app: &TestApp, p: &Province, title: &str) -> String {
+    let r = app.client.post(
+        "/api/v1/documents",
+        Some(&p.drafter),
+        &json!({"title": title, "body": BODY, "affects_rights": true}),
+    );
+    assert_eq!(r.status, 201, "create: {}", r.body);
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+fn submit(app: &TestApp, p: &Province, id: &str) -> Answer {
+    app.client.post(&format!("/api/v1/documents/{id}/submit"), Some(&p.drafter), &json!({}))
+}
+
+fn open(app: &TestApp, p: &Province, id: &str, body: Value) -> Answer {
+    app.client.post(&format!("/api/v1/documents/{id}/consultations"), Some(&p.drafter), &body)
+}
+
+fn opened(app: &TestApp, p: &Province, id: &str, body: Value) -> String {
+    let r = open(app, p, id, body);
+    assert_eq!(r.status, 201, "open: {}", r.body);
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+fn comment(app: &TestApp, consultation: &str, body: Value) -> Answer {
+    app.client.post(&format!("/api/v1/public/consultations/{consultation}/comments"), None, &body)
+}
+
+fn tick(app: &TestApp, as_of: &str) -> String {
+    let out = run_normreg(&app.db.url, &["tick", "--as-of", as_of]);
+    assert!(out.status.success(), "tick: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn code_of(r: &Answer) -> String {
+    r.problem(r.status)["code"].as_str().unwrap().to_string()
+}
+
+db_test!(
+    a_rights_affecting_draft_is_consulted_answered_closed_by_itself_and_then_submitted,
+    |app| {
+        let p = Province::new(app);
+        let id = rights_draft(app, &p, "沈阳市行政许可办理办法");
+        let refused = submit(app, &p, &id);
+        assert_eq!(refused.status, 409);
+        assert_eq!(code_of(&refused), "consultation_required");
+
+        let r =
+            open(app, &p, &id, json!({"closes_on": "2026-03-11", "drafting_notes": "起草说明"}));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let c = r.json();
+        assert_eq!(
+            (c["status"].as_str(), c["opens_on"].as_str()),
+            (Some("open"), Some("2026-03-02"))
+        );
+        assert_eq!(c["document_id"], id.as_str());
+        let cid = c["id"].as_str().unwrap().to_string();
+
+        let listed = app.client.get("/api/v1/public/consultations?status=open&agency=SY", None);
+        assert_eq!(listed.status, 200, "{}", listed.body);
+        assert_eq!(listed.json()["total"], 1);
+        let public = app.client.get(&format!("/api/v1/public/consultations/{cid}"), None).json();
+        assert_eq!(public["body"], BODY);
+        assert!(public["feedback"].is_null());
+
+        let sent = comment(
+            app,
+            &cid,
+            json!({"content": "建议第一条增加听证程序。", "article": "第一条", "name": "张三", "contact": CONTACT}),
+        );
+        assert_eq!(sent.status, 201, "{}", sent.body);
+        let code = sent.json()["tracking_code"].as_str().unwrap().to_string();
+        let second = comment(app, &cid, json!({"content": "建议明确办理时限。"}));
+        assert_eq!(second.status, 201, "{}", second.body);
+        assert_eq!(code_of(&submit(app, &p, &id)), "consultation_open");
+
+        // The drafter sees every comment with its contact.
+        let comments =
+            app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter));
+        assert_eq!(comments.status, 200, "{}", comments.body);
+        let comments = comments.json();
+        assert_eq!(comments.as_array().unwrap().len(), 2);
+        // The test clock stands still, so both arrived at the same instant: find each by code.
+        let of = |c: &str| {
+            comments.as_array().unwrap().iter().find(|m| m["tracking_code"] == c).unwrap().clone()
+        };
+        let first = of(&code);
+        assert_eq!(first["contact"], CONTACT);
+        let second = of(second.json()["tracking_code"].as_str().unwrap());
+
+        // The day after closes_on the consultation is closed: comments are refused.
+        app.clock.set_date(date("2026-03-12"));
+        let late = comment(app, &cid, json!({"content": "逾期意见"}));
+        assert_eq!(late.status, 409);
+        assert_eq!(code_of(&late), "consultation_closed");
+        let undisposed = submit(app, &p, &id);
+        assert_eq!(code_of(&undisposed), "comments_undisposed");
+
+        // The closing run records the close once.
+        assert!(tick(app, "2026-03-12").contains("1 consultation(s) closed"));
+        assert!(tick(app, "2026-03-12").contains("0 consultation(s) closed"));
+
+        for (m, disposition, summary) in [
+            (&first, "partly_adopted", "建议增加听证程序"),
+            (&second, "not_adopted", "建议明确办理时限"),
+        ] {
+            let cmt = m["id"].as_str().unwrap();
+            let r = app.client.put(
+                &format!("/api/v1/consultations/{cid}/comments/{cmt}"),
+                Some(&p.drafter),
+                &json!({"disposition": disposition, "reason": "已在第一条中体现。", "summary": summary}),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+
+        let public = app.client.get(&format!("/api/v1/public/consultations/{cid}"), None);
+        let feedback = &public.json()["feedback"];
+        assert_eq!(feedback["comments"], 2);
+        assert_eq!(
+            feedback["counts"],
+            json!({"adopted": 0, "partly_adopted": 1, "not_adopted": 1})
+        );
+        let items = feedback["items"].as_array().unwrap();
+        assert!(
+            items.iter().any(|i| i["summary"] == "建议增加听证程序"
+                && i["disposition"] == "partly_adopted"
+                && i["reason"] == "已在第一条中体现。"),
+            "{feedback}"
+        );
+        let tracked = app.client.get(&format!("/api/v1/public/consultation-comments/{code}"), None);
+        assert_eq!(tracked.status, 200, "{}", tracked.body);
+        assert_eq!(tracked.json()["disposition"], "partly_adopted");
+        assert_eq!(tracked.json()["status"], "disposed");
+        let list = app.client.get("/api/v1/public/consultations?status=closed", None);
+        for r in [&public, &tracked, &list] {
+            assert!(!r.body.contains(CONTACT) && !r.body.contains("张三"), "{}", r.body);
+        }
+
+        let history = app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter));
+        let actions: Vec<String> = history
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect();
+        assert!(actions.contains(&"consultation_opened".to_string()), "{actions:?}");
+        assert_eq!(
+            actions.iter().filter(|a| *a == "consultation_closed").count(),
+            1,
+            "{actions:?}"
+        );
+
+        let ok = submit(app, &p, &id);
+        assert_eq!(ok.status, 200, "{}", ok.body);
+    }
+);
+
+db_test!(a_revised_text_needs_a_new_consultation_and_both_stay_on_record, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市修订办法");
+    opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    let again = open(app, &p, &id, json!({"closes_on": "2026-03-20"}));
+    assert_eq!(again.status, 409);
+    assert_eq!(code_of(&again), "consultation_in_progress");
+    app.clock.set_date(date("2026-03-12"));
+    let edit = app.client.patch(
+        &format!("/api/v1/documents/{id}"),
+        Some(&p.drafter),
+        &json!({"body": format!("{BODY}\n第三条 新增条款。")}),
+    );
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert_eq!(code_of(&submit(app, &p, &id)), "consultation_outdated");
+    opened(app, &p, &id, json!({"closes_on": "2026-03-23"}));
+    let all = app.client.get(&format!("/api/v1/documents/{id}/consultations"), Some(&p.drafter));
+    assert_eq!(all.json().as_array().unwrap().len(), 2, "{}", all.body);
+    app.clock.set_date(date("2026-03-24"));
+    assert_eq!(submit(app, &p, &id).status, 200);
+});
+
+db_test!(the_registrar_may_exempt_a_draft_with_a_reason, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市涉密事项办法");
+    let path = format!("/api/v1/documents/{id}/consultation-exemption");
+    app.client.post(&path, Some(&p.drafter), &json!({"reason": "依法需要保密"})).problem(403);
+    app.client.post(&path, Some(&p.registrar), &json!({"reason": "  "})).problem(422);
+    app.client.post(&path, Some(&p.registrar), &json!({"reason": 5})).problem(422);
+    assert_eq!(code_of(&submit(app, &p, &id)), "consultation_required");
+    let r = app.client.post(
+        &path,
+        Some(&p.registrar),
+        &json!({"reason": "涉及国家秘密，依法需要保密"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let history =
+        app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter)).json();
+    assert!(history
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "consultation_exempted"
+            && e["reason"] == "涉及国家秘密，依法需要保密"));
+    assert_eq!(submit(app, &p, &id).status, 200);
+    // A draft that does not affect rights needs nothing.
+    let plain = p.draft(app, "沈阳市内部管理办法", BODY);
+    assert_eq!(submit(app, &p, &plain).status, 200);
+});
+
+db_test!(the_period_is_counted_in_working_days_over_holidays_and_make_up_days, |app| {
+    let p = Province::new(app);
+    // 2026: 劳动节 1–5 May off, Saturday 9 May worked. From Wed 29 April, the seventh working
+    // day after is Tue 12 May (30 Apr, 6, 7, 8, 9, 11, 12 May).
+    app.clock.set_date(date("2026-04-29"));
+    let short = rights_draft(app, &p, "沈阳市甲办法");
+    let r = open(app, &p, &short, json!({"closes_on": "2026-05-11"}));
+    let problem = r.problem(422);
+    assert!(problem["detail"].as_str().unwrap().contains("2026-05-12"), "{problem}");
+    let reasoned = open(
+        app,
+        &p,
+        &short,
+        json!({"closes_on": "2026-05-11", "short_period_reason": "上级要求限期出台"}),
+    );
+    assert_eq!(reasoned.status, 201, "{}", reasoned.body);
+    let enough = rights_draft(app, &p, "沈阳市乙办法");
+    opened(app, &p, &enough, json!({"closes_on": "2026-05-12"}));
+
+    // 涉及市场主体: at least 30 days, from 29 April to Fri 29 May.
+    let business = rights_draft(app, &p, "沈阳市丙办法");
+    let r =
+        open(app, &p, &business, json!({"closes_on": "2026-05-28", "affects_businesses": true}));
+    assert!(r.problem(422)["detail"].as_str().unwrap().contains("2026-05-29"), "{}", r.body);
+    opened(app, &p, &business, json!({"closes_on": "2026-05-29", "affects_businesses": true}));
+
+    // Opening in the past, or closing before opening, is refused even with a reason.
+    let other = rights_draft(app, &p, "沈阳市丁办法");
+    open(app, &p, &other, json!({"opens_on": "2026-04-28", "closes_on": "2026-06-30"}))
+        .problem(422);
+    open(
+        app,
+        &p,
+        &other,
+        json!({"opens_on": "2026-05-10", "closes_on": "2026-05-09", "short_period_reason": "急"}),
+    )
+    .problem(422);
+});
+
+db_test!(comments_are_taken_only_while_open_and_limited_per_address, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市预告办法");
+    let cid = opened(app, &p, &id, json!({"opens_on": "2026-03-09", "closes_on": "2026-03-20"}));
+    let early = comment(app, &cid, json!({"content": "提前意见"}));
+    assert_eq!(early.status, 409);
+    assert_eq!(code_of(&early), "consultation_not_open");
+    let scheduled = app.client.get(&format!("/api/v1/public/consultations/{cid}"), None).json();
+    assert_eq!(scheduled["status"], "scheduled");
+    app.clock.set_date(date("2026-03-09"));
+    for i in 0..10 {
+        let r = comment(app, &cid, json!({"content": format!("第{i}条意见")}));
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    comment(app, &cid, json!({"content": "第十一条意见"})).problem(429);
+    let all = app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter));
+    assert_eq!(all.json().as_array().unwrap().len(), 10);
+});
+
+db_test!(two_instances_closing_at_once_record_one_close, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市并发办法");
+    opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    app.clock.set_date(date("2026-03-12"));
+    let mut other = TestServer::start(&app.db.url, app.clock.clone()).expect("second instance");
+    let (a, b) = (app.server.state.clone(), other.state.clone());
+    let runs: Vec<_> = [a, b]
+        .into_iter()
+        .map(|state| {
+            std::thread::spawn(move || {
+                actix_web::rt::System::new()
+                    .block_on(
+                        async move { normreg::scheduler::run_consultation_closing(&state).await },
+                    )
+                    .expect("closing run")
+            })
+        })
+        .collect();
+    let closed: usize = runs.into_iter().map(|t| t.join().unwrap()).sum();
+    other.stop();
+    assert_eq!(closed, 1);
+    let history =
+        app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter)).json();
+    let closes =
+        history.as_array().unwrap().iter().filter(|e| e["action"] == "consultation_closed").count();
+    assert_eq!(closes, 1);
+});
+
+db_test!(bad_input_on_every_consultation_endpoint_is_refused_and_changes_nothing, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市输入办法");
+    // Opening: wrong types, bad dates, odd text, wrong role, another agency, unknown ids.
+    for body in [
+        json!({"closes_on": 20260311}),
+        json!({"closes_on": "2026-3-11"}),
+        json!({}),
+        json!({"closes_on": "2026-03-11", "affects_businesses": "yes"}),
+        json!({"closes_on": "2026-03-11", "drafting_notes": "说明\u{0000}"}),
+        json!({"closes_on": "2026-03-11", "short_period_reason": "理由\u{202E}"}),
+        json!({"closes_on": "2026-03-11", "extra": 1}),
+        json!({"closes_on": "9999-12-31"}),
+    ] {
+        let r = open(app, &p, &id, body.clone());
+        assert!((400..500).contains(&r.status), "{body}: {} {}", r.status, r.body);
+        r.problem(r.status);
+    }
+    app.client
+        .post(
+            &format!("/api/v1/documents/{id}/consultations"),
+            Some(&p.registrar),
+            &json!({"closes_on": "2026-03-11"}),
+        )
+        .problem(403);
+    let other_city = neighbour_city(app, &p);
+    let stranger = app.user(&p.admin, "dl-drafter", &other_city, &["drafter"]);
+    app.client
+        .post(
+            &format!("/api/v1/documents/{id}/consultations"),
+            Some(&stranger),
+            &json!({"closes_on": "2026-03-11"}),
+        )
+        .problem(404);
+    app.client
+        .post(
+            "/api/v1/documents/not-a-uuid/consultations",
+            Some(&p.drafter),
+            &json!({"closes_on": "2026-03-11"}),
+        )
+        .problem(404);
+    let none =
+        app.client.get(&format!("/api/v1/documents/{id}/consultations"), Some(&p.drafter)).json();
+    assert_eq!(none, json!([]));
+
+    let cid = opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    // Comments: empty, huge, NUL, bidi override, wrong types, unknown fields, unknown ids.
+    let huge = "意".repeat(10_001);
+    for body in [
+        json!({"content": ""}),
+        json!({"content": "   "}),
+        json!({"content": huge}),
+        json!({"content": "意见\u{0000}"}),
+        json!({"content": "意见\u{202E}"}),
+        json!({"content": 5}),
+        json!({"content": "意见", "contact": ["a"]}),
+        json!({"content": "意见", "name": "名\u{0007}"}),
+        json!({"content": "意见", "article": "条".repeat(51)}),
+        json!({"content": "意见", "secret": true}),
+    ] {
+        let r = comment(app, &cid, body.clone());
+        assert!((400..500).contains(&r.status), "{body}: {} {}", r.status, r.body);
+        r.problem(r.status);
+    }
+    comment(app, "not-a-uuid", json!({"content": "意见"})).problem(404);
+    comment(app, &uuid::Uuid::new_v4().to_string(), json!({"content": "意见"})).problem(404);
+    let raw = app.client.raw(
+        "POST",
+        &format!("/api/v1/public/consultations/{cid}/comments"),
+        None,
+        Some("application/json"),
+        b"{\"content\": ".to_vec(),
+        &[],
+    );
+    raw.problem(400);
+    app.client.get("/api/v1/public/consultations?status=pending", None).problem(422);
+    app.client.get("/api/v1/public/consultations?agency=NOPE", None).problem(422);
+    app.client.get("/api/v1/public/consultations?per_page=1000", None).problem(422);
+    app.client.get("/api/v1/public/consultation-comments/YJ-0000", None).problem(404);
+    app.client.get("/api/v1/public/consultations/not-a-uuid", None).problem(404);
+    let comments = format!("/api/v1/consultations/{cid}/comments");
+    assert_eq!(app.client.get(&comments, Some(&p.drafter)).json(), json!([]));
+
+    // Dispositions: unknown word, empty texts, wrong role, another agency, unknown comment.
+    let sent = comment(app, &cid, json!({"content": "有效意见"}));
+    assert_eq!(sent.status, 201);
+    let cmt =
+        app.client.get(&comments, Some(&p.drafter)).json()[0]["id"].as_str().unwrap().to_string();
+    let put = |token: &str, path: &str, body: Value| app.client.put(path, Some(token), &body);
+    let one = format!("{comments}/{cmt}");
+    let good = json!({"disposition": "adopted", "reason": "采纳", "summary": "有效意见"});
+    put(&p.drafter, &one, json!({"disposition": "rejected", "reason": "不", "summary": "摘要"}))
+        .problem(422);
+    put(&p.drafter, &one, json!({"disposition": "adopted", "reason": "", "summary": ""}))
+        .problem(422);
+    put(
+        &p.drafter,
+        &one,
+        json!({"disposition": "adopted", "reason": "理由\u{0000}", "summary": "摘要"}),
+    )
+    .problem(422);
+    put(&p.drafter, &one, json!({"disposition": "adopted"})).problem(422);
+    put(&p.reviewer, &one, good.clone()).problem(403);
+    put(&stranger, &one, good.clone()).problem(404);
+    put(&p.drafter, &format!("{comments}/{}", uuid::Uuid::new_v4()), good.clone()).problem(404);
+    put(&p.drafter, &format!("{comments}/not-a-uuid"), good.clone()).problem(404);
+    app.client.get(&comments, Some(&stranger)).problem(404);
+    app.client.get(&comments, None).problem(401);
+    let still = app.client.get(&comments, Some(&p.drafter)).json();
+    assert!(still[0]["disposition"].is_null(), "{still}");
+    let exemption = format!("/api/v1/documents/{id}/consultation-exemption");
+    let dl_registrar = app.user(&p.admin, "dl-registrar", &other_city, &["registrar"]);
+    app.client.post(&exemption, Some(&dl_registrar), &json!({"reason": "保密"})).problem(404);
+    app.client
+        .post(&exemption, Some(&p.registrar), &json!({"reason": "理".repeat(2_001)}))
+        .problem(422);
+    app.client.post(&exemption, Some(&p.registrar), &json!({})).problem(422);
+    let history =
+        app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter)).json();
+    assert!(!history.as_array().unwrap().iter().any(|e| e["action"] == "consultation_exempted"));
+});
