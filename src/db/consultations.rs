@@ -317,3 +317,61 @@ pub fn exemption_of(conn: &mut DbConn, document_id: DocumentId) -> Result<Option
         .first(conn)
         .optional()?)
 }
+
+#[derive(QueryableByName)]
+struct Pending {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    document_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    title: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    closes_on: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    undisposed: i64,
+}
+
+/// A consultation that still asks something of its agency.
+pub struct PendingConsultation {
+    pub id: ConsultationId,
+    pub document_id: DocumentId,
+    pub title: String,
+    pub closes_on: NaiveDate,
+    /// Comments without a disposition.
+    pub undisposed: i64,
+}
+
+/// What an agency's consultations still ask of it on `today`: each consultation not yet
+/// closed or with comments that have no disposition.
+pub fn pending_of_agency(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    today: NaiveDate,
+) -> Result<Vec<PendingConsultation>, DbError> {
+    let sql = super::placeholders(
+        conn,
+        "SELECT c.id, c.document_id, c.title, c.closes_on, \
+         (SELECT COUNT(*) FROM consultation_comments m \
+          WHERE m.consultation_id = c.id AND m.disposition IS NULL) AS undisposed \
+         FROM consultations c WHERE c.agency_id = ? AND (c.closes_on >= ? OR EXISTS \
+         (SELECT 1 FROM consultation_comments m WHERE m.consultation_id = c.id \
+          AND m.disposition IS NULL))",
+    );
+    let rows: Vec<Pending> = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(agency.to_string())
+        .bind::<diesel::sql_types::Date, _>(today)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            const T: &str = "consultations";
+            Ok(PendingConsultation {
+                id: parsed(T, &r.id, "id", &r.id)?,
+                document_id: parsed(T, &r.id, "document_id", &r.document_id)?,
+                title: r.title,
+                closes_on: r.closes_on,
+                undisposed: r.undisposed,
+            })
+        })
+        .collect()
+}

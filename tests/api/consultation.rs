@@ -427,3 +427,27 @@ db_test!(bad_input_on_every_consultation_endpoint_is_refused_and_changes_nothing
         app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter)).json();
     assert!(!history.as_array().unwrap().iter().any(|e| e["action"] == "consultation_exempted"));
 });
+
+db_test!(an_open_consultation_and_its_undisposed_comments_are_deadlines, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市期限办法");
+    let cid = opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    let kinds = |app: &TestApp| -> Vec<(String, String)> {
+        let r = app.client.get("/api/v1/deadlines", Some(&p.drafter));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["reference_id"] == cid.as_str())
+            .map(|i| (i["kind"].as_str().unwrap().into(), i["due_on"].as_str().unwrap().into()))
+            .collect()
+    };
+    let close = ("consultation_close".to_string(), "2026-03-11".to_string());
+    let feedback = ("consultation_feedback".to_string(), "2026-03-11".to_string());
+    assert_eq!(kinds(app), vec![close.clone()]);
+    assert_eq!(comment(app, &cid, json!({"content": "意见"})).status, 201);
+    assert_eq!(kinds(app), vec![close, feedback.clone()]);
+    app.clock.set_date(date("2026-03-12"));
+    assert_eq!(kinds(app), vec![feedback]);
+});
