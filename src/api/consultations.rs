@@ -15,11 +15,12 @@ use super::responses::{
 use super::views::DocumentView;
 use super::Answer;
 use crate::domain::consultation::{Comment, CommentStatus, Disposition};
-use crate::domain::ids::{CommentId, ConsultationId, DocumentId};
+use crate::domain::ids::{AgencyId, CommentId, ConsultationId, DocumentId};
 use crate::error::Problem;
 use crate::service::consultation::{
     self, ConsultationView, DispositionInput, ExemptionInput, NewConsultation,
 };
+use crate::service::consultation_stats::{self, ConsultationStats};
 
 /// Opens a public consultation on the current text of a draft (drafter of its agency).
 #[utoipa::path(tag = "consultation", security(("bearer" = [])), params(DocumentId), request_body = NewConsultation, responses(
@@ -144,4 +145,33 @@ pub async fn exempt_from_consultation(
     body: ApiJson<ExemptionInput>,
 ) -> Answer {
     caller.document_step(consultation::exempt, id.0, body.0).await
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsultationStatsQuery {
+    /// Year the consultations opened (default: this year).
+    pub year: Option<i32>,
+    /// Only this agency (default: every agency in your scope).
+    pub agency_id: Option<uuid::Uuid>,
+}
+
+/// Consultation figures per agency for a year: held, comments, adoption rate, and the
+/// rights-affecting drafts that went without one with the exemption's reason.
+#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(ConsultationStatsQuery), responses(
+    (status = 200, description = "The figures", body = ConsultationStats),
+    Unauthenticated,
+    (status = 404, description = "No such agency in your scope", body = Problem),
+    (status = 422, description = "A year outside the policy's date range", body = Problem)
+))]
+#[get("/stats/consultation")]
+pub async fn get_consultation_stats(
+    caller: Caller,
+    query: actix_web::web::Query<ConsultationStatsQuery>,
+) -> Answer {
+    let (year, agency) = (query.year, query.agency_id.map(AgencyId));
+    let figures = caller
+        .read(move |conn, actor, clock| consultation_stats::stats(conn, actor, clock, year, agency))
+        .await?;
+    Ok(HttpResponse::Ok().json(figures))
 }

@@ -135,6 +135,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(consultations::list_comments)
             .service(consultations::dispose_comment)
             .service(consultations::exempt_from_consultation)
+            .service(consultations::get_consultation_stats)
             .service(public_consultations::list_public_consultations)
             .service(public_consultations::get_public_consultation)
             .service(public_consultations::create_comment)

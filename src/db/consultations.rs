@@ -8,6 +8,8 @@ use super::document_row::{parsed, parsed_opt, word};
 use super::error::DbError;
 use super::schema::{consultation_comments as cc, consultation_exemptions as ex, consultations};
 use super::DbConn;
+
+pub mod stats;
 use crate::domain::consultation::{Comment, Consultation, ConsultationStatus, Disposition};
 use crate::domain::ids::{AgencyId, CommentId, ConsultationId, DocumentId, UserId};
 

@@ -451,3 +451,47 @@ db_test!(an_open_consultation_and_its_undisposed_comments_are_deadlines, |app| {
     app.clock.set_date(date("2026-03-12"));
     assert_eq!(kinds(app), vec![feedback]);
 });
+
+db_test!(the_figures_count_consultations_comments_adoption_and_exemptions, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市统计办法");
+    let cid = opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    for content in ["意见一", "意见二", "意见三"] {
+        assert_eq!(comment(app, &cid, json!({"content": content})).status, 201);
+    }
+    let comments =
+        app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter)).json();
+    for (m, d) in comments.as_array().unwrap().iter().zip(["adopted", "not_adopted"]) {
+        let path = format!("/api/v1/consultations/{cid}/comments/{}", m["id"].as_str().unwrap());
+        let r = app.client.put(
+            &path,
+            Some(&p.drafter),
+            &json!({"disposition": d, "reason": "理由", "summary": "摘要"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let secret = rights_draft(app, &p, "沈阳市保密办法");
+    let r = app.client.post(
+        &format!("/api/v1/documents/{secret}/consultation-exemption"),
+        Some(&p.registrar),
+        &json!({"reason": "依法需要保密"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let figures = app.client.get("/api/v1/stats/consultation?year=2026", Some(&p.drafter));
+    assert_eq!(figures.status, 200, "{}", figures.body);
+    let figures = figures.json();
+    let city = &figures["agencies"][0];
+    assert_eq!((city["consultations"].as_i64(), city["comments"].as_i64()), (Some(1), Some(3)));
+    assert_eq!(city["dispositions"], json!({"adopted": 1, "partly_adopted": 0, "not_adopted": 1}));
+    assert_eq!(city["adoption_rate"], 0.5);
+    assert_eq!(city["without_consultation"][0]["reason"], "依法需要保密");
+    assert_eq!(city["without_consultation"][0]["document_id"], secret.as_str());
+    let empty = app.client.get("/api/v1/stats/consultation?year=2025", Some(&p.drafter)).json();
+    assert_eq!(empty["agencies"], json!([]));
+    app.client.get("/api/v1/stats/consultation?year=abc", Some(&p.drafter)).problem(400);
+    app.client.get("/api/v1/stats/consultation?year=99999", Some(&p.drafter)).problem(422);
+    let elsewhere = format!("/api/v1/stats/consultation?agency_id={}", p.province_id);
+    app.client.get(&elsewhere, Some(&p.drafter)).problem(404);
+    app.client.get("/api/v1/stats/consultation", None).problem(401);
+});
