@@ -1,8 +1,10 @@
 //! Public web pages in Chinese, rendered on the server from the same functions as the public
 //! API: home with search, search results with filters and paging, a document, the review
-//! suggestion form and its tracking page, the annual catalogues, and the Atom feed.
+//! suggestion form and its tracking page, the annual catalogues, the Atom feed, and public
+//! consultation (征求意见) with its comment form, tracking page and feedback.
 
 pub mod catalogues;
+pub mod consultations;
 pub mod document;
 pub mod feed;
 pub mod html;
@@ -17,13 +19,17 @@ use html::{esc, page};
 
 /// The pages and their methods, for the API's 405 answers (`KnownPaths`); keep it in step
 /// with [`routes`] (a test asks every entry).
-pub const PAGES: [(&str, &[&str]); 6] = [
+pub const PAGES: [(&str, &[&str]); 10] = [
     ("/", &["GET"]),
     ("/search", &["GET"]),
     ("/documents/{id}", &["GET"]),
     ("/documents/{id}/suggestions", &["POST"]),
     ("/suggestions", &["GET"]),
     ("/feed.atom", &["GET"]),
+    ("/consultations", &["GET"]),
+    ("/consultations/{id}", &["GET"]),
+    ("/consultations/{id}/comments", &["POST"]),
+    ("/consultation-comments", &["GET"]),
 ];
 
 /// Registers the pages on the actix app (they are not part of the OpenAPI document).
@@ -34,6 +40,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/documents/{id}/suggestions", web::post().to(suggestions::suggest))
         .route("/suggestions", web::get().to(suggestions::track))
         .route("/feed.atom", web::get().to(feed::feed))
+        .route("/consultations", web::get().to(consultations::list))
+        .route("/consultations/{id}", web::get().to(consultations::one))
+        .route("/consultations/{id}/comments", web::post().to(consultations::comment))
+        .route("/consultation-comments", web::get().to(consultations::track))
         .route("/catalogues", web::get().to(catalogues::index))
         .route("/catalogues/{code}", web::get().to(catalogues::of_agency))
         .route("/catalogues/{code}/{year}", web::get().to(catalogues::catalogue));

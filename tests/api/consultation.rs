@@ -495,3 +495,83 @@ db_test!(the_figures_count_consultations_comments_adoption_and_exemptions, |app|
     app.client.get(&elsewhere, Some(&p.drafter)).problem(404);
     app.client.get("/api/v1/stats/consultation", None).problem(401);
 });
+
+db_test!(the_web_pages_take_a_comment_and_show_the_feedback_but_never_the_contact, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市网页办法");
+    let cid =
+        opened(app, &p, &id, json!({"closes_on": "2026-03-11", "drafting_notes": "起草说明全文"}));
+    let list = app.client.get("/consultations", None);
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("沈阳市网页办法") && list.body.contains(&cid), "{}", list.body);
+    let one = app.client.get(&format!("/consultations/{cid}"), None);
+    assert!(one.body.contains("提出意见") && one.body.contains("起草说明全文"), "{}", one.body);
+
+    let form = format!(
+        "content={}&article={}&name={}&contact={}",
+        "%E5%BB%BA%E8%AE%AE%E4%BF%AE%E6%94%B9", // 建议修改
+        "%E7%AC%AC%E4%B8%80%E6%9D%A1",          // 第一条
+        "%E6%9D%8E%E5%9B%9B",                   // 李四
+        "secret-contact%40example.com"
+    );
+    let sent = app.client.raw(
+        "POST",
+        &format!("/consultations/{cid}/comments"),
+        None,
+        Some("application/x-www-form-urlencoded"),
+        form.into_bytes(),
+        &[],
+    );
+    let tracking = if sent.status == 303 {
+        let location = sent.header("location").unwrap();
+        assert!(location.starts_with("/consultation-comments?code=YJ-"), "{location}");
+        app.client.get(&location, None)
+    } else {
+        sent
+    };
+    assert_eq!(tracking.status, 200, "{}", tracking.body);
+    assert!(tracking.body.contains("已收到您的意见"), "{}", tracking.body);
+
+    app.clock.set_date(date("2026-03-12"));
+    let late = app.client.raw(
+        "POST",
+        &format!("/consultations/{cid}/comments"),
+        None,
+        Some("application/x-www-form-urlencoded"),
+        b"content=late".to_vec(),
+        &[],
+    );
+    assert_eq!(late.status, 409, "{}", late.body);
+    let comments =
+        app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter)).json();
+    assert_eq!(comments[0]["contact"], "secret-contact@example.com");
+    let path =
+        format!("/api/v1/consultations/{cid}/comments/{}", comments[0]["id"].as_str().unwrap());
+    let r = app.client.put(
+        &path,
+        Some(&p.drafter),
+        &json!({"disposition": "adopted", "reason": "已修改第一条", "summary": "建议修改第一条"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let closed = app.client.get(&format!("/consultations/{cid}"), None);
+    assert!(
+        closed.body.contains("意见采纳情况") && closed.body.contains("已修改第一条"),
+        "{}",
+        closed.body
+    );
+    assert!(!closed.body.contains("提出意见"));
+    let code = comments[0]["tracking_code"].as_str().unwrap();
+    let tracked = app.client.get(&format!("/consultation-comments?code={code}"), None);
+    assert!(tracked.body.contains("采纳"), "{}", tracked.body);
+    let closed_list = app.client.get("/consultations?status=closed", None);
+    for page in [&closed, &tracked, &closed_list, &list, &one] {
+        assert!(
+            !page.body.contains("secret-contact") && !page.body.contains("李四"),
+            "{}",
+            page.body
+        );
+    }
+    let missing = app.client.get("/consultation-comments?code=YJ-AAAA-AAAA-AAAA", None);
+    assert_eq!(missing.status, 404);
+    assert_eq!(app.client.get("/consultations/not-an-id", None).status, 404);
+});
