@@ -135,6 +135,16 @@ pub fn list(
     Ok((rows.iter().map(|c| PublicConsultationSummary::new(c, today)).collect(), total))
 }
 
+/// The consultations held on a document's draft, oldest first (for its published page).
+pub fn of_document(
+    conn: &mut DbConn,
+    id: DocumentId,
+    today: NaiveDate,
+) -> Result<Vec<PublicConsultationSummary>, AppError> {
+    let rows = db::consultations::of_document(conn, id)?;
+    Ok(rows.iter().map(|c| PublicConsultationSummary::new(c, today)).collect())
+}
+
 /// One consultation with its text and, once closed, its feedback.
 pub fn get(
     conn: &mut DbConn,

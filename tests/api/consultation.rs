@@ -166,6 +166,22 @@ db_test!(
 
         let ok = submit(app, &p, &id);
         assert_eq!(ok.status, 200, "{}", ok.body);
+
+        // The published document links the consultation and its feedback.
+        p.review_lawful(app, &id);
+        p.adopt(app, &id);
+        p.register(app, &id);
+        let published = app.client.post(
+            &format!("/api/v1/documents/{id}/publish"),
+            Some(&p.registrar),
+            &json!({"published_on": "2026-03-12", "channel": "沈阳市人民政府公报"}),
+        );
+        assert_eq!(published.status, 200, "{}", published.body);
+        let public = app.client.get(&format!("/api/v1/public/documents/{id}"), None).json();
+        assert_eq!(public["consultations"][0]["id"], cid.as_str(), "{public}");
+        let page = app.client.get(&format!("/documents/{id}"), None);
+        assert!(page.body.contains(&format!("/consultations/{cid}")), "{}", page.body);
+        assert!(!page.body.contains(CONTACT));
     }
 );
 
