@@ -7,6 +7,7 @@
 //! as users would have done it, and each carries its full history. Nothing is written around
 //! the rules, so the demo cannot show a state the service itself would never reach.
 
+mod consultations;
 mod province;
 mod seeder;
 
