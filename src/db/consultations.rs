@@ -138,6 +138,22 @@ pub fn find(conn: &mut DbConn, id: ConsultationId) -> Result<Option<Consultation
     row.map(Consultation::try_from).transpose()
 }
 
+/// Holds the document's row until the transaction ends, so that two consultations opened at
+/// once on one document take turns: PostgreSQL locks the row; SQLite's write transactions
+/// (`BEGIN IMMEDIATE`) already run one at a time.
+pub fn lock_document(conn: &mut DbConn, id: DocumentId) -> Result<(), DbError> {
+    match conn {
+        DbConn::Postgres(_) => {
+            let sql = super::placeholders(conn, "SELECT id FROM documents WHERE id = ? FOR UPDATE");
+            diesel::sql_query(sql)
+                .bind::<diesel::sql_types::Text, _>(id.to_string())
+                .execute(conn)?;
+        }
+        DbConn::Sqlite(_) => {}
+    }
+    Ok(())
+}
+
 /// A document's consultations, oldest first.
 pub fn of_document(conn: &mut DbConn, id: DocumentId) -> Result<Vec<Consultation>, DbError> {
     all(consultations::table

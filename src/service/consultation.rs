@@ -157,12 +157,11 @@ pub fn open(
         tx,
         &[("opens_on", Some(opens_on)), ("closes_on", Some(input.closes_on))],
     )?;
-    let mut doc = own_draft(tx, actor, id)?;
-    // Saving the document first takes its row lock on PostgreSQL: a second consultation
-    // opened at the same moment waits here, then sees this one.
+    // The document's row is held first: a second consultation opened at the same moment
+    // waits here, then sees this one.
+    db::consultations::lock_document(tx, id)?;
+    let doc = own_draft(tx, actor, id)?;
     let now = clock.now().naive_utc();
-    doc.updated_at = now;
-    db::documents::save(tx, &doc)?;
     let existing = db::consultations::of_document(tx, id)?;
     if let Some(c) = existing.iter().find(|c| c.status(today) != ConsultationStatus::Closed) {
         return Err(AppError::conflict(

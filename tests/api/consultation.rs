@@ -591,3 +591,22 @@ db_test!(the_web_pages_take_a_comment_and_show_the_feedback_but_never_the_contac
     assert_eq!(missing.status, 404);
     assert_eq!(app.client.get("/consultations/not-an-id", None).status, 404);
 });
+
+db_test!(two_consultations_opened_at_once_on_one_document_leave_one, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市同时办法");
+    let path = format!("/api/v1/documents/{id}/consultations");
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, token, path) = (app.client.clone(), p.drafter.clone(), path.clone());
+            std::thread::spawn(move || {
+                client.post(&path, Some(&token), &json!({"closes_on": "2026-03-11"})).status
+            })
+        })
+        .collect();
+    let mut statuses: Vec<u16> = runs.into_iter().map(|t| t.join().unwrap()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![201, 409, 409, 409]);
+    let all = app.client.get(&path, Some(&p.drafter)).json();
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+});
