@@ -64,7 +64,8 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = jobs::exact_date)]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Run every time-driven job as of a date (expiry, then a history checkpoint).
+    /// Run every time-driven job as of a date, as the scheduler of `serve` does daily: expiry,
+    /// the closing of consultations whose period ended, then a history checkpoint.
     Tick {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = jobs::exact_date)]
         as_of: Option<chrono::NaiveDate>,
@@ -161,7 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Catalogue { agency, year } => freeze_catalogue(config, agency, year).await,
             Command::Backup { file } => backup(config, file).await,
             Command::Restore { file } => restore(config, file).await,
-            Command::Demo { password } => demo(config, password).await,
+            Command::Demo { password } => crate::demo::command(config, password).await,
         }
         .map_err(|e| (1, e))
     });
@@ -327,44 +328,6 @@ async fn restore(config: Config, file: std::path::PathBuf) -> Result<(), String>
         summary.total(),
         file.display(),
         summary.indexed
-    );
-    Ok(())
-}
-
-async fn demo(config: Config, password: Option<String>) -> Result<(), String> {
-    let bind = config.bind.clone();
-    let database = match &config.database_url {
-        db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        db::DatabaseUrl::Postgres(url) => db::redact(url),
-    };
-    let password = password.unwrap_or_else(|| crate::startup::random_token(8));
-    let outcome = crate::demo::seed(config, SystemClock.today(), &password)
-        .await
-        .map_err(|e| e.to_string())?;
-    let summary = match outcome {
-        crate::demo::Outcome::AlreadySeeded(day) => {
-            println!(
-                "normreg demo: this database already holds the demo (seeded on {day}); nothing changed.\n\
-                 Its passwords were printed then. To start over, remove the database (data/normreg.db by default) and run `normreg demo` again."
-            );
-            return Ok(());
-        }
-        crate::demo::Outcome::Seeded(s) => s,
-    };
-    println!(
-        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired)\n",
-        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired
-    );
-    println!("Accounts (every one has the password: {})", summary.password);
-    for u in &summary.users {
-        println!("  {:<18} {:<16} {}", u.username, u.roles.join(","), u.agency_name);
-    }
-    println!(
-        "\nNow start the service:   cargo run --release   (or `normreg serve`)\n\
-         Public catalogue:        http://{bind}/   e.g. http://{bind}/search?q=许可\n\
-         Log in to the API:       curl -s http://{bind}/api/v1/auth/login -H 'content-type: application/json' \\\n\
-         \x20                          -d '{{\"username\":\"ln-drafter\",\"password\":\"{}\"}}'",
-        summary.password
     );
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! as users would have done it, and each carries its full history. Nothing is written around
 //! the rules, so the demo cannot show a state the service itself would never reach.
 
+mod consultations;
 mod province;
 mod seeder;
 
@@ -123,4 +124,42 @@ pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Ou
     let summary = seeder.run(password).await?;
     state.db.write(move |conn| db::settings::put(conn, SEEDED_KEY, &today.to_string())).await?;
     Ok(Outcome::Seeded(summary))
+}
+
+/// `normreg demo`: seeds the demo as of today and prints its accounts and where to start.
+pub async fn command(config: Config, password: Option<String>) -> Result<(), String> {
+    use crate::domain::clock::{Clock, SystemClock};
+    let bind = config.bind.clone();
+    let database = match &config.database_url {
+        db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        db::DatabaseUrl::Postgres(url) => db::redact(url),
+    };
+    let password = password.unwrap_or_else(|| startup::random_token(8));
+    let outcome = seed(config, SystemClock.today(), &password).await.map_err(|e| e.to_string())?;
+    let summary = match outcome {
+        Outcome::AlreadySeeded(day) => {
+            println!(
+                "normreg demo: this database already holds the demo (seeded on {day}); nothing changed.\n\
+                 Its passwords were printed then. To start over, remove the database (data/normreg.db by default) and run `normreg demo` again."
+            );
+            return Ok(());
+        }
+        Outcome::Seeded(s) => s,
+    };
+    println!(
+        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired)\n",
+        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired
+    );
+    println!("Accounts (every one has the password: {})", summary.password);
+    for u in &summary.users {
+        println!("  {:<18} {:<16} {}", u.username, u.roles.join(","), u.agency_name);
+    }
+    println!(
+        "\nNow start the service:   cargo run --release   (or `normreg serve`)\n\
+         Public catalogue:        http://{bind}/   e.g. http://{bind}/search?q=许可\n\
+         Log in to the API:       curl -s http://{bind}/api/v1/auth/login -H 'content-type: application/json' \\\n\
+         \x20                          -d '{{\"username\":\"ln-drafter\",\"password\":\"{}\"}}'",
+        summary.password
+    );
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! The daily jobs inside `serve`: automatic expiry, then a checkpoint of the history; once at
-//! start, then every day at the configured Beijing time. Several instances may run them at
-//! once: expiry is idempotent, and of two checkpoints raced for, one is made.
+//! The daily jobs inside `serve`: automatic expiry, the closing of consultations whose period
+//! ended, then a checkpoint of the history; once at start, then every day at the configured
+//! Beijing time. Several instances may run them at once: expiry and closing are idempotent,
+//! and of two checkpoints raced for, one is made.
 
 use std::time::Duration;
 
@@ -24,6 +25,21 @@ pub async fn run_expiry(state: &AppState) -> Result<usize, AppError> {
     Ok(n)
 }
 
+/// Records the close of every consultation whose period ended before the clock's today;
+/// answers how many this run closed.
+pub async fn run_consultation_closing(state: &AppState) -> Result<usize, AppError> {
+    let today = state.clock.today();
+    let at = state.clock.now().naive_utc();
+    let n = state
+        .db
+        .write_statement(move |conn| service::consultation::close_due(conn, today, at))
+        .await?;
+    if n > 0 {
+        tracing::info!(closed = n, %today, "consultations closed");
+    }
+    Ok(n)
+}
+
 /// Makes a checkpoint of the history (after the day's expiry, so that it covers it).
 pub async fn run_checkpoint(state: &AppState) -> Result<(), AppError> {
     let at = state.clock.now().naive_utc();
@@ -42,6 +58,11 @@ pub fn spawn(state: web::Data<AppState>) {
             state.metrics.run("expiry", result.is_ok());
             if let Err(e) = result {
                 tracing::error!(error = %e, "automatic expiry failed; retrying at the next run");
+            }
+            let closing = run_consultation_closing(&state).await;
+            state.metrics.run("consultation_closing", closing.is_ok());
+            if let Err(e) = closing {
+                tracing::error!(error = %e, "closing consultations failed; retrying at the next run");
             }
             let result = run_checkpoint(&state).await;
             state.metrics.run("checkpoint", result.is_ok());

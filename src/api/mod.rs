@@ -6,6 +6,7 @@ pub mod auth;
 pub mod caller;
 pub mod campaigns;
 pub mod catalogues;
+pub mod consultations;
 pub mod deadlines;
 pub mod documents;
 pub mod edge_responses;
@@ -23,6 +24,7 @@ pub mod paging;
 pub mod path;
 pub mod public;
 pub mod public_campaigns;
+pub mod public_consultations;
 pub mod public_suggestions;
 pub mod responses;
 pub mod settings;
@@ -136,7 +138,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(deadlines::list_deadlines)
             .service(history::list_checkpoints)
             .service(history::make_checkpoint)
-            .service(history::verify),
+            .service(history::verify)
+            .service(consultations::open_consultation)
+            .service(consultations::list_consultations)
+            .service(consultations::list_comments)
+            .service(consultations::dispose_comment)
+            .service(consultations::exempt_from_consultation)
+            .service(consultations::get_consultation_stats)
+            .service(public_consultations::list_public_consultations)
+            .service(public_consultations::get_public_consultation)
+            .service(public_consultations::create_comment)
+            .service(public_consultations::get_comment),
     );
 }
 

@@ -13,7 +13,9 @@ use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::IntoParams;
 
-use crate::domain::ids::{AgencyId, CampaignId, DocumentId, FilingId, UserId};
+use crate::domain::ids::{
+    AgencyId, CampaignId, CommentId, ConsultationId, DocumentId, FilingId, UserId,
+};
 use crate::error::AppError;
 
 /// The ids of a request's path, parsed into `T`.
@@ -77,7 +79,30 @@ one_id_paths!(
     FilingId => "filing",
     UserId => "user",
     AgencyId => "agency",
+    ConsultationId => "consultation",
 );
+
+/// `/consultations/{id}/comments/{comment_id}`: one comment of a consultation.
+#[derive(Debug)]
+pub struct CommentPath {
+    pub consultation: ConsultationId,
+    pub comment: CommentId,
+}
+
+impl FromPath for CommentPath {
+    fn from_path(segments: &Segments<Url>) -> Result<Self, AppError> {
+        Ok(Self {
+            consultation: segment(segments, "id", "consultation")?,
+            comment: segment(segments, "comment_id", "comment")?,
+        })
+    }
+}
+
+impl IntoParams for CommentPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![string_segment("id"), string_segment("comment_id")]
+    }
+}
 
 /// `/cleanup-campaigns/{id}/items/{document_id}`: one document of a campaign.
 #[derive(Debug)]

@@ -20,10 +20,15 @@ pub async fn expire(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<
     Ok(())
 }
 
-/// Expiry as of the day, then a checkpoint of the history (which then covers the expiries).
+/// Expiry as of the day, the closing of consultations whose period ended before it, then a
+/// checkpoint of the history (which then covers both).
 pub async fn tick(config: Config, as_of: Option<chrono::NaiveDate>) -> Result<(), String> {
     expire(config.clone(), as_of).await?;
     let mut conn = super::open_checked(&config)?;
+    let day = as_of.unwrap_or_else(|| SystemClock.today());
+    let closed = service::consultation::close_due(&mut conn, day, SystemClock.now().naive_utc())
+        .map_err(|e| e.to_string())?;
+    println!("{closed} consultation(s) closed as of {day}");
     match service::history::checkpoint(&mut conn, SystemClock.now().naive_utc())
         .map_err(|e| e.to_string())?
     {

@@ -334,6 +334,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        document_id -> Text,
+        agency_id -> Text,
+        revision -> Integer,
+        title -> Text,
+        body -> Text,
+        drafting_notes -> Nullable<Text>,
+        opens_on -> Date,
+        closes_on -> Date,
+        affects_businesses -> Bool,
+        short_period_reason -> Nullable<Text>,
+        opened_by -> Text,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consultation_comments (id) {
+        id -> Text,
+        consultation_id -> Text,
+        tracking_code -> Text,
+        content -> Text,
+        article -> Nullable<Text>,
+        name -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        client_key -> Text,
+        received_at -> Timestamp,
+        disposition -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        disposed_on -> Nullable<Date>,
+        disposed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    consultation_exemptions (id) {
+        id -> Text,
+        document_id -> Text,
+        reason -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
@@ -357,4 +405,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkpoints,
     checkpoint_heads,
     audit_events,
+    consultations,
+    consultation_comments,
+    consultation_exemptions,
 );

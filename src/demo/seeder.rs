@@ -80,6 +80,11 @@ impl Seeder<'_> {
         for (i, doc) in plan.iter().enumerate() {
             self.issue(&users, doc, i, &mut summary).await?;
         }
+        let consulting = users
+            .iter()
+            .find(|u| u.username == "sy-drafter")
+            .ok_or_else(|| AppError::internal("demo user sy-drafter missing"))?;
+        self.consultations(consulting).await?;
         self.clock.set_date(self.today);
         let now = self.clock.now().naive_utc();
         let today = self.today;
@@ -298,7 +303,12 @@ impl Seeder<'_> {
     /// One operation in one transaction as `user`, at the clock's present moment, exactly as
     /// its handler opens it; anything but success stops the seeding with the operation's own
     /// explanation.
-    async fn write<T, F>(&self, step: &str, user: &DemoUser, op: F) -> Result<T, AppError>
+    pub(super) async fn write<T, F>(
+        &self,
+        step: &str,
+        user: &DemoUser,
+        op: F,
+    ) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,

@@ -35,6 +35,11 @@ pub enum DeadlineKind {
     SuggestionReply,
     /// The periodic cleanup (清理) of the agency's documents.
     Cleanup,
+    /// A public consultation of a draft closes (征求意见截止).
+    ConsultationClose,
+    /// Comments of a consultation wait for the drafter's disposition (意见反馈), due when it
+    /// closes.
+    ConsultationFeedback,
 }
 
 impl DeadlineKind {
@@ -47,6 +52,8 @@ impl DeadlineKind {
             Self::Evaluation => "evaluation",
             Self::SuggestionReply => "suggestion_reply",
             Self::Cleanup => "cleanup",
+            Self::ConsultationClose => "consultation_close",
+            Self::ConsultationFeedback => "consultation_feedback",
         }
     }
 
@@ -59,6 +66,8 @@ impl DeadlineKind {
             Self::Evaluation => "有效期届满前评估",
             Self::SuggestionReply => "答复审查建议",
             Self::Cleanup => "规范性文件清理",
+            Self::ConsultationClose => "征求意见截止",
+            Self::ConsultationFeedback => "反馈公众意见",
         }
     }
 }

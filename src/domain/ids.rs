@@ -77,3 +77,11 @@ typed_id!(
     /// A citizens' review suggestion (审查建议).
     SuggestionId
 );
+typed_id!(
+    /// A public consultation (征求意见) on one revision of a draft.
+    ConsultationId
+);
+typed_id!(
+    /// One public comment on a consultation.
+    CommentId
+);

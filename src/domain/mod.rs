@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod cjk_tokens;
 pub mod cleanup;
 pub mod clock;
+pub mod consultation;
 pub mod dates;
 pub mod deadline;
 pub mod document;

@@ -65,6 +65,22 @@ pub fn require_year_in_range(
     range(conn)?.check_year(year).map_err(|e| invalid(field, e))
 }
 
+/// The year of a figure (default the clock's year), checked against the range, with its
+/// first and last day.
+pub fn year_span(
+    conn: &mut DbConn,
+    clock: &dyn crate::domain::clock::Clock,
+    year: Option<i32>,
+) -> Result<(i32, NaiveDate, NaiveDate), AppError> {
+    use chrono::Datelike;
+    let year = year.unwrap_or_else(|| clock.today().year());
+    require_year_in_range(conn, "year", year)?;
+    match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(from), Some(to)) => Ok((year, from, to)),
+        _ => Err(AppError::invalid("year", "not a calendar year")),
+    }
+}
+
 /// A date written in a query string, `YYYY-MM-DD` exactly, or a 422 naming `field` (serde
 /// cannot name the field of a query string, so such dates arrive as text).
 pub fn parse_field(field: &'static str, raw: &str) -> Result<NaiveDate, AppError> {

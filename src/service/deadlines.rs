@@ -1,6 +1,7 @@
 //! Deadlines that fall due for the caller's agency (issue 4 item 7), one list each agency can
 //! poll: filings due or asked for again, corrections ordered, legality reviews, evaluations
-//! before expiry, review suggestions to answer and the next periodic cleanup. A filing
+//! before expiry, review suggestions to answer, the next periodic cleanup, consultations that
+//! close and their comments still without a disposition. A filing
 //! reviewer also sees the filing deadlines of the agencies that file with its agency.
 
 use chrono::NaiveDate;
@@ -133,6 +134,22 @@ fn collect(
         });
     }
     out.extend(cleanup_deadline(conn, &policy, own)?);
+    for c in db::consultations::pending_of_agency(conn, own, today)? {
+        let due = |kind| Due {
+            kind,
+            agency_id: own,
+            document_id: Some(c.document_id),
+            title: c.title.clone(),
+            due_on: c.closes_on,
+            reference_id: Some(c.id.to_string()),
+        };
+        if c.closes_on >= today {
+            out.push(due(DeadlineKind::ConsultationClose));
+        }
+        if c.undisposed > 0 {
+            out.push(due(DeadlineKind::ConsultationFeedback));
+        }
+    }
     Ok(out)
 }
 

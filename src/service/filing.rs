@@ -2,7 +2,6 @@
 //! request for missing materials), the authority's inbox and decisions, and the counts behind
 //! the figures it reports (报备率, 及时率, 规范率, 纠错率).
 
-use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -250,13 +249,7 @@ pub fn stats(
     agency: Option<AgencyId>,
 ) -> Result<FilingFigures, AppError> {
     actor.require_any(&[Role::FilingReviewer, Role::Admin])?;
-    let year = year.unwrap_or_else(|| clock.today().year());
-    dates::require_year_in_range(conn, "year", year)?;
-    let (Some(from), Some(to)) =
-        (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
-    else {
-        return Err(AppError::invalid("year", "not a calendar year"));
-    };
+    let (year, from, to) = dates::year_span(conn, clock, year)?;
     let authority = match (agency, actor.has(Role::Admin)) {
         (Some(a), true) => a,
         (Some(a), false) if Some(a) == actor.agency_id => a,

@@ -205,7 +205,10 @@ fn full_document(
         .into_iter()
         .map(PublicInterpretation::from)
         .collect();
-    Ok(PublicDocument::new(row, agency, &versions, interpretations, today))
+    let consultations = crate::service::consultation_public::of_document(conn, row.id, today)?;
+    let mut doc = PublicDocument::new(row, agency, &versions, interpretations, today);
+    doc.consultations = consultations;
+    Ok(doc)
 }
 
 /// One published document; 404 for anything else.

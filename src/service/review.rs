@@ -77,6 +77,7 @@ pub fn submit(
     require_own_agency(actor, &doc)?;
     let from = doc.status;
     let to = allowed(from, Action::Submit)?;
+    crate::service::consultation::require_consulted(tx, &doc, today)?;
     if from == Status::RevisionRequired {
         answer_last_review(tx, &doc, &answers)?;
     }

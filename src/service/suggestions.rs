@@ -30,24 +30,34 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// A fresh tracking code, `JY-XXXX-XXXX-XXXX`: 60 random bits, so codes cannot be guessed.
 fn new_tracking_code() -> String {
+    new_code("JY")
+}
+
+/// A fresh code `{prefix}-XXXX-XXXX-XXXX` (public comments use their own prefix).
+pub(crate) fn new_code(prefix: &str) -> String {
     use rand::Rng;
     let mut rng = rand::rng();
     let chars: String = (0..12)
         .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
         .collect();
-    format!("JY-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
+    format!("{prefix}-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
 }
 
 /// The stored form of a tracking code as a person may type it: any case, with or without
 /// dashes and spaces. `None` when it cannot be one.
 pub fn canonical_tracking_code(raw: &str) -> Option<String> {
+    canonical_code("JY", raw)
+}
+
+/// [`canonical_tracking_code`] for codes of `prefix`.
+pub(crate) fn canonical_code(prefix: &str, raw: &str) -> Option<String> {
     let chars: String =
         raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
-    let rest = chars.strip_prefix("JY")?;
+    let rest = chars.strip_prefix(prefix)?;
     if rest.len() != 12 || !rest.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         return None;
     }
-    Some(format!("JY-{}-{}-{}", &rest[0..4], &rest[4..8], &rest[8..12]))
+    Some(format!("{prefix}-{}-{}-{}", &rest[0..4], &rest[4..8], &rest[8..12]))
 }
 
 /// The rate-limit key of a client (its address from `auth::client_address`, as every

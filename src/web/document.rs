@@ -75,16 +75,35 @@ fn document_page(doc: &PublicDocument) -> String {
     }
     let main = format!(
         "<article aria-labelledby=\"title\"><h1 id=\"title\">{title}</h1>\n<dl class=\"facts\">{facts}</dl>\n\
-         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{interpretations}{versions}\n{suggest}",
+         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{interpretations}{consultations}{versions}\n{suggest}",
         title = esc(&doc.title),
         facts = facts.join(""),
         body = esc(&doc.body),
         interpretations = interpretations_section(doc),
+        consultations = consultations_section(doc),
         suggest = suggestion_form(doc.id),
     );
     // 订阅 follows the document's agency.
     let code = doc.agency.as_ref().map(|a| a.code.as_str()).unwrap_or("");
     page_with_feed(&doc.title, &main, &super::feed::link(&[("agency", code)]))
+}
+
+/// Links to the public consultations of its draft and their feedback (意见采纳情况).
+fn consultations_section(doc: &PublicDocument) -> String {
+    if doc.consultations.is_empty() {
+        return String::new();
+    }
+    let items: String = doc
+        .consultations
+        .iter()
+        .map(|c| {
+            format!(
+                "<li><a href=\"/consultations/{}\">公开征求意见（{} 至 {}）及意见采纳情况</a></li>",
+                c.id, c.opens_on, c.closes_on
+            )
+        })
+        .collect();
+    format!("<section aria-labelledby=\"consulted\"><h2 id=\"consulted\">公开征求意见</h2><ul>{items}</ul></section>\n")
 }
 
 /// The interpretations published with the document, each with its date and 文号.

@@ -42,6 +42,16 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// The form that asks for a tracking code, sent by GET to `action`.
+pub fn code_form(action: &str, placeholder: &str, code: &str) -> String {
+    format!(
+        "<form class=\"search\" action=\"{action}\" method=\"get\">\
+         <div><label for=\"code\">查询码</label><input id=\"code\" name=\"code\" value=\"{}\" placeholder=\"{placeholder}\" required></div>\
+         <div><button type=\"submit\">查询</button></div></form>",
+        esc(code)
+    )
+}
+
 /// Everything is inline: the pages load nothing from elsewhere and work without JavaScript.
 const STYLE: &str = "\
 *{box-sizing:border-box}\
@@ -84,7 +94,7 @@ pub fn page_with_feed(title: &str, main: &str, feed: &str) -> String {
          <link rel=\"alternate\" type=\"application/atom+xml\" title=\"订阅：新公布、废止和失效的文件\" href=\"{feed}\">\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">跳到正文</a>\n\
          <header role=\"banner\"><a href=\"/\">行政规范性文件库</a> \
-         <nav aria-label=\"站点\" style=\"display:inline\"><a href=\"/catalogues\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">年度目录</a> <a href=\"/suggestions\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">审查建议查询</a> \
+         <nav aria-label=\"站点\" style=\"display:inline\"><a href=\"/catalogues\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">年度目录</a> <a href=\"/suggestions\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">审查建议查询</a> <a href=\"/consultations\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">征求意见</a> \
          <a href=\"{feed}\" style=\"font-size:.9rem;font-weight:400;margin-left:12px\">订阅</a></nav></header>\n\
          <main id=\"main\" role=\"main\">\n{main}\n</main>\n\
          <footer role=\"contentinfo\">未经公布的规范性文件不得作为行政管理依据。本库只收录已公布的文件。</footer>\n\

@@ -1,9 +1,11 @@
 //! Public web pages in Chinese, rendered on the server from the same functions as the public
 //! API: home with search, search results with filters and paging, a document, the review
-//! suggestion form and its tracking page, the annual catalogues, and the Atom feeds with
-//! their stylesheet.
+//! suggestion form and its tracking page, the annual catalogues, the Atom feeds with their
+//! stylesheet, and public consultation (征求意见) with its comment form, tracking page and
+//! feedback.
 
 pub mod catalogues;
+pub mod consultations;
 pub mod document;
 pub mod feed;
 pub mod html;
@@ -18,7 +20,7 @@ use html::{esc, page};
 
 /// The pages and their methods, for the API's 405 answers (`KnownPaths`); keep it in step
 /// with [`routes`] (a test asks every entry).
-pub const PAGES: [(&str, &[&str]); 7] = [
+pub const PAGES: [(&str, &[&str]); 11] = [
     ("/", &["GET"]),
     ("/search", &["GET"]),
     ("/documents/{id}", &["GET"]),
@@ -26,6 +28,10 @@ pub const PAGES: [(&str, &[&str]); 7] = [
     ("/suggestions", &["GET"]),
     ("/feed.atom", &["GET"]),
     ("/feed.xsl", &["GET"]),
+    ("/consultations", &["GET"]),
+    ("/consultations/{id}", &["GET"]),
+    ("/consultations/{id}/comments", &["POST"]),
+    ("/consultation-comments", &["GET"]),
 ];
 
 /// Registers the pages on the actix app (they are not part of the OpenAPI document).
@@ -37,6 +43,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/suggestions", web::get().to(suggestions::track))
         .route("/feed.atom", web::get().to(feed::feed))
         .route("/feed.xsl", web::get().to(feed::stylesheet))
+        .route("/consultations", web::get().to(consultations::list))
+        .route("/consultations/{id}", web::get().to(consultations::one))
+        .route("/consultations/{id}/comments", web::post().to(consultations::comment))
+        .route("/consultation-comments", web::get().to(consultations::track))
         .route("/catalogues", web::get().to(catalogues::index))
         .route("/catalogues/{code}", web::get().to(catalogues::of_agency))
         .route("/catalogues/{code}/{year}", web::get().to(catalogues::catalogue));

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::html::{esc, page, query_string};
+use super::html::{code_form, esc, page, query_string};
 use super::{error_page, HTML};
 use crate::error::AppError;
 use crate::service::suggestions::{self, SuggestionInput};
@@ -64,12 +64,7 @@ pub struct TrackForm {
 /// `GET /suggestions?code=`: the status, deadline and reply of a suggestion; without a code,
 /// the form to enter one.
 pub(super) async fn track(state: web::Data<AppState>, form: web::Query<TrackForm>) -> HttpResponse {
-    let code_form = format!(
-        "<form class=\"search\" action=\"/suggestions\" method=\"get\">\
-         <div><label for=\"code\">查询码</label><input id=\"code\" name=\"code\" value=\"{}\" placeholder=\"JY-XXXX-XXXX-XXXX\" required></div>\
-         <div><button type=\"submit\">查询</button></div></form>",
-        esc(&form.code)
-    );
+    let code_form = code_form("/suggestions", "JY-XXXX-XXXX-XXXX", &form.code);
     if form.code.trim().is_empty() {
         let main = format!("<h1>审查建议办理查询</h1>\n{code_form}");
         return HttpResponse::Ok().content_type(HTML).body(page("审查建议办理查询", &main));

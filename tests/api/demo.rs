@@ -43,6 +43,15 @@ db_test!(the_demo_province_is_listed_and_searchable_through_the_public_api, |app
         .iter()
         .all(|t| t.starts_with("辽宁省") || t.starts_with("沈阳市") || t.starts_with("大连市")));
 
+    // Two consultations: one closed with its feedback, one still open.
+    let open = app.client.get("/api/v1/public/consultations?status=open", None).json();
+    assert_eq!(open["total"], 1, "{open}");
+    let closed = app.client.get("/api/v1/public/consultations?status=closed", None).json();
+    assert_eq!(closed["total"], 1, "{closed}");
+    let id = closed["items"][0]["id"].as_str().unwrap();
+    let one = app.client.get(&format!("/api/v1/public/consultations/{id}"), None).json();
+    assert_eq!(one["feedback"]["comments"], 3, "{one}");
+
     // A four-character term finds its document first; a two-character one finds many.
     let found = public(app, "q=%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9"); // 法律援助
     assert_eq!(

@@ -10,6 +10,7 @@ mod browser;
 mod catalogues;
 mod cleanup;
 mod configuration;
+mod consultation;
 mod dates;
 mod deadlines;
 mod demo;

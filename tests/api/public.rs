@@ -552,9 +552,19 @@ db_test!(pages_answer_head_like_get_and_405_with_allow_for_other_methods, |app| 
         }
     }
 
-    // Every page of the table answers its own methods (never 404 or 405).
+    // Every page of the table answers its own methods (never 404 or 405); the consultation
+    // pages take the id of a consultation.
+    let draft = p.draft(app, "关于方法检查的征求意见稿", "第一条 页面应当正确回应请求方法。");
+    let opened = c.post(
+        &format!("/api/v1/documents/{draft}/consultations"),
+        Some(&p.drafter),
+        &json!({"closes_on": "2026-03-11"}),
+    );
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    let consultation = opened.json()["id"].as_str().unwrap().to_string();
     for (path, methods) in normreg::web::PAGES {
-        let path = path.replace("{id}", id);
+        let owner = if path.starts_with("/consultations/") { consultation.as_str() } else { id };
+        let path = path.replace("{id}", owner);
         for method in methods.iter() {
             let r = c.raw(
                 method,

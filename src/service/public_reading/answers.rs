@@ -130,6 +130,9 @@ pub struct PublicDocument {
     pub versions: Vec<PublicVersion>,
     /// Interpretations of this version, in the order they were issued.
     pub interpretations: Vec<PublicInterpretation>,
+    /// The public consultations held on its draft, each with its feedback at
+    /// `/public/consultations/{id}`.
+    pub consultations: Vec<crate::service::consultation_public::PublicConsultationSummary>,
 }
 
 fn validity_pair(row: &Document, today: NaiveDate) -> (Option<Validity>, Option<String>) {
@@ -222,6 +225,7 @@ impl PublicDocument {
             ended_by_document_id,
             versions: versions.iter().map(|v| PublicVersion::new(v, today)).collect(),
             interpretations,
+            consultations: Vec::new(),
         }
     }
 }

@@ -1,0 +1,3 @@
+DROP TABLE consultation_exemptions;
+DROP TABLE consultation_comments;
+DROP TABLE consultations;
