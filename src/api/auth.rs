@@ -30,7 +30,7 @@ pub struct TokenResponse {
 }
 
 /// Exchanges a username and password for a short-lived bearer token.
-#[utoipa::path(tag = "accounts", request_body = LoginRequest, responses(
+#[utoipa::path(tag = "accounts", request_body(content = LoginRequest, example = json!({"username": "admin", "password": "a long password"})), responses(
     (status = 200, description = "Logged in", body = TokenResponse),
     (status = 401, description = "Wrong username or password", body = Problem),
     (status = 422, description = "Invalid body", body = Problem),
@@ -83,6 +83,7 @@ pub struct Me {
     pub id: String,
     pub username: String,
     pub agency_id: Option<String>,
+    #[schema(value_type = Vec<crate::domain::role::Role>)]
     pub roles: Vec<String>,
 }
 

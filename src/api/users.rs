@@ -23,6 +23,7 @@ pub struct UserView {
     pub id: String,
     pub username: String,
     pub agency_id: Option<String>,
+    #[schema(value_type = Vec<crate::domain::role::Role>)]
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -40,7 +41,7 @@ impl From<UserRow> for UserView {
 }
 
 /// Creates a user (admin).
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = AccountRequest, responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body(content = AccountRequest, example = json!({"username": "zhang.san", "password": "a long password", "agency_id": "8d3c5f0e-2b1a-4c6d-9e7f-0a1b2c3d4e5f", "roles": ["drafter"]})), responses(
     (status = 201, description = "Created", body = UserView),
     NotAdmin,
     (status = 409, description = "Username taken", body = Problem),

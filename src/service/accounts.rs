@@ -31,13 +31,16 @@ pub fn parse_username(raw: &str) -> Result<String, String> {
 #[serde(deny_unknown_fields)]
 #[schema(as = CreateUser)]
 pub struct AccountRequest {
+    /// 3–64 letters (ASCII or CJK), digits, `.`, `_`, `-` or `@`.
+    #[schema(min_length = 3, max_length = 64)]
     pub username: String,
     /// 10 to 256 characters.
     #[schema(min_length = 10, max_length = 256)]
     pub password: String,
     #[schema(value_type = uuid::Uuid)]
     pub agency_id: AgencyId,
-    /// Any of `admin`, `drafter`, `legal_reviewer`, `registrar`, `filing_reviewer`.
+    /// One or more of the roles, e.g. `["drafter"]`.
+    #[schema(value_type = Vec<crate::domain::role::Role>, min_items = 1)]
     pub roles: Vec<String>,
 }
 
