@@ -359,6 +359,7 @@ async fn restore(config: Config, file: std::path::PathBuf) -> Result<(), String>
 }
 
 async fn demo(config: Config, password: Option<String>) -> Result<(), String> {
+    use chrono::Datelike;
     let bind = config.bind.clone();
     let database = match &config.database_url {
         db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
@@ -379,8 +380,10 @@ async fn demo(config: Config, password: Option<String>) -> Result<(), String> {
         crate::demo::Outcome::Seeded(s) => s,
     };
     println!(
-        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired)\n",
-        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired
+        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired), \
+         {} annual catalogues of {} frozen\n",
+        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired,
+        summary.catalogues, SystemClock.today().year() - 1
     );
     println!("Accounts (every one has the password: {})", summary.password);
     for u in &summary.users {

@@ -84,6 +84,8 @@ pub struct Summary {
     pub filed: usize,
     pub repealed: usize,
     pub expired: usize,
+    /// Annual catalogues frozen: last year's, one per agency.
+    pub catalogues: usize,
 }
 
 /// The outcome of `normreg demo`.
