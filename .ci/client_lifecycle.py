@@ -19,9 +19,16 @@ import uuid
 
 from normreg_client import AuthenticatedClient, Client
 from normreg_client.api.accounts import create_agency, create_user, login, me
+from normreg_client.api.catalogues import freeze_catalogue
 from normreg_client.api.documents import create_document, document_history, get_document
 from normreg_client.api.filing import decide_filing, file_document
-from normreg_client.api.public import get_public_document, list_public_documents, lookup_number
+from normreg_client.api.public import (
+    get_public_catalogue,
+    get_public_catalogue_csv,
+    get_public_document,
+    list_public_documents,
+    lookup_number,
+)
 from normreg_client.api.workflow import deliberation, publish, register, review, submit
 from normreg_client.models import (
     Conclusion,
@@ -30,6 +37,7 @@ from normreg_client.models import (
     CreateUser,
     DecisionRequest,
     DeliberationRequest,
+    FreezeRequest,
     FilingRequest,
     LoginRequest,
     Material,
@@ -222,6 +230,25 @@ def main(base_url, admin_password):
         "lookup by number", lookup_number.sync_detailed(client=anonymous, number=registered.issuance_number), 200
     )
     assert looked_up.id == doc.id
+
+    # Last year's catalogue of the city (empty: the city is new), as JSON and as CSV.
+    last_year = today.year - 1
+    frozen = expect(
+        "freeze last year's catalogue",
+        freeze_catalogue.sync_detailed(client=admin, body=FreezeRequest(agency_id=uuid.UUID(city.id), year=last_year)),
+        201,
+    )
+    assert frozen.content_hash.startswith("sha256:")
+    catalogue = expect(
+        "public catalogue", get_public_catalogue.sync_detailed(f"KC{tag}", str(last_year), client=anonymous), 200
+    )
+    assert catalogue.content_hash == frozen.content_hash
+    csv = expect(
+        "public catalogue as CSV",
+        get_public_catalogue_csv.sync_detailed(f"KC{tag}", str(last_year), client=anonymous),
+        200,
+    )
+    assert isinstance(csv, str) and csv.lstrip("\ufeff").startswith("序号"), csv[:80]
     print("the whole lifecycle went through the generated client")
 
 

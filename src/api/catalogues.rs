@@ -228,8 +228,50 @@ pub async fn get_public_catalogue(
     query: web::Query<CatalogueQuery>,
 ) -> Answer {
     let (code, year) = path.into_inner();
+    catalogue_answer(visitor, code, year, query.into_inner()).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueCsvQuery {
+    /// `entries` (default, the list) or `changes`.
+    #[param(value_type = Option<CatalogueList>, inline)]
+    pub list: Option<String>,
+}
+
+/// A frozen annual catalogue as CSV (UTF-8 with a byte-order mark, for spreadsheets): the
+/// same as `?format=csv` on the catalogue, under a path of its own so that a client reads
+/// text here and JSON there.
+#[utoipa::path(tag = "public", params(CatalogueCsvQuery), responses(
+    (status = 200, description = "The catalogue's list (or changes) as CSV, with ETag", content_type = "text/csv", body = String),
+    NotModified,
+    (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
+    (status = 422, description = "Invalid query", body = Problem)
+))]
+#[get("/public/catalogues/{agency_code}/{year}.csv")]
+pub async fn get_public_catalogue_csv(
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+    query: web::Query<CatalogueCsvQuery>,
+) -> Answer {
+    let (code, year) = path.into_inner();
+    let q = CatalogueQuery {
+        format: Some(CatalogueFormat::Csv.as_str().into()),
+        list: query.into_inner().list,
+        texts: None,
+        page: None,
+        per_page: None,
+    };
+    catalogue_answer(visitor, code, year, q).await
+}
+
+async fn catalogue_answer(
+    visitor: Visitor,
+    code: String,
+    year: String,
+    q: CatalogueQuery,
+) -> Answer {
     let year: i32 = year.parse().map_err(|_| AppError::NotFound("catalogue"))?;
-    let q = query.into_inner();
     let format = CatalogueFormat::parse(q.format.as_deref());
     let Some(format) = format else {
         let other = q.format.unwrap_or_default();

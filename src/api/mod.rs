@@ -117,6 +117,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(imports::import_documents)
             .service(catalogues::freeze_catalogue)
             .service(catalogues::list_public_catalogues)
+            // Before the catalogue itself, whose `{year}` would take `2025.csv` too.
+            .service(catalogues::get_public_catalogue_csv)
             .service(catalogues::get_public_catalogue)
             .service(interpretations::create_interpretation)
             .service(interpretations::list_interpretations)

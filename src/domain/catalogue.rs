@@ -56,12 +56,18 @@ pub enum CatalogueList {
 }
 
 impl CatalogueFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+        }
+    }
+
     /// Blank is the default, JSON; anything unknown is `None`.
     pub fn parse(raw: Option<&str>) -> Option<Self> {
         match raw.unwrap_or("") {
-            "" | "json" => Some(Self::Json),
-            "csv" => Some(Self::Csv),
-            _ => None,
+            "" => Some(Self::Json),
+            s => [Self::Json, Self::Csv].into_iter().find(|f| f.as_str() == s),
         }
     }
 }
