@@ -73,8 +73,14 @@ pub enum Command {
     /// Recompute the history's hash chains and checkpoints; exit 1 naming what changed.
     Verify,
     /// Import documents issued before the service from a JSON Lines file: all or nothing.
+    ///
+    /// Each line is one JSON object: agency_code (an existing agency), title, body,
+    /// issuance_number (文号, any usual spelling) and published_on (YYYY-MM-DD), required;
+    /// registration_number, effective_on, valid_until and provisional (true for 暂行), optional;
+    /// no other key. Missing dates follow the policy. README.md, "Importing documents", has an
+    /// example.
     Import {
-        /// One JSON object per line (CONTRACT.md's import line).
+        /// The JSON Lines file, one document per line.
         file: std::path::PathBuf,
     },
     /// Freeze an agency's annual catalogue: its documents valid on 31 December of the year.

@@ -85,6 +85,8 @@ pub struct Summary {
     pub filed: usize,
     pub repealed: usize,
     pub expired: usize,
+    /// Annual catalogues frozen: last year's, one per agency.
+    pub catalogues: usize,
 }
 
 /// The outcome of `normreg demo`.
@@ -129,6 +131,7 @@ pub async fn seed(config: Config, today: NaiveDate, password: &str) -> Result<Ou
 /// `normreg demo`: seeds the demo as of today and prints its accounts and where to start.
 pub async fn command(config: Config, password: Option<String>) -> Result<(), String> {
     use crate::domain::clock::{Clock, SystemClock};
+    use chrono::Datelike;
     let bind = config.bind.clone();
     let database = match &config.database_url {
         db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
@@ -147,8 +150,10 @@ pub async fn command(config: Config, password: Option<String>) -> Result<(), Str
         Outcome::Seeded(s) => s,
     };
     println!(
-        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired)\n",
-        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired
+        "normreg demo: seeded {database}\n  {} agencies of 辽宁省, {} published documents ({} filed, {} repealed, {} expired), \
+         {} annual catalogues of {} frozen\n",
+        summary.agencies, summary.published, summary.filed, summary.repealed, summary.expired,
+        summary.catalogues, SystemClock.today().year() - 1
     );
     println!("Accounts (every one has the password: {})", summary.password);
     for u in &summary.users {

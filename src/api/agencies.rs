@@ -24,6 +24,7 @@ pub struct AgencyView {
     pub id: AgencyId,
     pub code: String,
     pub name: String,
+    #[schema(value_type = crate::domain::agency::AgencyKind)]
     pub kind: String,
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<AgencyId>,
@@ -56,7 +57,7 @@ impl AgencyView {
 }
 
 /// Creates an agency (admin).
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = AgencyRequest, responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body(content = AgencyRequest, example = json!({"name": "大连市人民政府", "code": "DL", "issuance_prefix": "大政规", "registration_prefix": "DLFS"})), responses(
     (status = 201, description = "Created", body = AgencyView),
     Unauthenticated, NotAdmin,
     (status = 409, description = "Code taken", body = Problem),

@@ -38,7 +38,7 @@ pub struct TokenResponse {
 /// Failed logins are counted per username and client address, per address and per username
 /// (README, "Accounts and passwords"): past a few failures each further try from the same
 /// address must wait a growing delay, and a try within it is answered 429 with `Retry-After`.
-#[utoipa::path(tag = "accounts", request_body = LoginRequest, responses(
+#[utoipa::path(tag = "accounts", request_body(content = LoginRequest, example = json!({"username": "admin", "password": "Tulip-Cobalt-Harbour-91"})), responses(
     (status = 200, description = "Logged in", body = TokenResponse),
     (status = 401, description = "Wrong username or password", body = Problem),
     (status = 422, description = "Invalid body", body = Problem),
@@ -71,6 +71,7 @@ pub struct Me {
     pub id: String,
     pub username: String,
     pub agency_id: Option<String>,
+    #[schema(value_type = Vec<crate::domain::role::Role>)]
     pub roles: Vec<String>,
 }
 
@@ -107,7 +108,7 @@ pub struct PasswordChange {
 ///
 /// The token of a temporary password (after a reset) may do this and nothing else, and ends
 /// with the change: log in again with the new password.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = PasswordChange, responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body(content = PasswordChange, example = json!({"current_password": "Tulip-Cobalt-Harbour-91", "new_password": "Granite-Meadow-Lantern-57"})), responses(
     (status = 204, description = "Changed; every other token of the account has ended"),
     Unauthenticated,
     InvalidFields,

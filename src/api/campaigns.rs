@@ -140,7 +140,7 @@ impl CampaignDetail {
 
 /// Opens a cleanup campaign of the caller's agency over every one of its documents in force
 /// today (registrar). An agency has at most one open campaign.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), request_body = NewCampaign, responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), request_body(content = NewCampaign, example = json!({"name": "2026年度规范性文件清理", "year": 2026})), responses(
     (status = 201, description = "Opened, with every document in force", body = CampaignDetail),
     Unauthenticated,
     (status = 403, description = "Not a registrar of an agency", body = Problem),
@@ -162,7 +162,8 @@ fn detail(caller: &Caller, status: StatusCode, campaign: Campaign) -> HttpRespon
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CampaignQuery {
-    /// `open` or `closed`.
+    /// Only campaigns in this status.
+    #[param(value_type = Option<crate::domain::cleanup::CampaignStatus>)]
     pub status: Option<String>,
 }
 
@@ -200,7 +201,7 @@ pub async fn get_campaign(caller: Caller, id: Path<CampaignId>) -> Answer {
 /// Decides the outcome of one document of an open campaign (registrar of its agency); a later
 /// decision replaces an earlier one until the campaign closes. Nothing changes for the document
 /// before then.
-#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(ItemPath), request_body = ItemDecision, responses(
+#[utoipa::path(tag = "cleanup", security(("bearer" = [])), params(ItemPath), request_body(content = ItemDecision, example = json!({"outcome": "continue", "reason": "符合上位法，继续有效。"})), responses(
     (status = 200, description = "Decided", body = CampaignItemView),
     Unauthenticated, NotCampaignRegistrar,
     (status = 404, description = "No such campaign in your scope, or the document is not in it", body = Problem),

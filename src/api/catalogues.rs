@@ -14,7 +14,9 @@ use super::responses::{InvalidFields, NotModified};
 use super::visitor::Visitor;
 use super::Answer;
 use crate::db::{agencies::AgencyRow, catalogues::CatalogueRow};
-use crate::domain::catalogue::{csv_record, Change, ChangeEntry, Entry, CSV_HEADER};
+use crate::domain::catalogue::{
+    csv_record, CatalogueFormat, CatalogueList, Change, ChangeEntry, Entry, CSV_HEADER,
+};
 use crate::error::{AppError, Problem};
 use crate::http_caching::cached;
 use crate::service::catalogues::{self, ChangeCounts, Entries, Freezing, Frozen, Loaded};
@@ -153,7 +155,7 @@ pub struct FreezeRequest {
 /// Freezes the catalogue of an agency's documents valid on 31 December of `year` (admin, or
 /// the agency's own registrar), with their texts and the changes since the year before. Once
 /// frozen, nothing alters it; asking again answers the same catalogue (200).
-#[utoipa::path(tag = "catalogues", security(("bearer" = [])), request_body = FreezeRequest, responses(
+#[utoipa::path(tag = "catalogues", security(("bearer" = [])), request_body(content = FreezeRequest, example = json!({"agency_id": "8d3c5f0e-2b1a-4c6d-9e7f-0a1b2c3d4e5f", "year": 2025})), responses(
     (status = 201, description = "Frozen now", body = CatalogueSummary),
     (status = 200, description = "Frozen before; the same catalogue", body = CatalogueSummary),
     (status = 403, description = "Not admin nor the agency's registrar", body = Problem),
@@ -199,8 +201,10 @@ pub async fn list_public_catalogues(visitor: Visitor, agency_code: web::Path<Str
 #[into_params(parameter_in = Query)]
 pub struct CatalogueQuery {
     /// `json` (default) or `csv`.
+    #[param(value_type = Option<CatalogueFormat>, inline)]
     pub format: Option<String>,
     /// With `format=csv`: `entries` (default, the list) or `changes`.
+    #[param(value_type = Option<CatalogueList>, inline)]
     pub list: Option<String>,
     /// Include each document's frozen text in the JSON entries.
     pub texts: Option<bool>,
@@ -228,22 +232,61 @@ pub async fn get_public_catalogue(
     query: web::Query<CatalogueQuery>,
 ) -> Answer {
     let (code, year) = path.into_inner();
+    catalogue_answer(visitor, code, year, query.into_inner()).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogueCsvQuery {
+    /// `entries` (default, the list) or `changes`.
+    #[param(value_type = Option<CatalogueList>, inline)]
+    pub list: Option<String>,
+}
+
+/// A frozen annual catalogue as CSV (UTF-8 with a byte-order mark, for spreadsheets): the
+/// same as `?format=csv` on the catalogue, under a path of its own so that a client reads
+/// text here and JSON there.
+#[utoipa::path(tag = "public", params(CatalogueCsvQuery), responses(
+    (status = 200, description = "The catalogue's list (or changes) as CSV, with ETag", content_type = "text/csv", body = String),
+    NotModified,
+    (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
+    (status = 422, description = "Invalid query", body = Problem)
+))]
+#[get("/public/catalogues/{agency_code}/{year}.csv")]
+pub async fn get_public_catalogue_csv(
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+    query: web::Query<CatalogueCsvQuery>,
+) -> Answer {
+    let (code, year) = path.into_inner();
+    let q = CatalogueQuery {
+        format: Some(CatalogueFormat::Csv.as_str().into()),
+        list: query.into_inner().list,
+        texts: None,
+        page: None,
+        per_page: None,
+    };
+    catalogue_answer(visitor, code, year, q).await
+}
+
+async fn catalogue_answer(
+    visitor: Visitor,
+    code: String,
+    year: String,
+    q: CatalogueQuery,
+) -> Answer {
     let year: i32 = year.parse().map_err(|_| AppError::NotFound("catalogue"))?;
-    let q = query.into_inner();
-    let csv = match q.format.as_deref() {
-        None | Some("") | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(AppError::invalid("format", format!("`{other}`: use json or csv")))
-        }
+    let format = CatalogueFormat::parse(q.format.as_deref());
+    let Some(format) = format else {
+        let other = q.format.unwrap_or_default();
+        return Err(AppError::invalid("format", format!("`{other}`: use json or csv")));
     };
-    let changes_only = match q.list.as_deref() {
-        None | Some("") | Some("entries") => false,
-        Some("changes") => true,
-        Some(other) => {
-            return Err(AppError::invalid("list", format!("`{other}`: use entries or changes")))
-        }
+    let Some(list) = CatalogueList::parse(q.list.as_deref()) else {
+        let other = q.list.unwrap_or_default();
+        return Err(AppError::invalid("list", format!("`{other}`: use entries or changes")));
     };
+    let csv = format == CatalogueFormat::Csv;
+    let changes_only = list == CatalogueList::Changes;
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(100);
     if !(1..=crate::service::paging::MAX_PAGE).contains(&page) {

@@ -23,7 +23,7 @@ use crate::service::consultation::{
 use crate::service::consultation_stats::{self, ConsultationStats};
 
 /// Opens a public consultation on the current text of a draft (drafter of its agency).
-#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(DocumentId), request_body = NewConsultation, responses(
+#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(DocumentId), request_body(content = NewConsultation, example = json!({"closes_on": "2026-03-20", "affects_businesses": false, "drafting_notes": "起草说明：为规范管理，起草本办法。"})), responses(
     (status = 201, description = "Opened (or scheduled)", body = ConsultationView),
     Unauthenticated, NotItsDrafter, DocumentNotFound,
     (status = 409, description = "Not a draft, or a consultation is already scheduled or open", body = Problem),
@@ -110,7 +110,7 @@ pub async fn list_comments(caller: Caller, id: Path<ConsultationId>) -> Answer {
 }
 
 /// Records or corrects the disposition of a comment (drafter of the document's agency).
-#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(CommentPath), request_body = DispositionInput, responses(
+#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(CommentPath), request_body(content = DispositionInput, example = json!({"disposition": "partly_adopted", "reason": "第三条已补充听证程序，期限不作调整。", "summary": "建议增加听证程序并延长期限。"})), responses(
     (status = 200, description = "Disposed", body = CommentView),
     Unauthenticated, NotItsDrafter,
     (status = 404, description = "No such comment of a consultation of your agency", body = Problem),
@@ -132,7 +132,7 @@ pub async fn dispose_comment(
 }
 
 /// Records that a draft goes without public consultation, with the reason (registrar).
-#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(DocumentId), request_body = ExemptionInput, responses(
+#[utoipa::path(tag = "consultation", security(("bearer" = [])), params(DocumentId), request_body(content = ExemptionInput, example = json!({"reason": "涉及国家秘密，依法不予公开征求意见。"})), responses(
     (status = 200, description = "Exempted; the draft as it stands", body = DocumentView),
     Unauthenticated, NotRegistrar, DocumentNotFound,
     (status = 409, description = "Not a draft", body = Problem),

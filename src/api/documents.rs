@@ -21,7 +21,7 @@ use crate::service::drafting::{self, DraftChanges, HistoryEntry, NewDraft};
 use crate::service::paging::{PageQuery, Paged};
 
 /// Creates a draft in the caller's agency (drafter).
-#[utoipa::path(tag = "documents", security(("bearer" = [])), request_body = NewDraft, responses(
+#[utoipa::path(tag = "documents", security(("bearer" = [])), request_body(content = NewDraft, example = json!({"title": "沈阳市行政审批中介服务管理办法", "body": "第一条 为了规范行政审批中介服务，制定本办法。\n第二条 本办法自发布之日起施行。", "legal_basis": "《中华人民共和国行政许可法》"})), responses(
     (status = 201, description = "The new draft", body = DocumentView),
     (status = 403, description = "Not a drafter", body = Problem),
     InvalidFields
@@ -37,6 +37,7 @@ pub async fn create_document(caller: Caller, body: ApiJson<NewDraft>) -> Answer 
 #[into_params(parameter_in = Query)]
 pub struct DocumentQuery {
     /// Only documents in this status.
+    #[param(value_type = Option<crate::domain::lifecycle::Status>)]
     pub status: Option<String>,
     /// Words of the title.
     pub q: Option<String>,
@@ -78,7 +79,7 @@ pub async fn get_document(caller: Caller, id: Path<DocumentId>) -> Answer {
 
 /// Edits a draft while it is `draft` or `revision_required` (drafter of its agency). A change of
 /// title or text makes a new revision; every revision is kept.
-#[utoipa::path(tag = "documents", security(("bearer" = [])), params(DocumentId), request_body = DraftChanges, responses(
+#[utoipa::path(tag = "documents", security(("bearer" = [])), params(DocumentId), request_body(content = DraftChanges, example = json!({"body": "第一条 为了规范行政审批中介服务，制定本办法。\n第二条 本办法自发布之日起施行。"})), responses(
     (status = 200, description = "The edited draft", body = DocumentView),
     NotItsDrafter, DocumentNotFound,
     (status = 409, description = "Not editable in its status", body = Problem),

@@ -47,7 +47,7 @@ pub async fn expiring(caller: Caller, query: web::Query<ExpiringQuery>, page: Pa
 
 /// Records the evaluation's decision that the document continues, with a new end of validity
 /// (registrar or drafter of its agency).
-#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body = Continuation, responses(
+#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body(content = Continuation, example = json!({"decided_on": "2026-03-02", "reason": "评估后继续有效。", "valid_until": "2031-03-31"})), responses(
     (status = 200, description = "Continued", body = DocumentView),
     NotItsAgency, DocumentNotFound, NotLiving,
     (status = 422, description = "Invalid dates", body = Problem)
@@ -62,7 +62,7 @@ pub async fn continue_document(
 }
 
 /// Repeals a published document from a date (registrar of its agency). History is kept.
-#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body = Repeal, responses(
+#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body(content = Repeal, example = json!({"repealed_on": "2026-03-02", "reason": "上位法已修改。"})), responses(
     (status = 200, description = "Repealed", body = DocumentView),
     NotItsRegistrar, DocumentNotFound, NotLiving, InvalidFields
 ))]
@@ -72,7 +72,7 @@ pub async fn repeal(caller: Caller, id: Path<DocumentId>, body: ApiJson<Repeal>)
 }
 
 /// Declares a published document invalid (宣布失效), e.g. as a cleanup outcome (registrar).
-#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body = Declaration, responses(
+#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body(content = Declaration, example = json!({"declared_on": "2026-03-02", "reason": "调整对象已消失。"})), responses(
     (status = 200, description = "Declared invalid", body = DocumentView),
     NotItsRegistrar, DocumentNotFound, NotLiving, InvalidFields
 ))]

@@ -86,7 +86,7 @@ impl FilingView {
 
 /// Files a published document with the agency's filing authority (drafter or registrar of the
 /// document's agency). After `supplement_required` the same call files again.
-#[utoipa::path(tag = "filing", security(("bearer" = [])), params(DocumentId), request_body = FilingInput, responses(
+#[utoipa::path(tag = "filing", security(("bearer" = [])), params(DocumentId), request_body(content = FilingInput, example = json!({"report": "关于报送《沈阳市行政审批中介服务管理办法》备案的报告", "materials": [{"kind": "official_text", "title": "正式文本"}, {"kind": "drafting_notes", "title": "起草说明"}, {"kind": "legal_basis", "title": "制定依据"}]})), responses(
     (status = 201, description = "Filed", body = FilingView),
     (status = 200, description = "Filed again with the missing materials", body = FilingView),
     NotItsAgency, DocumentNotFound,
@@ -112,7 +112,8 @@ pub async fn file_document(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FilingQuery {
-    /// `submitted`, `accepted`, `supplement_required`, `correction_required` or `revoked`.
+    /// Only filings in this status.
+    #[param(value_type = Option<crate::domain::filing::FilingStatus>)]
     pub status: Option<String>,
     /// `true`: only filings made late or with a correction past due.
     pub overdue: Option<bool>,
@@ -139,7 +140,7 @@ pub async fn list_filings(caller: Caller, query: web::Query<FilingQuery>, page: 
 
 /// Decides on a filing (filing reviewer of the receiving authority). `revoked` ends the
 /// document's validity today.
-#[utoipa::path(tag = "filing", security(("bearer" = [])), params(FilingId), request_body = Decision, responses(
+#[utoipa::path(tag = "filing", security(("bearer" = [])), params(FilingId), request_body(content = Decision, example = json!({"outcome": "accepted", "reason": "材料齐全，予以备案。"})), responses(
     (status = 200, description = "Decided", body = FilingView),
     NotFilingReviewer,
     (status = 404, description = "No such filing in your inbox", body = Problem),

@@ -24,7 +24,7 @@ pub struct ImportAnswer {
 /// Imports published documents of the past (admin for any agency, a registrar for its own).
 /// Every line is checked first; one bad line, a number used twice or a number already in the
 /// registry imports nothing and is named with its line (position in the array, from 1).
-#[utoipa::path(tag = "evolution", security(("bearer" = [])), request_body = Vec<ImportLine>, responses(
+#[utoipa::path(tag = "evolution", security(("bearer" = [])), request_body(content = Vec<ImportLine>, example = json!([{"agency_code": "SY", "title": "沈阳市城市道路管理办法", "body": "第一条 为了加强城市道路管理，制定本办法。", "issuance_number": "沈政规〔2023〕4号", "registration_number": "SYFS—2023—4", "published_on": "2023-05-10"}])), responses(
     (status = 201, description = "Every document imported", body = ImportAnswer),
     (status = 400, description = "Not a JSON array, or empty", body = Problem),
     (status = 403, description = "Neither admin nor registrar", body = Problem),

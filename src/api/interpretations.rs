@@ -57,7 +57,7 @@ impl From<InterpretationRow> for InterpretationView {
 /// Attaches an interpretation to a published document that is still running (registrar of
 /// its agency). Recording it publishes it with the document, and publication is the
 /// registrar's act (统一印发、公布), as for the document itself.
-#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body = NewInterpretation, responses(
+#[utoipa::path(tag = "evolution", security(("bearer" = [])), params(DocumentId), request_body(content = NewInterpretation, example = json!({"title": "关于《沈阳市行政审批中介服务管理办法》第二条的解释", "body": "第二条所称中介服务机构，是指……", "issued_on": "2026-03-02"})), responses(
     (status = 201, description = "Recorded and published with the document", body = InterpretationView),
     Unauthenticated, NotItsRegistrar, DocumentNotFound,
     (status = 409, description = "Not published, already ended, or the 文号 is taken", body = Problem),

@@ -20,6 +20,7 @@ pub mod interpretations;
 pub mod json;
 pub mod metrics;
 pub mod openapi;
+pub mod openapi_rules;
 pub mod paging;
 pub mod path;
 pub mod public;
@@ -50,8 +51,11 @@ pub type Answer = Result<HttpResponse, AppError>;
     info(
         title = "normreg",
         description = "Registry of administrative normative documents (行政规范性文件): drafting, legality review, deliberation, unified numbering, publication, filing, expiry and the public catalogue.",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT")
     ),
+    // Relative: the document is served by the instance it describes, so its own origin is the
+    // server (a client is given the base URL, e.g. http://127.0.0.1:8080).
+    servers((url = "/", description = "The instance serving this document")),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth)
 )]
@@ -121,6 +125,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(imports::import_documents)
             .service(catalogues::freeze_catalogue)
             .service(catalogues::list_public_catalogues)
+            // Before the catalogue itself, whose `{year}` would take `2025.csv` too.
+            .service(catalogues::get_public_catalogue_csv)
             .service(catalogues::get_public_catalogue)
             .service(interpretations::create_interpretation)
             .service(interpretations::list_interpretations)

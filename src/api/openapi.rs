@@ -20,6 +20,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut spec = spec;
     super::edge_responses::apply(&mut spec);
+    super::openapi_rules::apply(&mut spec);
     spec
 }
 

@@ -90,7 +90,7 @@ pub struct NewComment {
 }
 
 /// Comments on an open consultation; keep the tracking code to read the disposition.
-#[utoipa::path(tag = "public", security(()), params(ConsultationId), request_body = NewComment, responses(
+#[utoipa::path(tag = "public", security(()), params(ConsultationId), request_body(content = NewComment, example = json!({"content": "建议第三条增加听证程序。", "article": "第三条", "name": "张三", "contact": "zhangsan@example.com"})), responses(
     (status = 201, description = "Received", body = CommentReceipt),
     (status = 404, description = "No such consultation", body = Problem),
     (status = 409, description = "The consultation is not open (not yet, or closed)", body = Problem),

@@ -26,7 +26,7 @@ pub struct NewSuggestion {
 }
 
 /// Asks the filing authority to review a published document (审查建议).
-#[utoipa::path(tag = "public", request_body = NewSuggestion, responses(
+#[utoipa::path(tag = "public", request_body(content = NewSuggestion, example = json!({"document_id": "8d3c5f0e-2b1a-4c6d-9e7f-0a1b2c3d4e5f", "content": "第二条设定了行政许可，建议审查。", "contact": "13800000000"})), responses(
     (status = 201, description = "Received; keep the tracking code", body = SuggestionReceipt),
     (status = 422, description = "Invalid fields, or no published document with this id", body = Problem),
     (status = 429, description = "Too many suggestions from this address; try again later", body = Problem)

@@ -25,7 +25,7 @@ pub async fn get_policy(caller: Caller) -> Answer {
 }
 
 /// Replaces the policy (admin). Fields left out take their defaults.
-#[utoipa::path(tag = "settings", security(("bearer" = [])), request_body = Policy, responses(
+#[utoipa::path(tag = "settings", security(("bearer" = [])), request_body(content = Policy, example = json!({"review_working_days": 15, "consultation_working_days": 7, "consultation_business_days": 30, "effect_delay_days": 30, "default_validity_years": 5, "provisional_validity_years": 2, "max_validity_years": 5, "evaluation_window_days": 180, "filing_days": 15, "correction_days": 30, "revocation_days": 60, "suggestion_reply_days": 15, "cleanup_interval_years": 2, "registration_format": "{prefix}—{year}—{n}", "registration_serial_width": 0, "earliest_date": "1949-10-01", "latest_date": "2199-12-31"})), responses(
     (status = 200, description = "The saved policy", body = Policy),
     NotAdmin,
     (status = 422, description = "A setting out of range", body = Problem)
@@ -45,7 +45,7 @@ pub struct CalendarSaved {
 }
 
 /// Replaces one year of the holiday calendar with a holiday-cn file (admin).
-#[utoipa::path(tag = "settings", security(("bearer" = [])), request_body = HolidayYear, responses(
+#[utoipa::path(tag = "settings", security(("bearer" = [])), request_body(content = HolidayYear, example = json!({"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]})), responses(
     (status = 200, description = "Saved", body = CalendarSaved),
     NotAdmin,
     (status = 422, description = "Invalid calendar", body = Problem)

@@ -48,7 +48,7 @@ pub async fn list_review_suggestions(caller: Caller, page: Paging) -> Answer {
 }
 
 /// Answers a review suggestion (filing reviewer of the authority it is addressed to).
-#[utoipa::path(tag = "filings", security(("bearer" = [])), request_body = ReplyText, responses(
+#[utoipa::path(tag = "filings", security(("bearer" = [])), request_body(content = ReplyText, example = json!({"reply": "经审查，该文件第二条已责令改正。", "outcome": "correction_ordered"})), responses(
     (status = 200, description = "Replied", body = SuggestionInboxItem),
     Unauthenticated, NotFilingReviewer,
     (status = 404, description = "No such suggestion for your agency", body = Problem),

@@ -25,6 +25,7 @@ pub struct UserView {
     pub id: String,
     pub username: String,
     pub agency_id: Option<String>,
+    #[schema(value_type = Vec<Role>)]
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
     /// A disabled account cannot log in, and its tokens are refused.
@@ -48,7 +49,7 @@ impl From<UserRow> for UserView {
 }
 
 /// Creates a user (admin).
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body = AccountRequest, responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), request_body(content = AccountRequest, example = json!({"username": "zhang.san", "password": "Tulip-Cobalt-Harbour-91", "agency_id": "8d3c5f0e-2b1a-4c6d-9e7f-0a1b2c3d4e5f", "roles": ["drafter"]})), responses(
     (status = 201, description = "Created", body = UserView),
     NotAdmin,
     (status = 409, description = "Username taken", body = Problem),
@@ -72,7 +73,7 @@ pub struct UserQuery {
     /// Only the users of this agency.
     pub agency_id: Option<uuid::Uuid>,
     /// Only the users holding this role.
-    #[param(value_type = Option<accounts::RoleCode>)]
+    #[param(value_type = Option<Role>)]
     pub role: Option<String>,
     /// `true`: only disabled accounts; `false`: only enabled ones.
     pub disabled: Option<bool>,
@@ -125,7 +126,7 @@ pub async fn get_user(caller: Caller, id: Path<UserId>) -> Answer {
 /// Changes a user's roles, agency, or whether the account is disabled (admin). Disabling
 /// ends every token of the account at once, on every instance; role and agency changes
 /// take effect on the account's next request.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(UserId), request_body = AccessChange, responses(
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(UserId), request_body(content = AccessChange, example = json!({"roles": ["drafter", "registrar"], "disabled": false})), responses(
     (status = 200, description = "The user as changed", body = UserView),
     NotAdmin,
     (status = 404, description = "No such user", body = Problem),

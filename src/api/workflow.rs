@@ -69,7 +69,7 @@ pub struct SubmitAnswer {
 }
 
 /// Submits a draft for legality review (drafter of its agency); answers the screening.
-#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body(content = Option<SubmitRequest>, description = "Optional; responses are required when answering a `revise` opinion"), responses(
+#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body(content = Option<SubmitRequest>, description = "Optional; responses are required when answering a `revise` opinion", example = json!({"responses": [{"point": "prohibited_measures", "response": "已删除第二条。"}]})), responses(
     (status = 200, description = "Under review", body = SubmitAnswer),
     NotItsDrafter, DocumentNotFound,
     (status = 409, description = "Not submittable in its status", body = Problem),
@@ -92,7 +92,7 @@ pub async fn submit(
 }
 
 /// Records the legality review opinion (legal reviewer of the issuing government).
-#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body = Opinion, responses(
+#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body(content = Opinion, example = json!({"conclusion": "lawful", "opinion": "经审核，该文件符合法律规定。", "findings": []})), responses(
     (status = 200, description = "The document after the review", body = DocumentView),
     (status = 403, description = "Not a legal reviewer over this agency", body = Problem),
     DocumentNotFound,
@@ -115,6 +115,7 @@ pub struct ReviewView {
     pub revision: i32,
     #[schema(value_type = String)]
     pub reviewer_id: UserId,
+    #[schema(value_type = crate::domain::lifecycle::Conclusion)]
     pub conclusion: String,
     pub opinion: String,
     pub findings: Vec<ReviewFinding>,
@@ -163,7 +164,7 @@ pub async fn list_reviews(caller: Caller, id: Path<DocumentId>) -> Answer {
 }
 
 /// Records the collective deliberation (drafter or registrar of the agency).
-#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body = Decision, responses(
+#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body(content = Decision, example = json!({"meeting": "市政府第5次常务会议", "decided_on": "2026-03-02", "adopted": true})), responses(
     (status = 200, description = "The document after deliberation", body = DocumentView),
     (status = 403, description = "Not allowed", body = Problem),
     DocumentNotFound,
@@ -192,7 +193,7 @@ pub async fn register(caller: Caller, id: Path<DocumentId>) -> Answer {
 }
 
 /// Publishes a registered document (registrar of its agency).
-#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body = Publication, responses(
+#[utoipa::path(tag = "workflow", security(("bearer" = [])), params(DocumentId), request_body(content = Publication, example = json!({"published_on": "2026-03-02", "channel": "沈阳市人民政府公报"})), responses(
     (status = 200, description = "Published", body = DocumentView),
     NotRegistrar, DocumentNotFound,
     (status = 409, description = "Not registered, or already published", body = Problem),

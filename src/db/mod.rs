@@ -1,8 +1,8 @@
 //! The database: one connection enum over SQLite and PostgreSQL, the pool, migrations and
 //! transactions. This folder is the only place that may `match` on the backend.
 
-pub mod account_events;
 mod access;
+pub mod account_events;
 pub mod agencies;
 pub mod audit;
 pub mod backup;

@@ -2,7 +2,7 @@
 //! fate, every step one service operation as the demo user who would have taken it, on the
 //! day it would have happened.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use super::province::{agency, planned_users, DemoUser, AGENCIES};
 use super::{documents, DemoDocument, Fate, Summary};
@@ -76,6 +76,7 @@ impl Seeder<'_> {
             filed: 0,
             repealed: 0,
             expired: 0,
+            catalogues: 0,
         };
         for (i, doc) in plan.iter().enumerate() {
             self.issue(&users, doc, i, &mut summary).await?;
@@ -93,7 +94,30 @@ impl Seeder<'_> {
             .db
             .write_statement(move |conn| service::expiry::expire_due(conn, today, now))
             .await?;
+        summary.catalogues = self.freeze_last_year(&admin, &agency_ids).await?;
         Ok(summary)
+    }
+
+    /// Last year's annual catalogue of every agency, frozen as the admin does it after the
+    /// year's end (`POST /catalogues`), so that the public catalogue pages show one at once.
+    async fn freeze_last_year(
+        &self,
+        admin: &DemoUser,
+        agency_ids: &[(&'static str, AgencyId)],
+    ) -> Result<usize, AppError> {
+        let year = self.today.year() - 1;
+        for (_, agency_id) in agency_ids {
+            let (actor, clock, id) = (admin.actor()?, self.clock.clone(), agency_id.to_string());
+            // `freeze` opens its own write transaction, so the connection is taken bare.
+            self.state
+                .db
+                .write_statement(move |conn| {
+                    service::catalogues::freeze(conn, &actor, &clock, &id, year)
+                })
+                .await
+                .map_err(|e| step_failed("freeze catalogue", e))?;
+        }
+        Ok(agency_ids.len())
     }
 
     /// The demo's own admin, written like `normreg create-admin` does: creating accounts

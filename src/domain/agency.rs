@@ -32,7 +32,7 @@ impl AgencyCode {
 
 /// Whether an agency is a people's government or one of its departments; it decides where its
 /// documents are filed (domain.md §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
     #[default]

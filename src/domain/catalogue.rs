@@ -39,6 +39,50 @@ pub fn freezable(year: i32, today: NaiveDate) -> Result<NaiveDate, CatalogueErro
     Ok(end)
 }
 
+/// How a frozen catalogue is served: JSON (paged) or CSV (the whole list, for spreadsheets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogueFormat {
+    Json,
+    Csv,
+}
+
+/// Which list of a frozen catalogue a CSV holds: its documents, or the changes of its year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogueList {
+    Entries,
+    Changes,
+}
+
+impl CatalogueFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+        }
+    }
+
+    /// Blank is the default, JSON; anything unknown is `None`.
+    pub fn parse(raw: Option<&str>) -> Option<Self> {
+        match raw.unwrap_or("") {
+            "" => Some(Self::Json),
+            s => [Self::Json, Self::Csv].into_iter().find(|f| f.as_str() == s),
+        }
+    }
+}
+
+impl CatalogueList {
+    /// Blank is the default, the entries; anything unknown is `None`.
+    pub fn parse(raw: Option<&str>) -> Option<Self> {
+        match raw.unwrap_or("") {
+            "" | "entries" => Some(Self::Entries),
+            "changes" => Some(Self::Changes),
+            _ => None,
+        }
+    }
+}
+
 /// How a document's place in the catalogue changed since the previous year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

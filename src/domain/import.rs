@@ -16,7 +16,7 @@ use super::validity::{self, is_provisional_title, ValidityPolicy};
 pub const MAX_TITLE: usize = 300;
 pub const MAX_BODY: usize = 200_000;
 
-/// One import line as CONTRACT.md spells it; missing dates follow the policy defaults.
+/// One import line (README, "Importing documents"); missing dates follow the policy defaults.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportLine {

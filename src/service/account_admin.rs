@@ -21,7 +21,7 @@ use crate::service::actor::{Actor, Credential};
 #[schema(as = UpdateUser, example = json!({"roles": ["drafter", "registrar"], "disabled": false}))]
 pub struct AccessChange {
     /// The whole new set of roles, at least one.
-    #[schema(value_type = Option<Vec<super::accounts::RoleCode>>, min_items = 1)]
+    #[schema(value_type = Option<Vec<Role>>, min_items = 1)]
     pub roles: Option<Vec<String>>,
     #[schema(value_type = Option<uuid::Uuid>)]
     pub agency_id: Option<AgencyId>,

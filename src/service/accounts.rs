@@ -35,7 +35,7 @@ pub fn parse_username(raw: &str) -> Result<String, String> {
 #[serde(deny_unknown_fields)]
 #[schema(as = CreateUser, example = json!({"username": "zhang.san", "password": "Tulip-Cobalt-Harbour-91", "agency_id": "0b6f4d0e-8a55-4d8e-9a3c-1f2e3d4c5b6a", "roles": ["drafter"]}))]
 pub struct AccountRequest {
-    /// 3 to 64 letters, digits, `.`, `_`, `-` or `@`.
+    /// 3–64 letters (ASCII or CJK), digits, `.`, `_`, `-` or `@`.
     #[schema(min_length = 3, max_length = 64)]
     pub username: String,
     /// 10 to 256 characters, and hard to guess (zxcvbn score at least 3 of 4).
@@ -43,23 +43,9 @@ pub struct AccountRequest {
     pub password: String,
     #[schema(value_type = uuid::Uuid)]
     pub agency_id: AgencyId,
-    /// At least one role.
-    #[schema(value_type = Vec<RoleCode>, min_items = 1)]
+    /// One or more of the roles, e.g. `["drafter"]`.
+    #[schema(value_type = Vec<crate::domain::role::Role>, min_items = 1)]
     pub roles: Vec<String>,
-}
-
-// The allowed role codes, for the OpenAPI schema only: requests carry plain strings, which
-// `Roles::parse` reads, so that an unknown role is named in a field error beside the others.
-/// A role's code.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum RoleCode {
-    Admin,
-    Drafter,
-    LegalReviewer,
-    Registrar,
-    FilingReviewer,
 }
 
 /// An account an admin may create: made only by [`prepare`], which checks both. Its password

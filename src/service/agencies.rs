@@ -19,16 +19,21 @@ use crate::service::actor::Actor;
 #[schema(as = CreateAgency)]
 pub struct AgencyRequest {
     /// Full name, e.g. 辽宁省人民政府.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Short stable code used in public URLs, e.g. `LN`.
+    #[schema(min_length = 1, max_length = 40, pattern = r"^[A-Za-z0-9_-]+$")]
     pub code: String,
     #[schema(value_type = Option<uuid::Uuid>)]
     pub parent_id: Option<AgencyId>,
     /// `government` (default) or `department`.
+    #[schema(value_type = Option<crate::domain::agency::AgencyKind>)]
     pub kind: Option<String>,
-    /// 机关代字 for 文号, e.g. 辽政规.
+    /// 机关代字 for 文号, e.g. 辽政规: 1–20 characters without digits, brackets or 号.
+    #[schema(min_length = 1, max_length = 20)]
     pub issuance_prefix: Option<String>,
-    /// Prefix of the 统一登记号, e.g. LNFS.
+    /// Prefix of the 统一登记号, e.g. LNFS: 1–20 characters without digits, brackets or 号.
+    #[schema(min_length = 1, max_length = 20)]
     pub registration_prefix: Option<String>,
     /// Set only when the filing authority is not the one the tree gives.
     #[schema(value_type = Option<uuid::Uuid>)]

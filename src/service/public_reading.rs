@@ -38,7 +38,8 @@ pub struct CatalogueQuery {
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Validity on `valid_on` (default today): `not_yet_effective`, `in_force`, `amended`,
-    /// `expired`, `declared_invalid`, `repealed`, `revoked`, or the Chinese word.
+    /// `expired`, `declared_invalid`, `repealed`, `revoked` (the Chinese word is accepted too).
+    #[param(value_type = Option<crate::domain::validity::Validity>)]
     pub validity: Option<String>,
     /// Code of the issuing agency.
     pub agency: Option<String>,

@@ -56,11 +56,18 @@ fn freeze(app: &TestApp, token: &str, agency_id: &str, year: i32) -> Answer {
 
 /// The exact bytes of the public JSON (with texts) and of both CSV lists.
 fn public_bytes(app: &TestApp, year: i32) -> [String; 3] {
-    ["?texts=true", "?format=csv", "?format=csv&list=changes"].map(|q| {
+    let bytes = ["?texts=true", "?format=csv", "?format=csv&list=changes"].map(|q| {
         let r = app.client.get(&format!("/api/v1/public/catalogues/SY/{year}{q}"), None);
         assert_eq!(r.status, 200, "{q}: {}", r.body);
         r.body
-    })
+    });
+    // The CSV path of its own answers the same bytes as `?format=csv`.
+    for (q, same) in [("", &bytes[1]), ("?list=changes", &bytes[2])] {
+        let r = app.client.get(&format!("/api/v1/public/catalogues/SY/{year}.csv{q}"), None);
+        assert_eq!(r.status, 200, "{year}.csv{q}: {}", r.body);
+        assert_eq!(&r.body, same, "{year}.csv{q}");
+    }
+    bytes
 }
 
 /// (change, document id) pairs of a catalogue, sorted.

@@ -83,6 +83,16 @@ db_test!(the_demo_province_is_listed_and_searchable_through_the_public_api, |app
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["id"], doc["id"]);
 
+    // Last year's annual catalogue is frozen for every agency, with its documents.
+    assert_eq!(summary.catalogues, 7);
+    let last_year = {
+        use chrono::Datelike;
+        app.clock.today().year() - 1
+    };
+    let r = app.client.get(&format!("/api/v1/public/catalogues/LN/{last_year}"), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.json()["entry_count"].as_i64().unwrap() > 0, "{}", r.body);
+
     // Every demo account can log in with the printed password.
     for u in &summary.users {
         app.login(&u.username, &summary.password);

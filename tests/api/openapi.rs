@@ -30,3 +30,37 @@ fn the_served_document_is_byte_identical_to_the_checked_in_file() {
         assert!(spec["paths"][path].is_object(), "{path} documented");
     }
 }
+
+/// What clients and the linter (`.ci/openapi-client`) rely on, checked on every operation so
+/// that one added later without it fails here first: an operationId, a declared security
+/// (`[]` when public), a 4xx answer declared as problem+json, and an example on its body.
+#[test]
+fn every_operation_is_declared_for_clients() {
+    let spec = serde_json::to_value(normreg::api::openapi::document()).expect("json");
+    assert!(spec["servers"].as_array().is_some_and(|s| !s.is_empty()), "servers");
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let at = format!("{method} {path}");
+            assert!(op["operationId"].is_string(), "{at}: operationId");
+            assert!(op["security"].is_array(), "{at}: security (`[]` when public)");
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(responses.keys().any(|s| s.starts_with('4')), "{at}: a 4xx answer");
+            for (status, answer) in responses {
+                if let (true, Some(content)) =
+                    (status.starts_with('4'), answer["content"].as_object())
+                {
+                    assert!(
+                        content.keys().all(|t| t == "application/problem+json"),
+                        "{at}: {status} is problem+json"
+                    );
+                }
+            }
+            if let Some(body) = op["requestBody"]["content"].as_object() {
+                for (media, content) in body {
+                    let has = content.get("example").is_some() || content.get("examples").is_some();
+                    assert!(has, "{at}: an example of its {media} body");
+                }
+            }
+        }
+    }
+}
