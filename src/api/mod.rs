@@ -56,7 +56,12 @@ pub type Answer = Result<HttpResponse, AppError>;
     // Relative: the document is served by the instance it describes, so its own origin is the
     // server (a client is given the base URL, e.g. http://127.0.0.1:8080).
     servers((url = "/", description = "The instance serving this document")),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    // Schemas only query parameters name (utoipa registers those of bodies and answers itself).
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::service::export::ExportFormat
+    )),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

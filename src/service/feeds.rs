@@ -34,6 +34,9 @@ pub struct FeedPage {
     pub last_page: i64,
     /// The name of the agency the feed is filtered on, for its title.
     pub agency_name: Option<String>,
+    /// The latest checkpoint of the history, so that a reader who keeps the feed keeps a
+    /// commitment to the whole history as it stood (README, "Tamper-evident history").
+    pub checkpoint: Option<crate::service::history::Checkpoint>,
 }
 
 /// A page of the feed for a catalogue request, through the same search (and search cache)
@@ -66,5 +69,6 @@ pub fn feed(
         })
         .collect();
     let last_page = ((total + per_page - 1) / per_page).max(1);
-    Ok(FeedPage { entries, page, per_page, total, last_page, agency_name })
+    let checkpoint = db::checkpoints::latest(conn)?.map(Into::into);
+    Ok(FeedPage { entries, page, per_page, total, last_page, agency_name, checkpoint })
 }

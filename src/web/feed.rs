@@ -121,6 +121,25 @@ fn entry(base: &str, e: &FeedEntry) -> String {
     )
 }
 
+/// The namespace of the history's checkpoint in a feed (an Atom extension element).
+const HISTORY_NS: &str = "urn:normreg:history";
+
+/// The latest checkpoint of the history as a feed-level extension element, with a link to the
+/// public list of checkpoints: whoever keeps a copy can later prove that history before it
+/// was not rewritten (`normreg verify` fails on a history that no longer matches it).
+fn checkpoint(base: &str, c: &crate::service::history::Checkpoint) -> String {
+    format!(
+        "<history:checkpoint seq=\"{seq}\" made_at=\"{made_at}\" hash=\"{hash}\" root=\"{root}\" \
+         previous=\"{previous}\" chain_count=\"{chains}\" href=\"{base}/api/v1/public/checkpoints\"/>\n",
+        seq = c.seq,
+        made_at = c.made_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        hash = esc(&c.hash),
+        root = esc(&c.root),
+        previous = esc(&c.previous),
+        chains = c.chain_count,
+    )
+}
+
 /// The feed document of one page.
 fn render(base: &str, query: &CatalogueQuery, page: &FeedPage) -> String {
     let filters = filters(query);
@@ -159,7 +178,7 @@ fn render(base: &str, query: &CatalogueQuery, page: &FeedPage) -> String {
         filters.iter().filter(|(k, _)| !["per_page", "valid_on"].contains(k)).cloned().collect();
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"feed.xsl\"?>\n\
-         <feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\" xml:lang=\"zh-CN\">\n\
+         <feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\" xmlns:history=\"{HISTORY_NS}\" xml:lang=\"zh-CN\">\n\
          <id>{id}</id>\n<title>{title}</title>\n<subtitle>已公布的行政规范性文件，按公布日期从新到旧，每条注明最近一次公布、废止或失效。</subtitle>\n\
          <updated>{updated}</updated>\n<author><name>行政规范性文件库</name></author>\n\
          {links}<link rel=\"alternate\" type=\"text/html\" href=\"{alternate}\"/>\n\
@@ -173,6 +192,9 @@ fn render(base: &str, query: &CatalogueQuery, page: &FeedPage) -> String {
         start = (page.page - 1) * page.per_page + 1,
         per_page = page.per_page,
     );
+    if let Some(c) = &page.checkpoint {
+        xml.push_str(&checkpoint(base, c));
+    }
     for e in &page.entries {
         xml.push_str(&entry(base, e));
     }

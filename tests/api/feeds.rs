@@ -301,3 +301,24 @@ db_test!(a_browser_sees_the_feed_as_a_page_and_pages_link_to_their_feed, |app| {
     let home = app.client.get("/", None);
     assert!(home.body.contains("<a href=\"/feed.atom\""), "订阅 everything");
 });
+
+db_test!(a_feed_carries_the_latest_checkpoint_of_the_history, |app| {
+    let p = Province::new(app);
+    catalogue(app, &p);
+    let xml = app.client.get("/feed.atom", None).body;
+    assert!(!xml.contains("history:checkpoint"), "no checkpoint made yet: {xml}");
+
+    let made = app.client.post("/api/v1/admin/checkpoints", Some(&p.admin), &json!({}));
+    assert!(made.status == 200 || made.status == 201, "{}", made.body);
+    let published = app.client.get("/api/v1/public/checkpoints", None).json()["items"][0].clone();
+    let xml = app.client.get("/feed.atom", None).body;
+    let doc = roxmltree::Document::parse(&xml).expect("Atom");
+    let kept = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name(("urn:normreg:history", "checkpoint")))
+        .unwrap_or_else(|| panic!("the feed names the checkpoint: {xml}"));
+    assert_eq!(kept.attribute("hash"), published["hash"].as_str(), "{xml}");
+    assert_eq!(kept.attribute("seq"), Some(published["seq"].to_string().as_str()), "{xml}");
+    assert_eq!(kept.attribute("root"), published["root"].as_str(), "{xml}");
+});

@@ -37,6 +37,13 @@ fn the_served_document_is_byte_identical_to_the_checked_in_file() {
 #[test]
 fn every_operation_is_declared_for_clients() {
     let spec = serde_json::to_value(normreg::api::openapi::document()).expect("json");
+    let mut refs = Vec::new();
+    collect_refs(&spec, &mut refs);
+    for r in refs {
+        let target = r.strip_prefix("#/").unwrap_or_else(|| panic!("ref {r}"));
+        let found = target.split('/').try_fold(&spec, |at, key| at.get(key));
+        assert!(found.is_some_and(|t| t.is_object()), "{r} resolves to nothing");
+    }
     assert!(spec["servers"].as_array().is_some_and(|s| !s.is_empty()), "servers");
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("path item") {
@@ -62,5 +69,19 @@ fn every_operation_is_declared_for_clients() {
                 }
             }
         }
+    }
+}
+
+/// Every `$ref` in the document.
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(|r| r.as_str()) {
+                out.push(r.to_string());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
