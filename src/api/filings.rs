@@ -20,7 +20,8 @@ use crate::domain::filing_material::Material;
 use crate::domain::ids::{AgencyId, DocumentId, FilingId};
 use crate::domain::later_life::FilingAttempt;
 use crate::error::Problem;
-use crate::service::filing::{self, Decision, Filing, FilingInput};
+use crate::service::consultation_record::ConsultationRecord;
+use crate::service::filing::{self, Decision, FilingInput, FilingRead};
 use crate::service::paging::{PageQuery, Paged};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,12 +53,16 @@ pub struct FilingView {
     pub resubmissions: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The consultation record (征求意见情况) among the materials: the consultations held on
+    /// the draft, or its exemption.
+    #[serde(flatten)]
+    pub consultation: ConsultationRecord,
 }
 
 impl FilingView {
-    fn new(filing: Filing, today: NaiveDate) -> Self {
-        let status = filing.status;
-        let row = filing;
+    fn new(read: FilingRead, today: NaiveDate) -> Self {
+        let status = read.filing.status;
+        let row = read.filing;
         let kinds: Vec<MaterialKind> = row.materials.iter().map(|m| m.kind).collect();
         Self {
             missing_materials: missing_materials(&kinds),
@@ -80,6 +85,7 @@ impl FilingView {
             resubmissions: row.resubmissions,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            consultation: read.consultation,
         }
     }
 }

@@ -18,6 +18,7 @@ use super::Answer;
 use crate::domain::ids::{DocumentId, ReviewId, UserId};
 use crate::domain::screening::{Finding, RuleSet};
 use crate::error::Problem;
+use crate::service::consultation_record::ConsultationRecord;
 use crate::service::deliberation::Decision;
 use crate::service::publication::Publication;
 use crate::service::review::{DrafterAnswer, Opinion, Review, ReviewFinding};
@@ -146,6 +147,10 @@ impl From<Review> for ReviewView {
 pub struct ReviewsAnswer {
     pub reviews: Vec<ReviewView>,
     pub screening: Vec<ScreeningFinding>,
+    /// The consultation record (征求意见情况): the consultations held on the draft, or its
+    /// exemption.
+    #[serde(flatten)]
+    pub consultation: ConsultationRecord,
 }
 
 /// The reviewer's view: every opinion with the drafter's responses, and the screening.
@@ -155,11 +160,13 @@ pub struct ReviewsAnswer {
 ))]
 #[get("/documents/{id}/reviews")]
 pub async fn list_reviews(caller: Caller, id: Path<DocumentId>) -> Answer {
-    let (doc, reviews) =
-        caller.read(move |conn, actor, _| service::review::reviews(conn, actor, id.0)).await?;
+    let (doc, reviews, consultation) = caller
+        .read(move |conn, actor, clock| service::review::reviews(conn, actor, clock, id.0))
+        .await?;
     Ok(HttpResponse::Ok().json(ReviewsAnswer {
         reviews: reviews.into_iter().map(ReviewView::from).collect(),
         screening: screening_of(&caller.state.screening, &doc.body),
+        consultation,
     }))
 }
 

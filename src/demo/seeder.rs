@@ -277,7 +277,7 @@ impl Seeder<'_> {
                 })
                 .await?;
             summary.filed += 1;
-            let filing_id: FilingId = filed.id;
+            let filing_id: FilingId = filed.filing.id;
             if day(offset + 14) <= self.today {
                 self.clock.set_date(day(offset + 14));
                 let authority = if agency.code == "SY-SCJG" { "sy-filing" } else { "ln-filing" };

@@ -18,12 +18,28 @@ use crate::domain::later_life::{filing_attempt, filing_counts_from, revocation, 
 use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
 use crate::error::{AppError, FieldError};
+use crate::service::consultation_record::{self, ConsultationRecord};
 use crate::service::dates;
 use crate::service::evolution::{reason, refusal};
 use crate::service::scope::{load_document, require_own_agency};
 use crate::service::Actor;
 
 pub use crate::domain::filing::Filing;
+
+/// A filing as its reads show it: with its document's consultation record (征求意见情况),
+/// part of what the filing authority examines.
+#[derive(Clone, Debug)]
+pub struct FilingRead {
+    pub filing: Filing,
+    pub consultation: ConsultationRecord,
+}
+
+impl FilingRead {
+    fn of(conn: &mut DbConn, filing: Filing, today: chrono::NaiveDate) -> Result<Self, AppError> {
+        let consultation = consultation_record::of_document(conn, filing.document_id, today)?;
+        Ok(Self { filing, consultation })
+    }
+}
 
 // A filing as the agency sends it, before its text is checked.
 // (`//`, not `///`: a doc comment would become the request schema's description.)
@@ -75,7 +91,7 @@ pub fn file_document(
     clock: &dyn Clock,
     id: DocumentId,
     input: FilingInput,
-) -> Result<(Filing, FilingAttempt), AppError> {
+) -> Result<(FilingRead, FilingAttempt), AppError> {
     actor.require_any(&[Role::Drafter, Role::Registrar])?;
     let (report, materials) = check(input)?;
     let (today, now) = (clock.today(), clock.now().naive_utc());
@@ -135,7 +151,7 @@ pub fn file_document(
     };
     let payload = serde_json::json!({"filing_id": row.id, "due_on": row.due_on, "on_time": row.on_time, "complete": row.complete});
     db::documents::note_event(tx, &doc, actor.id, now, attempt.event(), None, payload)?;
-    Ok((row, attempt))
+    Ok((FilingRead::of(tx, row, today)?, attempt))
 }
 
 /// Which filings a caller's list shows, by its parsed query.
@@ -155,7 +171,7 @@ pub fn list(
     query: FilingQuery,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<Filing>, i64), AppError> {
+) -> Result<(Vec<FilingRead>, i64), AppError> {
     let own: Vec<AgencyId> = actor.agency_id.into_iter().collect();
     let mut filter = db::filings::FilingFilter {
         status: query.status,
@@ -170,7 +186,10 @@ pub fn list(
             filter.filers = Some(own);
         }
     }
-    Ok(db::filings::list(conn, &filter, offset, limit)?)
+    let (filings, total) = db::filings::list(conn, &filter, offset, limit)?;
+    let today = clock.today();
+    let reads = filings.into_iter().map(|f| FilingRead::of(conn, f, today));
+    Ok((reads.collect::<Result<_, _>>()?, total))
 }
 
 // The authority's decision on a filing.
@@ -191,7 +210,7 @@ pub fn decide(
     clock: &dyn Clock,
     id: FilingId,
     input: Decision,
-) -> Result<Filing, AppError> {
+) -> Result<FilingRead, AppError> {
     actor.require_any(&[Role::FilingReviewer])?;
     let reason = reason(&input.reason)?;
     let own = actor.agency()?;
@@ -227,7 +246,7 @@ pub fn decide(
     let event = if revoked { EndKind::Revoked.as_str() } else { "filing_decision" };
     let payload = serde_json::json!({"filing_id": filing.id, "outcome": input.outcome, "correction_due_on": filing.correction_due_on});
     db::documents::note_event(tx, &doc, actor.id, now, event, Some(&reason), payload)?;
-    Ok(filing)
+    FilingRead::of(tx, filing, today)
 }
 
 /// The counts behind an authority's filing figures for a year.

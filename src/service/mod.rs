@@ -22,6 +22,7 @@ pub mod campaigns;
 pub mod catalogues;
 pub mod consultation;
 pub mod consultation_public;
+pub mod consultation_record;
 pub mod consultation_stats;
 pub mod dates;
 pub mod deadlines;

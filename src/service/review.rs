@@ -13,6 +13,7 @@ use crate::domain::text;
 use crate::domain::text::MAX_NOTE;
 use crate::error::{AppError, FieldError};
 use crate::service::actor::Actor;
+use crate::service::consultation_record::{self, ConsultationRecord};
 use crate::service::scope::{load_document, require_own_agency, require_within_agency};
 use crate::service::step::{allowed, next_status, record, StepEvent};
 
@@ -201,13 +202,16 @@ pub fn record_review(
     Ok(doc)
 }
 
-/// A document of the caller's scope with its review opinions, oldest first.
+/// A document of the caller's scope with its review opinions, oldest first, and its
+/// consultation record, which the legality review examines.
 pub fn reviews(
     conn: &mut DbConn,
     actor: &Actor,
+    clock: &dyn Clock,
     id: DocumentId,
-) -> Result<(Document, Vec<Review>), AppError> {
+) -> Result<(Document, Vec<Review>, ConsultationRecord), AppError> {
     let doc = load_document(conn, actor, id)?;
     let reviews = db::reviews::of_document(conn, doc.id)?;
-    Ok((doc, reviews))
+    let consultation = consultation_record::of_document(conn, doc.id, clock.today())?;
+    Ok((doc, reviews, consultation))
 }

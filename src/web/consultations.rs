@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::html::{code_form, esc, page, query_string};
+use super::html::{code_form, esc, page, page_with_feed, query_string};
 use super::suggestions::TrackForm;
 use super::{error_page, HTML};
 use crate::domain::consultation::ConsultationStatus;
@@ -17,6 +17,9 @@ use crate::service::consultation_public::{
 use crate::service::paging::Page;
 use crate::service::suggestions;
 use crate::state::AppState;
+
+/// The consultations' Atom feed, which the consultation pages announce.
+const FEED: &str = "/consultations.atom";
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListForm {
@@ -87,9 +90,10 @@ pub(super) async fn list(state: web::Data<AppState>, form: web::Query<ListForm>)
     } else {
         String::new()
     };
-    let main =
-        format!("<h1>公开征求意见</h1>\n<p>{tabs}</p>\n<p>共 {total} 件</p>\n{list}\n{more}");
-    HttpResponse::Ok().content_type(HTML).body(page("公开征求意见", &main))
+    let main = format!(
+        "<h1>公开征求意见</h1>\n<p>{tabs}</p>\n<p>共 {total} 件 · <a href=\"{FEED}\">订阅征求意见</a></p>\n{list}\n{more}"
+    );
+    HttpResponse::Ok().content_type(HTML).body(page_with_feed("公开征求意见", &main, FEED))
 }
 
 /// `GET /consultations/{id}`: the text as consulted, the period, and the form or feedback.
@@ -132,7 +136,7 @@ fn consultation_page(c: &PublicConsultation) -> String {
         facts.join(""),
         esc(&c.body)
     );
-    page(&s.title, &main)
+    page_with_feed(&s.title, &main, FEED)
 }
 
 fn comment_form(id: ConsultationId) -> String {

@@ -55,7 +55,12 @@ fn filters(query: &CatalogueQuery) -> Vec<(&'static str, String)> {
 }
 
 /// `{base}{path}?{filters}[&page=n]`, escaped for XML.
-fn url(base: &str, path: &str, filters: &[(&'static str, String)], page: Option<i64>) -> String {
+pub(super) fn url(
+    base: &str,
+    path: &str,
+    filters: &[(&'static str, String)],
+    page: Option<i64>,
+) -> String {
     let page = page.map(|p| p.to_string()).unwrap_or_default();
     let mut pairs: Vec<(&str, &str)> = filters.iter().map(|(k, v)| (*k, v.as_str())).collect();
     pairs.push(("page", &page));
@@ -64,7 +69,7 @@ fn url(base: &str, path: &str, filters: &[(&'static str, String)], page: Option<
     esc(&format!("{base}{path}{sep}{qs}"))
 }
 
-fn rfc3339(at: chrono::NaiveDateTime) -> String {
+pub(super) fn rfc3339(at: chrono::NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

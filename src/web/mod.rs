@@ -2,9 +2,10 @@
 //! API: home with search, search results with filters and paging, a document, the review
 //! suggestion form and its tracking page, the annual catalogues, the Atom feeds with their
 //! stylesheet, and public consultation (征求意见) with its comment form, tracking page and
-//! feedback.
+//! feedback, and their Atom feed.
 
 pub mod catalogues;
+pub mod consultation_feed;
 pub mod consultations;
 pub mod document;
 pub mod feed;
@@ -20,7 +21,7 @@ use html::{esc, page};
 
 /// The pages and their methods, for the API's 405 answers (`KnownPaths`); keep it in step
 /// with [`routes`] (a test asks every entry).
-pub const PAGES: [(&str, &[&str]); 11] = [
+pub const PAGES: [(&str, &[&str]); 12] = [
     ("/", &["GET"]),
     ("/search", &["GET"]),
     ("/documents/{id}", &["GET"]),
@@ -32,6 +33,7 @@ pub const PAGES: [(&str, &[&str]); 11] = [
     ("/consultations/{id}", &["GET"]),
     ("/consultations/{id}/comments", &["POST"]),
     ("/consultation-comments", &["GET"]),
+    ("/consultations.atom", &["GET"]),
 ];
 
 /// Registers the pages on the actix app (they are not part of the OpenAPI document).
@@ -47,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/consultations/{id}", web::get().to(consultations::one))
         .route("/consultations/{id}/comments", web::post().to(consultations::comment))
         .route("/consultation-comments", web::get().to(consultations::track))
+        .route("/consultations.atom", web::get().to(consultation_feed::feed))
         .route("/catalogues", web::get().to(catalogues::index))
         .route("/catalogues/{code}", web::get().to(catalogues::of_agency))
         .route("/catalogues/{code}/{year}", web::get().to(catalogues::catalogue));

@@ -1,6 +1,7 @@
 //! The public pages in a real browser: headless Chromium driven over the W3C WebDriver
 //! protocol (plain HTTP to chromedriver, no client library) searches, opens a document,
-//! submits a review suggestion and tracks it, keeping a screenshot of every step.
+//! submits a review suggestion and tracks it, and comments on an open consultation and reads
+//! the drafter's feedback once it closed, keeping a screenshot of every step.
 //!
 //! Without Chromium the test prints `NOT RUN: chromium missing` and passes, so that `cargo
 //! test` works on a fresh machine; with `NORMREG_BROWSER_TEST=required` (as `.ci/run` sets)
@@ -15,6 +16,7 @@ use normreg::domain::clock::Clock;
 use serde_json::{json, Value};
 
 use crate::db_test;
+use crate::fixtures::Province;
 use crate::helpers::*;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -308,4 +310,97 @@ db_test!(a_citizen_searches_reads_suggests_and_tracks_in_a_real_browser, |app| {
     assert!(tracking.contains("答复期限"), "{tracking}");
     assert!(!b.page_source().contains("citizen@example.com"), "the contact is never shown");
     b.screenshot("suggestion-tracking");
+});
+
+db_test!(a_citizen_comments_on_a_consultation_and_reads_the_feedback_in_a_real_browser, |app| {
+    if !browser_available() {
+        return;
+    }
+    // A drafter puts a rights-affecting draft to the public, as the API tests do.
+    let p = Province::new(app);
+    let body = "第一条 为了规范行政许可事项，制定本办法。\n第二条 本办法自发布之日起施行。";
+    let r = app.client.post(
+        "/api/v1/documents",
+        Some(&p.drafter),
+        &json!({"title": "沈阳市行政许可办理办法", "body": body, "affects_rights": true}),
+    );
+    assert_eq!(r.status, 201, "create: {}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let r = app.client.post(
+        &format!("/api/v1/documents/{id}/consultations"),
+        Some(&p.drafter),
+        &json!({"closes_on": "2026-03-11", "drafting_notes": "起草说明：规范许可办理。"}),
+    );
+    assert_eq!(r.status, 201, "open: {}", r.body);
+    let cid = r.json()["id"].as_str().unwrap().to_string();
+
+    let engine = format!("{:?}", app.engine).to_lowercase();
+    let artifacts = artifacts_dir(&format!("consultation-{engine}"));
+    println!("browser artifacts: {}", artifacts.display());
+    let base = app.server.base.clone();
+    let mut b = Browser::start(artifacts);
+
+    // The list of open consultations leads to the draft.
+    b.open(&format!("{base}/consultations"));
+    assert_eq!(b.text("h1"), "公开征求意见");
+    assert_eq!(b.text("ol.results li h2 a"), "沈阳市行政许可办理办法");
+    b.screenshot("consultations");
+    b.click_and_wait("ol.results li h2 a");
+    assert!(b.url().ends_with(&format!("/consultations/{cid}")), "{}", b.url());
+    assert!(b.text("h1").contains("征求意见稿"), "{}", b.page_source());
+    assert!(b.text("dl.facts").contains("2026-03-11"));
+    b.screenshot("consultation-open");
+
+    // Comment through the form.
+    let contact = "commenter-13900000000@example.com";
+    b.type_into("#content", "建议第一条增加听证程序。");
+    b.type_into("#article", "第一条");
+    b.type_into("#name", "张三");
+    b.type_into("#contact", contact);
+    b.screenshot("comment-filled");
+    b.click_and_wait("form[action$='/comments'] button[type=submit]");
+    assert!(b.url().contains("/consultation-comments?"), "{}", b.url());
+    assert!(b.text("p[role=status]").contains("已收到您的意见"));
+    let code = b.text("p[role=status] strong");
+    assert!(code.starts_with("YJ-"), "{code}");
+    assert!(!b.page_source().contains(contact), "the contact is never shown");
+    b.screenshot("comment-received");
+
+    // The consultation ends with closes_on; the drafter answers the comment.
+    app.clock.set_date(date("2026-03-12"));
+    let comments =
+        app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter));
+    assert_eq!(comments.status, 200, "{}", comments.body);
+    let comment = comments.json()[0]["id"].as_str().unwrap().to_string();
+    let r = app.client.put(
+        &format!("/api/v1/consultations/{cid}/comments/{comment}"),
+        Some(&p.drafter),
+        &json!({"disposition": "partly_adopted", "reason": "已在第一条中体现。", "summary": "建议增加听证程序"}),
+    );
+    assert_eq!(r.status, 200, "dispose: {}", r.body);
+
+    // The consultation page now publishes the feedback instead of the form.
+    b.open(&format!("{base}/consultations/{cid}"));
+    let feedback = b.text("section[aria-labelledby=feedback]");
+    assert!(feedback.contains("意见采纳情况"), "{feedback}");
+    assert!(
+        feedback.contains("共收到意见 1 条") && feedback.contains("部分采纳 1 条"),
+        "{feedback}"
+    );
+    assert!(feedback.contains("建议增加听证程序") && feedback.contains("已在第一条中体现。"));
+    let source = b.page_source();
+    assert!(!source.contains(contact) && !source.contains("张三"), "no contact, no name");
+    assert!(!source.contains("form action=\"/consultations/"), "no comment form once closed");
+    b.screenshot("consultation-feedback");
+
+    // The tracking page, reached with the code, shows the disposition.
+    b.open(&format!("{base}/consultation-comments"));
+    b.type_into("#code", &code);
+    b.click_and_wait("form.search button[type=submit]");
+    assert_eq!(b.text("h1"), "意见采纳情况查询");
+    let tracking = b.text("dl.facts");
+    assert!(tracking.contains(&code) && tracking.contains("部分采纳"), "{tracking}");
+    assert!(tracking.contains("已在第一条中体现。"), "{tracking}");
+    assert!(!b.page_source().contains(contact), "the contact is never shown");
+    b.screenshot("comment-tracking");
 });

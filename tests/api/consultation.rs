@@ -45,6 +45,20 @@ fn tick(app: &TestApp, as_of: &str) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+/// Takes a submitted draft through review, adoption and registration to publication on
+/// 2026-03-12.
+fn publish_submitted(app: &TestApp, p: &Province, id: &str) {
+    p.review_lawful(app, id);
+    p.adopt(app, id);
+    p.register(app, id);
+    let published = app.client.post(
+        &format!("/api/v1/documents/{id}/publish"),
+        Some(&p.registrar),
+        &json!({"published_on": "2026-03-12", "channel": "沈阳市人民政府公报"}),
+    );
+    assert_eq!(published.status, 200, "{}", published.body);
+}
+
 fn code_of(r: &Answer) -> String {
     r.problem(r.status)["code"].as_str().unwrap().to_string()
 }
@@ -168,15 +182,7 @@ db_test!(
         assert_eq!(ok.status, 200, "{}", ok.body);
 
         // The published document links the consultation and its feedback.
-        p.review_lawful(app, &id);
-        p.adopt(app, &id);
-        p.register(app, &id);
-        let published = app.client.post(
-            &format!("/api/v1/documents/{id}/publish"),
-            Some(&p.registrar),
-            &json!({"published_on": "2026-03-12", "channel": "沈阳市人民政府公报"}),
-        );
-        assert_eq!(published.status, 200, "{}", published.body);
+        publish_submitted(app, &p, &id);
         let public = app.client.get(&format!("/api/v1/public/documents/{id}"), None).json();
         assert_eq!(public["consultations"][0]["id"], cid.as_str(), "{public}");
         let page = app.client.get(&format!("/documents/{id}"), None);
@@ -609,4 +615,67 @@ db_test!(two_consultations_opened_at_once_on_one_document_leave_one, |app| {
     assert_eq!(statuses, vec![201, 409, 409, 409]);
     let all = app.client.get(&path, Some(&p.drafter)).json();
     assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+});
+
+db_test!(the_review_and_the_filing_show_the_consultation_record, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市行政许可办理办法");
+    let cid = opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    let sent =
+        comment(app, &cid, json!({"content": "建议第一条增加听证程序。", "contact": CONTACT}));
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    app.clock.set_date(date("2026-03-12"));
+    let comments =
+        app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter)).json();
+    let cmt = comments[0]["id"].as_str().unwrap();
+    let r = app.client.put(
+        &format!("/api/v1/consultations/{cid}/comments/{cmt}"),
+        Some(&p.drafter),
+        &json!({"disposition": "adopted", "reason": "已采纳。", "summary": "建议增加听证程序"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(submit(app, &p, &id).status, 200);
+
+    // The legality reviewer reads the record with the opinions.
+    let reviews = app.client.get(&format!("/api/v1/documents/{id}/reviews"), Some(&p.reviewer));
+    assert_eq!(reviews.status, 200, "{}", reviews.body);
+    let reviews = reviews.json();
+    let held = &reviews["consultations"][0];
+    assert_eq!(held["id"], cid.as_str(), "{reviews}");
+    assert_eq!((held["status"].as_str(), held["comments"].as_i64()), (Some("closed"), Some(1)));
+    assert_eq!(held["undisposed"], 0);
+    assert_eq!(held["counts"]["adopted"], 1);
+    assert!(reviews["consultation_exemption"].is_null());
+    assert!(!reviews.to_string().contains(CONTACT));
+
+    // The filing carries it among its materials, for the filing authority.
+    publish_submitted(app, &p, &id);
+    let filed = app.client.post(
+        &format!("/api/v1/documents/{id}/filing"),
+        Some(&p.drafter),
+        &json!({"report": "关于报送备案的报告", "materials": [
+            {"kind": "official_text", "title": "正式文本"},
+            {"kind": "drafting_notes", "title": "起草说明"},
+            {"kind": "legal_basis", "title": "制定依据"}
+        ]}),
+    );
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    assert_eq!(filed.json()["consultations"][0]["id"], cid.as_str());
+    let inbox = app.client.get("/api/v1/filings", Some(&p.filing_reviewer));
+    assert_eq!(inbox.status, 200, "{}", inbox.body);
+    let item = &inbox.json()["items"][0];
+    assert_eq!(item["consultations"][0]["comments"], 1, "{item}");
+
+    // An exempted draft shows the exemption and its reason instead.
+    let secret = rights_draft(app, &p, "沈阳市涉密事项办法");
+    let r = app.client.post(
+        &format!("/api/v1/documents/{secret}/consultation-exemption"),
+        Some(&p.registrar),
+        &json!({"reason": "涉及国家秘密，依法需要保密"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reviews =
+        app.client.get(&format!("/api/v1/documents/{secret}/reviews"), Some(&p.drafter)).json();
+    assert_eq!(reviews["consultations"], json!([]));
+    assert_eq!(reviews["consultation_exemption"], "涉及国家秘密，依法需要保密");
 });

@@ -11,6 +11,7 @@ mod catalogues;
 mod cleanup;
 mod configuration;
 mod consultation;
+mod consultation_feed;
 mod dates;
 mod deadlines;
 mod demo;
