@@ -184,7 +184,8 @@ pub fn heads(conn: &mut DbConn) -> Result<Vec<Head>, DbError> {
 }
 
 /// One stored document event with its links, as `verify` reads it.
-#[derive(Clone, Debug, Queryable)]
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = document_events)]
 pub struct StoredEvent {
     pub id: i64,
     pub document_id: String,
@@ -220,20 +221,7 @@ impl StoredEvent {
 pub fn document_events(conn: &mut DbConn) -> Result<Vec<StoredEvent>, DbError> {
     use document_events as e;
     Ok(e::table
-        .select((
-            e::id,
-            e::document_id,
-            e::actor_id,
-            e::at,
-            e::action,
-            e::from_status,
-            e::to_status,
-            e::reason,
-            e::payload,
-            e::seq,
-            e::prev_hash,
-            e::hash,
-        ))
+        .select(StoredEvent::as_select())
         .order((e::document_id.asc(), e::seq.asc(), e::id.asc()))
         .load(conn)?)
 }
@@ -270,20 +258,7 @@ pub fn backfill(conn: &mut DbConn) -> Result<usize, DbError> {
         // A savepoint when run inside the start-up lock's transaction (SQLite), else its own.
         conn.transaction::<_, DbError, _>(|conn| {
             let rows: Vec<StoredEvent> = e::table
-                .select((
-                    e::id,
-                    e::document_id,
-                    e::actor_id,
-                    e::at,
-                    e::action,
-                    e::from_status,
-                    e::to_status,
-                    e::reason,
-                    e::payload,
-                    e::seq,
-                    e::prev_hash,
-                    e::hash,
-                ))
+                .select(StoredEvent::as_select())
                 .filter(e::document_id.eq_any(&todo))
                 .order((e::document_id.asc(), e::id.asc()))
                 .load(conn)?;
