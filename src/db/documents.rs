@@ -111,7 +111,8 @@ pub fn insert_revision(
 }
 
 /// One row of `document_events` as read.
-#[derive(Clone, Debug, Queryable)]
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = document_events)]
 struct EventRow {
     pub id: i64,
     pub document_id: String,
@@ -216,17 +217,7 @@ pub fn events_of(
 ) -> Result<Vec<DocumentEvent>, DbError> {
     use document_events as e;
     let rows: Vec<EventRow> = e::table
-        .select((
-            e::id,
-            e::document_id,
-            e::actor_id,
-            e::at,
-            e::action,
-            e::from_status,
-            e::to_status,
-            e::reason,
-            e::payload,
-        ))
+        .select(EventRow::as_select())
         .filter(document_events::document_id.eq_any(id_strings(document_ids)))
         .order(document_events::id.asc())
         .load(conn)?;
