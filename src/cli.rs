@@ -117,6 +117,14 @@ pub enum Command {
         /// A file written by `normreg backup`.
         file: std::path::PathBuf,
     },
+    /// Rebuild the search index from the database, with a progress bar; prints the time it
+    /// took. The index is `--dir`, else NORMREG_INDEX_DIR, else (SQLite) beside the database
+    /// file. Stop the instance that serves from the same directory first.
+    Reindex {
+        /// The index directory.
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Seed a demo province (辽宁) with agencies, users and published documents, then exit.
     Demo {
         /// Password of every demo account; a random one is generated and printed when unset.
@@ -169,6 +177,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Backup { file } => backup(config, file).await,
             Command::Restore { file } => restore(config, file).await,
             Command::Demo { password } => crate::demo::command(config, password).await,
+            Command::Reindex { dir } => jobs::reindex(config, dir).await,
         }
         .map_err(|e| (1, e))
     });

@@ -42,9 +42,10 @@ pub struct Config {
     /// `NORMREG_PUBLIC_CACHE_SECONDS`: how long a public document read may be answered from
     /// memory; 0 turns the cache off.
     pub public_cache_seconds: u64,
-    /// `NORMREG_SEARCH_WINDOW`: how many of a search's newest matches are ranked; more
-    /// matches than that answer `truncated` (see `domain::search_window`).
-    pub search_window: usize,
+    /// `NORMREG_INDEX_DIR`: the directory of this instance's search index (derived from the
+    /// database, rebuilt when missing). `None`: beside the SQLite file (`normreg.db.index`),
+    /// or on PostgreSQL a fresh temporary directory, rebuilt at every start.
+    pub index_dir: Option<PathBuf>,
     /// `NORMREG_HASH_CONCURRENCY`: argon2 computations at once (default: the cores).
     pub hash_concurrency: usize,
     /// `NORMREG_HASH_QUEUE`: logins waiting for a hashing slot before the next gets 503.
@@ -57,14 +58,6 @@ pub struct Config {
     /// from the listen address at start (see [`Config::public_url`]).
     pub public_url: Option<String>,
 }
-
-/// The default of `NORMREG_SEARCH_WINDOW`: 50 pages of 20, ranked within the 50 ms a search
-/// may take on two cores (BENCHMARKS.md).
-pub const DEFAULT_SEARCH_WINDOW: usize = 1_000;
-
-/// The largest `NORMREG_SEARCH_WINDOW` accepted: beyond it one search could hold a core for
-/// seconds.
-pub const MAX_SEARCH_WINDOW: usize = 100_000;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/normreg.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -153,11 +146,6 @@ impl Config {
         let db_wait_seconds = number("NORMREG_DB_WAIT_SECONDS", 30, 0..=3_600);
         let workers_setting = number("NORMREG_WORKERS", workers, 1..=1_024) as usize;
         let public_cache_seconds = number("NORMREG_PUBLIC_CACHE_SECONDS", 5, 0..=86_400);
-        let search_window = number(
-            "NORMREG_SEARCH_WINDOW",
-            DEFAULT_SEARCH_WINDOW as u64,
-            1..=MAX_SEARCH_WINDOW as u64,
-        ) as usize;
         let hash_concurrency = number("NORMREG_HASH_CONCURRENCY", workers, 1..=1_024) as usize;
         // A waiting login holds no hashing memory, only its request: 64 per core keep the
         // attacked account's owner answered (slowly) behind 64 parallel attackers, while
@@ -191,6 +179,7 @@ impl Config {
         if let Some(Err(m)) = admin_password.as_deref().map(strength) {
             faults.push(format!("NORMREG_ADMIN_PASSWORD (hidden): {m}"));
         }
+        let index_dir = var("NORMREG_INDEX_DIR").map(PathBuf::from);
         let screening_rules = var("NORMREG_SCREENING_RULES").map(PathBuf::from);
         if let Some(path) = screening_rules.as_ref().filter(|p| !p.is_file()) {
             faults.push(format!(
@@ -239,7 +228,7 @@ impl Config {
             run_scheduler,
             expiry_time,
             public_cache_seconds,
-            search_window,
+            index_dir,
             hash_concurrency,
             hash_queue,
             trusted_proxies: trusted_proxies.unwrap_or_default(),
@@ -276,7 +265,7 @@ impl Config {
             run_scheduler: false,
             expiry_time: chrono::NaiveTime::from_hms_opt(0, 5, 0).unwrap_or_default(),
             public_cache_seconds: 5,
-            search_window: DEFAULT_SEARCH_WINDOW,
+            index_dir: None,
             hash_concurrency: 2,
             hash_queue: 16,
             trusted_proxies: TrustedProxies::default(),

@@ -14,6 +14,7 @@ pub mod importer;
 pub mod metrics;
 pub mod progress;
 pub mod scheduler;
+pub mod search_index;
 pub mod security_headers;
 pub mod service;
 pub mod startup;

@@ -144,7 +144,48 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     let metrics =
         crate::metrics::Metrics::new(db.pool().clone(), read_cache.clone(), search_cache.clone());
     db.observe_write_waits(metrics.write_wait_observer());
-    Ok(AppState { db, jwt, clock, config, screening, read_cache, search_cache, hashing, metrics })
+    let search_index = open_search_index(&db, &config).await?;
+    Ok(AppState {
+        db,
+        jwt,
+        clock,
+        config,
+        screening,
+        read_cache,
+        search_cache,
+        hashing,
+        metrics,
+        search_index,
+    })
+}
+
+/// Opens this instance's search index, repairs any drift from the database (rebuilding a
+/// missing index) and starts following the change feed.
+async fn open_search_index(
+    db: &Db,
+    config: &Config,
+) -> Result<Arc<crate::service::search_sync::LiveIndex>, AppError> {
+    use crate::service::search_sync::{self, LiveIndex, Repair};
+    let dir = config.index_dir.clone().or_else(|| match &config.database_url {
+        db::DatabaseUrl::Sqlite(path) => Some(sqlite_index_dir(path)),
+        db::DatabaseUrl::Postgres(_) => None,
+    });
+    let live = Arc::new(LiveIndex::open_serving(dir.as_deref())?);
+    let checked = live.clone();
+    let started = std::time::Instant::now();
+    let repair = db.read(move |conn| checked.check(conn)).await?;
+    if let Repair::Rebuilt(reason) = repair {
+        tracing::info!(reason, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
+    }
+    search_sync::follow(db.pool().clone(), Arc::downgrade(&live));
+    Ok(live)
+}
+
+/// The default index directory of a SQLite database: beside its file, `<file>.index`.
+pub fn sqlite_index_dir(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".index");
+    path.with_file_name(name)
 }
 
 /// The rule file named by the configuration, else the default rules shipped in the binary.

@@ -28,6 +28,8 @@ pub struct AppState {
     pub hashing: crate::auth::hashing_gate::HashingGate,
     /// What `GET /metrics` exposes.
     pub metrics: crate::metrics::Metrics,
+    /// This instance's search index, kept up with the database's change feed.
+    pub search_index: Arc<crate::service::search_sync::LiveIndex>,
 }
 
 impl AppState {

@@ -94,6 +94,25 @@ fn the_database_layer_uses_no_layer_above_it() {
 }
 
 #[test]
+fn the_search_index_is_storage_beside_the_database() {
+    // The index is derived from the database but never reads it: `service::search_sync`
+    // moves documents from one to the other.
+    let found = uses_of(
+        "search_index",
+        &[
+            "diesel",
+            "crate::db",
+            "crate::service",
+            "crate::api",
+            "crate::web",
+            "crate::state",
+            "crate::startup",
+        ],
+    );
+    assert!(found.is_empty(), "src/search_index/ must stay storage:\n{}", found.join("\n"));
+}
+
+#[test]
 fn the_database_layer_answers_with_its_own_error() {
     // `src/db/error.rs` maps `DbError` to the HTTP problem; no other file of `src/db/` may
     // answer with the edge's error type.

@@ -22,7 +22,7 @@ use crate::service::public_reading::{
 
 /// The catalogue of published documents, searchable in Chinese.
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
-    (status = 200, description = "A page of published documents, best match first when searching (among the newest `NORMREG_SEARCH_WINDOW` matches), else newest first; with ETag and Cache-Control", body = CataloguePage),
+    (status = 200, description = "A page of published documents, best match first when searching (every match ranked and counted, with facets), else newest first; with ETag and Cache-Control", body = CataloguePage),
     NotModified,
     (status = 400, description = "Unreadable query string", body = Problem),
     (status = 422, description = "Invalid filter", body = Problem)
@@ -31,10 +31,10 @@ use crate::service::public_reading::{
 pub async fn list_public_documents(visitor: Visitor, query: web::Query<CatalogueQuery>) -> Answer {
     let state = &visitor.state;
     let request = Catalogue::parse(&query, state.clock.today())?;
-    let (cache, window) = (state.search_cache.clone(), state.config.search_window);
+    let (cache, index) = (state.search_cache.clone(), state.search_index.clone());
     let started = std::time::Instant::now();
     let page = state
-        .read(move |conn, clock| public_reading::catalogue(conn, clock, &cache, window, request))
+        .read(move |conn, clock| public_reading::catalogue(conn, clock, &cache, &index, request))
         .await?;
     state.metrics.search(started.elapsed().as_secs_f64());
     visitor.cached(&page)

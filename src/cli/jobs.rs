@@ -1,6 +1,6 @@
 //! The time-driven jobs and the history's check on the command line: `normreg expire`,
-//! `normreg tick` (every job the daily scheduler of `serve` runs, as of a date) and
-//! `normreg verify`.
+//! `normreg tick` (every job the daily scheduler of `serve` runs, as of a date),
+//! `normreg verify` and `normreg reindex`.
 
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
@@ -67,4 +67,29 @@ pub async fn verify(config: Config) -> Result<(), String> {
             report.checkpoints_failed.len()
         ))
     }
+}
+
+/// Rebuilds the search index in `dir` (else the configured one) from the database.
+pub async fn reindex(config: Config, dir: Option<std::path::PathBuf>) -> Result<(), String> {
+    let dir = dir.or(config.index_dir.clone()).or(match &config.database_url {
+        crate::db::DatabaseUrl::Sqlite(path) => Some(crate::startup::sqlite_index_dir(path)),
+        crate::db::DatabaseUrl::Postgres(_) => None,
+    });
+    let dir = dir.ok_or("on PostgreSQL name the index directory: --dir or NORMREG_INDEX_DIR")?;
+    let mut conn = super::open_checked(&config)?;
+    let started = std::time::Instant::now();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let index = crate::search_index::SearchIndex::open(&dir, threads, 200_000_000)
+        .map_err(|e| format!("{e} (is an instance serving from {}?)", dir.display()))?;
+    let live = service::search_sync::LiveIndex::new(index).map_err(|e| e.to_string())?;
+    let mut bar = crate::progress::Progress::new("indexing");
+    let n = live
+        .rebuild(&mut conn, &mut |done, total| bar.update(done, total))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{n} document(s) indexed in {} in {:.1} s",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -138,6 +138,8 @@ diesel::table! {
         seq -> Nullable<BigInt>,
         prev_hash -> Nullable<Text>,
         hash -> Nullable<Text>,
+        /// PostgreSQL: the writing transaction (search_feed); NULL on SQLite.
+        tx -> Nullable<BigInt>,
     }
 }
 

@@ -90,6 +90,47 @@ fn push_tokens(text: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The tokens of `text` in order, each with the byte range of the original text it comes
+/// from: what a full-text engine's tokenizer hands on (a token's position is its index).
+pub fn tokens_with_offsets(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let chars: Vec<char> = text.chars().map(fold).collect();
+    let bytes = |from: usize, to: usize| starts[from]..starts[to];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let run_end = |pred: fn(char) -> bool| {
+            chars[i..].iter().position(|&c| !pred(c)).map_or(chars.len(), |n| i + n)
+        };
+        if is_cjk(c) {
+            let end = run_end(is_cjk);
+            if end - i == 1 {
+                out.push((c.to_string(), bytes(i, end)));
+            } else {
+                for k in i..end - 1 {
+                    out.push((chars[k..k + 2].iter().collect(), bytes(k, k + 2)));
+                }
+            }
+            i = end;
+        } else if is_word_char(c) {
+            let end = run_end(is_word_char);
+            out.push((chars[i..end].iter().collect(), bytes(i, end)));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A title as it is compared with a query for an exact match: folded, with only the
+/// characters tokens are made of (no spaces, punctuation, 《》 or brackets), so that
+/// `《某市审计监督条例》` and `某市审计监督条例 ` are the same title.
+pub fn exact_key(text: &str) -> String {
+    text.chars().map(fold).filter(|&c| is_cjk(c) || is_word_char(c)).collect()
+}
+
 /// The space-separated tokens to store in the full-text index for `text`.
 pub fn index_tokens(text: &str) -> String {
     let mut tokens = Vec::new();
@@ -266,6 +307,24 @@ pub fn highlight(text: &str, terms: &[String], max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_with_offsets_are_the_index_tokens_with_byte_ranges_of_the_original() {
+        let text = "《审计条例》ＡＢ12 法";
+        let tokens = tokens_with_offsets(text);
+        let words: Vec<&str> = tokens.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(words.join(" "), index_tokens(text));
+        assert_eq!(words, ["审计", "计条", "条例", "ab12", "法"]);
+        assert_eq!(&text[tokens[0].1.clone()], "审计");
+        assert_eq!(&text[tokens[3].1.clone()], "ＡＢ12");
+        assert_eq!(&text[tokens[4].1.clone()], "法");
+    }
+
+    #[test]
+    fn an_exact_key_ignores_spaces_punctuation_book_marks_and_full_width_forms() {
+        assert_eq!(exact_key("《某市 审计监督条例》"), exact_key("某市审计监督条例"));
+        assert_eq!(exact_key("ＡＢＣ条例（2020）"), "abc条例2020");
+    }
 
     fn tokens(text: &str) -> Vec<String> {
         index_tokens(text).split(' ').map(str::to_owned).collect()

@@ -26,7 +26,6 @@ pub mod policy;
 pub mod review;
 pub mod role;
 pub mod screening;
-pub mod search_window;
 pub mod suggestion;
 pub mod text;
 pub mod trusted_proxies;

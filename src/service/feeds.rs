@@ -45,7 +45,7 @@ pub fn feed(
     conn: &mut DbConn,
     clock: &dyn Clock,
     cache: &SearchCache,
-    window: usize,
+    index: &crate::service::search_sync::LiveIndex,
     request: Catalogue,
 ) -> Result<FeedPage, AppError> {
     let agency_name = match request.agency.as_deref() {
@@ -53,7 +53,7 @@ pub fn feed(
         None => None,
     };
     let CataloguePage { items, page, per_page, total, .. } =
-        public_reading::catalogue(conn, clock, cache, window, request)?;
+        public_reading::catalogue(conn, clock, cache, index, request)?;
     let ids: Vec<DocumentId> = items.iter().map(|d| d.id).collect();
     let latest = db::public::latest_events_of(conn, &ids, &public_reading::public_actions())?;
     let entries = items

@@ -43,6 +43,7 @@ pub mod public_reading;
 pub mod publication;
 pub mod review;
 pub mod scope;
+pub mod search_sync;
 pub mod settings;
 pub mod sign_in;
 pub mod step;

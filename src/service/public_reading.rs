@@ -19,13 +19,16 @@ use crate::error::AppError;
 use crate::service::dates;
 use crate::service::paging::Page;
 use crate::service::public_cache::SearchCache;
+use crate::service::search_sync::LiveIndex;
 
 mod answers;
+mod facets;
 
 pub use answers::{
     CataloguePage, PublicAgency, PublicDocument, PublicInterpretation, PublicSummary,
     PublicVersion, SNIPPET_CHARS,
 };
+pub use facets::{AgencyCount, Facets, SearchSort, ValidityCount, YearCount};
 
 /// A catalogue request as it arrives, every field optional: the API's query string, or what
 /// the web's search form makes of its own.
@@ -56,6 +59,10 @@ pub struct CatalogueQuery {
     pub page: Option<i64>,
     /// Items per page, 1–100 (default 20).
     pub per_page: Option<i64>,
+    /// `relevance` (the default; with `q` only, else `newest`), `newest` or `oldest`, by
+    /// publication date.
+    #[param(value_type = Option<SearchSort>)]
+    pub sort: Option<String>,
 }
 
 /// A checked catalogue request.
@@ -70,6 +77,7 @@ pub struct Catalogue {
     /// Whether `day` was asked for (`valid_on`) rather than today.
     pub day_asked: bool,
     pub page: Page,
+    pub sort: SearchSort,
 }
 
 impl Catalogue {
@@ -92,6 +100,15 @@ impl Catalogue {
             None => None,
             Some(raw) => Some(dates::parse_field("valid_on", &raw)?),
         };
+        let sort = match blank(&query.sort) {
+            None => SearchSort::Relevance,
+            Some(s) => SearchSort::parse(&s).ok_or_else(|| {
+                AppError::invalid(
+                    "sort",
+                    format!("unknown sort `{s}`; use relevance, newest or oldest"),
+                )
+            })?,
+        };
         let q = blank(&query.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
             return Err(AppError::invalid("q", "at most 200 characters"));
@@ -106,17 +123,19 @@ impl Catalogue {
             day: valid_on.unwrap_or(today),
             day_asked: valid_on.is_some(),
             page,
+            sort,
         })
     }
 }
 
 /// A page of the catalogue, from `cache` while the catalogue has not changed (see
-/// [`SearchCache`]); a search ranks at most `window` matches.
+/// [`SearchCache`]): with `q` ranked by the search index over every match, with facets;
+/// without, every document in publication order.
 pub fn catalogue(
     conn: &mut DbConn,
     clock: &dyn Clock,
     cache: &SearchCache,
-    window: usize,
+    index: &LiveIndex,
     request: Catalogue,
 ) -> Result<CataloguePage, AppError> {
     // The policy is read only when the request carries a date or a year to check.
@@ -136,15 +155,44 @@ pub fn catalogue(
     }
     let terms = request.q.as_deref().map(cjk_tokens::terms_for_highlight).unwrap_or_default();
     let page = request.page;
-    let filter = PublicFilter {
-        agencies: agency_filter(conn, request.agency.as_deref(), request.include_sub)?,
-        q: request.q,
-        year: request.year,
-        validity: request.validity,
-        day: Some(request.day),
+    let agencies = agency_filter(conn, request.agency.as_deref(), request.include_sub)?;
+    let (ids, total, facets) = match request.q.as_deref() {
+        Some(q) => {
+            // What committed before this request, on any instance, is in the answer.
+            index.catch_up(conn)?;
+            let filters = crate::search_index::Filters {
+                agencies,
+                year: request.year,
+                validity: request.validity,
+                day: request.day,
+            };
+            let found = index
+                .index
+                .search(
+                    q,
+                    &filters,
+                    request.sort.index_sort(),
+                    usize::try_from(page.offset()).unwrap_or(0),
+                    usize::try_from(page.per_page).unwrap_or(0),
+                )
+                .map_err(|e| AppError::internal(e.to_string()))?;
+            let facets = facets::of(conn, &found.counts)?;
+            (found.ids, found.counts.total as i64, Some(facets))
+        }
+        None => {
+            let filter = PublicFilter {
+                agencies,
+                year: request.year,
+                validity: request.validity,
+                day: Some(request.day),
+            };
+            let oldest = request.sort == SearchSort::Oldest;
+            let list =
+                db::search_query::listing(conn, &filter, page.offset(), page.per_page, oldest)?;
+            (list.ids, list.total, None)
+        }
     };
-    let list = db::search_query::public_list(conn, &filter, page.offset(), page.per_page, window)?;
-    let rows = db::public::published_in_order(conn, &list.ids)?;
+    let rows = db::public::published_in_order(conn, &ids)?;
     let agencies = agencies_of(conn, &rows)?;
     let items = rows
         .into_iter()
@@ -157,8 +205,10 @@ pub fn catalogue(
         items,
         page: page.page,
         per_page: page.per_page,
-        total: list.total,
-        truncated: list.truncated,
+        total,
+        truncated: false,
+        sort: request.sort,
+        facets,
     };
     cache.put(key, version, answer.clone());
     Ok(answer)

@@ -281,10 +281,10 @@ pub async fn feed(
         Ok(r) => r,
         Err(e) => return super::error_page(e),
     };
-    let (clock, cache, window) =
-        (state.clock.clone(), state.search_cache.clone(), state.config.search_window);
+    let (clock, cache, index) =
+        (state.clock.clone(), state.search_cache.clone(), state.search_index.clone());
     let page =
-        state.db.read(move |conn| feeds::feed(conn, clock.as_ref(), &cache, window, request)).await;
+        state.db.read(move |conn| feeds::feed(conn, clock.as_ref(), &cache, &index, request)).await;
     let page = match page {
         Ok(p) => p,
         Err(e) => return super::error_page(e),

@@ -11,7 +11,7 @@ use crate::domain::validity::Validity;
 use crate::error::AppError;
 use crate::http_caching::cached;
 use crate::service::public_reading::{
-    self, Catalogue, CataloguePage, CatalogueQuery, PublicSummary,
+    self, Catalogue, CataloguePage, CatalogueQuery, PublicSummary, SearchSort,
 };
 use crate::state::AppState;
 
@@ -31,6 +31,8 @@ pub struct SearchForm {
     pub year: String,
     #[serde(default)]
     pub page: String,
+    #[serde(default)]
+    pub sort: String,
 }
 
 impl SearchForm {
@@ -51,6 +53,7 @@ impl SearchForm {
             valid_on: None,
             page: number("page", &self.page)?,
             per_page: Some(20),
+            sort: Some(self.sort.clone()),
         })
     }
 
@@ -76,9 +79,25 @@ impl SearchForm {
                 ("agency", &self.agency),
                 ("include_sub", &self.include_sub),
                 ("year", &self.year),
+                ("sort", &self.sort),
                 ("page", &page),
             ])
         )
+    }
+
+    /// The same search narrowed (or reordered) by `change`, from its first page.
+    fn narrowed(&self, change: impl FnOnce(&mut SearchForm)) -> String {
+        let mut form = SearchForm {
+            q: self.q.clone(),
+            validity: self.validity.clone(),
+            agency: self.agency.clone(),
+            include_sub: self.include_sub.clone(),
+            year: self.year.clone(),
+            page: String::new(),
+            sort: self.sort.clone(),
+        };
+        change(&mut form);
+        form.link_to_page(1)
     }
 }
 
@@ -139,6 +158,54 @@ pub(super) fn summary_item(doc: &PublicSummary) -> String {
     )
 }
 
+/// The facets of a search as links that narrow it, and the sort orders as links.
+fn facet_links(form: &SearchForm, page: &CataloguePage) -> String {
+    let Some(facets) = &page.facets else {
+        return String::new();
+    };
+    let link = |href: String, label: &str, count: i64| {
+        format!("<li><a href=\"{}\">{}</a> ({count})</li>", esc(&href), esc(label))
+    };
+    let mut out = String::from("<nav class=\"facets\" aria-label=\"缩小范围\">\n");
+    out.push_str("<h2>发布机关</h2><ul>");
+    for a in &facets.agency {
+        let code = a.code.clone();
+        out.push_str(&link(
+            form.narrowed(|f| {
+                f.agency = code;
+                f.include_sub.clear();
+            }),
+            &a.name,
+            a.count,
+        ));
+    }
+    out.push_str("</ul>\n<h2>公布年份</h2><ul>");
+    for y in &facets.year {
+        let year = y.year.to_string();
+        out.push_str(&link(form.narrowed(|f| f.year = year.clone()), &year, y.count));
+    }
+    out.push_str("</ul>\n<h2>时效性</h2><ul>");
+    for v in &facets.validity {
+        let word = v.validity.as_str().to_string();
+        out.push_str(&link(form.narrowed(|f| f.validity = word), v.validity.chinese(), v.count));
+    }
+    out.push_str("</ul>\n<h2>排序</h2><ul>");
+    for (sort, label) in [
+        (SearchSort::Relevance, "相关度"),
+        (SearchSort::Newest, "最新公布"),
+        (SearchSort::Oldest, "最早公布"),
+    ] {
+        if sort == page.sort {
+            out.push_str(&format!("<li aria-current=\"true\">{label}</li>"));
+        } else {
+            let href = form.narrowed(|f| f.sort = sort.as_str().to_string());
+            out.push_str(&format!("<li><a href=\"{}\">{label}</a></li>", esc(&href)));
+        }
+    }
+    out.push_str("</ul>\n</nav>\n");
+    out
+}
+
 fn results_list(page: &CataloguePage) -> String {
     if page.items.is_empty() {
         return "<p>没有找到符合条件的文件。</p>".to_string();
@@ -157,12 +224,12 @@ async fn agencies(state: &AppState) -> Result<Vec<AgencyRow>, AppError> {
 
 /// A page of the catalogue, from the same search (and search cache) as the API.
 async fn catalogue(state: &AppState, request: Catalogue) -> Result<CataloguePage, AppError> {
-    let (clock, cache, window) =
-        (state.clock.clone(), state.search_cache.clone(), state.config.search_window);
+    let (clock, cache, index) =
+        (state.clock.clone(), state.search_cache.clone(), state.search_index.clone());
     let started = std::time::Instant::now();
     let page = state
         .db
-        .read(move |conn| public_reading::catalogue(conn, clock.as_ref(), &cache, window, request))
+        .read(move |conn| public_reading::catalogue(conn, clock.as_ref(), &cache, &index, request))
         .await;
     state.metrics.search(started.elapsed().as_secs_f64());
     page
@@ -235,19 +302,12 @@ pub(super) async fn search(
     } else {
         format!("“{}”的检索结果", form.q.trim())
     };
-    let found = if results.truncated {
-        format!(
-            "符合条件的文件超过 {total} 件，以下是最新的 {total} 件中最相关的结果；\
-             可按年份、发布机关或时效性缩小范围。",
-            total = results.total
-        )
-    } else {
-        format!("共找到 {} 件文件。", results.total)
-    };
+    let found = format!("共找到 {} 件文件。", results.total);
     let main = format!(
-        "<h1>{heading}</h1>\n{form_html}\n<p role=\"status\">{found}</p>\n{list}{nav}",
+        "<h1>{heading}</h1>\n{form_html}\n<p role=\"status\">{found}</p>\n{facets}{list}{nav}",
         heading = esc(&heading),
         form_html = search_form(&form, &agencies),
+        facets = facet_links(&form, &results),
         list = results_list(&results),
     );
     cached(&req, HTML, page_with_feed(&heading, &main, &form.feed_link()).into_bytes())

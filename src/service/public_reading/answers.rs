@@ -230,8 +230,8 @@ impl PublicDocument {
     }
 }
 
-/// A page of the public catalogue: `{items, page, per_page, total}` like every list, and
-/// whether a search ranked only its newest matches.
+/// A page of the public catalogue: `{items, page, per_page, total}` like every list, its
+/// order and, for a search, the facets of every match.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CataloguePage {
     pub items: Vec<PublicSummary>,
@@ -239,8 +239,10 @@ pub struct CataloguePage {
     pub per_page: i64,
     /// The number of documents the list holds, which paging reaches.
     pub total: i64,
-    /// True when more documents match the search than it ranks (`NORMREG_SEARCH_WINDOW`,
-    /// 1,000 by default): the list then holds the best of the newest `total` matches, and a
-    /// year, agency or validity filter reaches the older ones.
+    /// Always false: a search ranks and counts every match (kept for clients that read it).
     pub truncated: bool,
+    /// The order of the items.
+    pub sort: super::SearchSort,
+    /// With `q`: counts of all the matches by agency, year and validity.
+    pub facets: Option<super::Facets>,
 }
