@@ -29,17 +29,29 @@ use crate::domain::ids::DocumentId;
 /// What went wrong with the index; the service reports it as an internal error.
 #[derive(Debug, thiserror::Error)]
 #[error("search index: {0}")]
-pub struct IndexError(String);
+pub struct IndexError(String, bool);
+
+impl IndexError {
+    fn new(message: impl Into<String>) -> Self {
+        Self(message.into(), false)
+    }
+
+    /// Whether another writer (an instance, `normreg reindex`) holds the directory.
+    pub fn is_locked(&self) -> bool {
+        self.1
+    }
+}
 
 impl From<tantivy::TantivyError> for IndexError {
     fn from(e: tantivy::TantivyError) -> Self {
-        Self(e.to_string())
+        let locked = matches!(e, tantivy::TantivyError::LockFailure(..));
+        Self(e.to_string(), locked)
     }
 }
 
 impl From<std::io::Error> for IndexError {
     fn from(e: std::io::Error) -> Self {
-        Self(e.to_string())
+        Self::new(e.to_string())
     }
 }
 
@@ -80,7 +92,7 @@ impl SearchIndex {
     ) -> Result<Self, IndexError> {
         std::fs::create_dir_all(dir)?;
         let schema = schema::build();
-        let directory = MmapDirectory::open(dir).map_err(|e| IndexError(e.to_string()))?;
+        let directory = MmapDirectory::open(dir).map_err(|e| IndexError::new(e.to_string()))?;
         let index = match Index::open_or_create(directory, schema.clone()) {
             Ok(index) => index,
             // A schema of an older release, or a damaged meta file: start again, the database
@@ -89,7 +101,8 @@ impl SearchIndex {
                 tracing::warn!(error = %e, dir = %dir.display(), "search index unreadable; recreating");
                 std::fs::remove_dir_all(dir)?;
                 std::fs::create_dir_all(dir)?;
-                let directory = MmapDirectory::open(dir).map_err(|e| IndexError(e.to_string()))?;
+                let directory =
+                    MmapDirectory::open(dir).map_err(|e| IndexError::new(e.to_string()))?;
                 Index::create(directory, schema.clone(), Default::default())?
             }
         };
@@ -183,7 +196,7 @@ impl SearchIndex {
                 .get_first(self.fields.id)
                 .and_then(|v| v.as_str())
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(|| IndexError(format!("entry {address:?} has no document id")))?;
+                .ok_or_else(|| IndexError::new(format!("entry {address:?} has no document id")))?;
             ids.push(id);
         }
         Ok(Found { ids, counts })

@@ -71,16 +71,24 @@ impl LiveIndex {
 
     /// The index of a serving instance in `dir`, or with `None` in a temporary directory of
     /// its own that goes with it.
+    ///
+    /// A directory another instance holds (two instances on one SQLite file, or a restart
+    /// while the old instance is still closing) is not shared: this instance then keeps a
+    /// temporary index of its own, built from the database like any other.
     pub fn open_serving(dir: Option<&Path>) -> Result<Self, AppError> {
-        let (dir, temporary) = match dir {
-            Some(d) => (d.to_path_buf(), false),
-            None => {
-                let name = format!("normreg-index-{}", uuid::Uuid::new_v4().simple());
-                (std::env::temp_dir().join(name), true)
+        if let Some(dir) = dir {
+            match SearchIndex::open_serving(dir) {
+                Ok(index) => return Self::new(index),
+                Err(e) if e.is_locked() => {
+                    tracing::warn!(dir = %dir.display(), "search index held by another instance; using a temporary one");
+                }
+                Err(e) => return Err(internal(e)),
             }
-        };
+        }
+        let name = format!("normreg-index-{}", uuid::Uuid::new_v4().simple());
+        let dir = std::env::temp_dir().join(name);
         let mut live = Self::new(SearchIndex::open_serving(&dir).map_err(internal)?)?;
-        live.temporary = temporary.then_some(dir);
+        live.temporary = Some(dir);
         Ok(live)
     }
 
