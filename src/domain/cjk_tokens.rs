@@ -26,7 +26,7 @@ pub const MAX_TOKENS_PER_TERM: usize = 64;
 
 /// True for the characters that form CJK runs: Han ideographs (the unified block, extensions
 /// A and beyond, compatibility ideographs) and 〇, the ideographic zero used in dates.
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
@@ -36,7 +36,8 @@ fn is_cjk(c: char) -> bool {
         | '〇')
 }
 
-fn is_word_char(c: char) -> bool {
+/// True for the characters of ASCII words and digit runs, once folded.
+pub fn is_word_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
@@ -45,7 +46,7 @@ fn is_word_char(c: char) -> bool {
 ///
 /// One character always maps to one character, so offsets in the folded text are offsets in
 /// the original, which `highlight` relies on.
-fn fold(c: char) -> char {
+pub fn fold(c: char) -> char {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',

@@ -149,6 +149,15 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Adds entries for documents not in the index (a rebuild after [`clear`](Self::clear)).
+    pub fn add(&self, docs: &[Document]) -> Result<(), IndexError> {
+        let writer = self.writer();
+        for doc in docs {
+            writer.add_document(schema::entry(&self.fields, doc))?;
+        }
+        Ok(())
+    }
+
     /// Empties the index (a rebuild refills it before its commit).
     pub fn clear(&self) -> Result<(), IndexError> {
         self.writer().delete_all_documents()?;

@@ -152,7 +152,7 @@ impl LiveIndex {
             let page = search_feed::published_after(conn, after, REBUILD_PAGE)?;
             let Some(last) = page.last() else { break };
             after = Some(last.id);
-            self.index.put(&page, &[]).map_err(internal)?;
+            self.index.add(&page).map_err(internal)?;
             done += page.len();
             progress(done, total.max(done));
         }
