@@ -1,64 +1,145 @@
-//! The public catalogue under load, on SQLite and on PostgreSQL: search latency over 100,000
-//! Chinese documents, and the rate of one public document read next to nginx serving the
-//! same bytes.
+//! The public catalogue under load, on SQLite and on PostgreSQL: cold search latency over a
+//! catalogue of Chinese documents (100,000 by default, 1,000,000 for issue 11), with every
+//! answer's `total` checked against the exact number of matching documents, the serving
+//! process's memory, and the rate of one public document read next to nginx serving the same
+//! bytes.
 //!
 //! `cargo bench --bench public` (PostgreSQL half when `TEST_DATABASE_URL` is set); needs
 //! `wrk` and `nginx` (`apt-get install -y wrk nginx`). Documents are generated
 //! deterministically by recombining the sentences of the demo's real texts
 //! (`assets/demo/documents.jsonl`) and loaded straight into the tables, with their search
 //! index rows written exactly as publication writes them; only the reads go through HTTP.
+//!
+//! Settings (environment):
+//! - `NORMREG_BENCH_DOCUMENTS`: how many documents (default 100,000).
+//! - `NORMREG_BENCH_ONLY=sqlite|postgres`: one engine.
+//! - `NORMREG_BENCH_KEEP_DB=1`: load into a database kept between runs
+//!   (`normreg_bench_public_<n>`: a directory under `NORMREG_BENCH_DB_DIR`, default the
+//!   temporary directory, for SQLite; a database of that name on `TEST_DATABASE_URL`'s server
+//!   for PostgreSQL) and reuse it when it already holds the documents. Remove it (`rm -r`,
+//!   `DROP DATABASE`) after a schema change that the load must see.
+//! - `NORMREG_BENCH_LOAD_ONLY=1` (with `NORMREG_BENCH_KEEP_DB`): load, then stop; the two
+//!   engines can then be loaded side by side (one process each with `NORMREG_BENCH_ONLY`)
+//!   and measured one after the other.
+//! - `NORMREG_BENCH_REINDEX="reindex"`: HOOK for a derived search index (issue 11): after the
+//!   load (or on a reused database), runs `normreg <these arguments>` over the database and
+//!   records how long it took; the server is started only afterwards, and its start-up time
+//!   is recorded in every case (a start-up that repairs the index shows there).
+//! - `NORMREG_BENCH_INDEX_DIR`: a directory whose size on disk is recorded as the index's
+//!   (`{db_dir}` in it stands for the SQLite database's directory).
+//! - `NORMREG_BENCH_STRICT=1`: fail unless every `total` is exact.
+//! - `NORMREG_BENCH_PAUSE_SECONDS`: time to look at the loaded database before measuring.
 
 #[path = "../tests/api/helpers.rs"]
 mod helpers;
 
+#[path = "public/corpus.rs"]
+mod corpus;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use diesel::{Connection, RunQueryDsl};
+use corpus::{Corpus, Counter, Raw};
 use helpers::*;
-use normreg::domain::cjk_tokens;
-use serde_json::json;
+use normreg::domain::clock::ManualClock;
+use serde_json::{json, Value};
 
-/// The number of documents; `NORMREG_BENCH_DOCUMENTS` overrides it for a quick trial run.
+/// The number of documents; `NORMREG_BENCH_DOCUMENTS` overrides it.
 fn documents() -> usize {
     std::env::var("NORMREG_BENCH_DOCUMENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
 }
+
+fn flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
 const TWO: [&str; 5] = ["许可", "罚款", "消防", "援助", "湿地"];
 const FOUR: [&str; 5] = ["法律援助", "行政许可", "公共汽车", "安全生产", "湿地保护"];
 /// Terms found in most documents: the worst case of ranking, reported apart.
 const COMMON: [&str; 2] = ["管理", "应当"];
+/// Candidates for the term held by about a third of all documents; the run takes the one
+/// whose exact count is nearest to a third.
+const THIRD: [&str; 14] = [
+    "规定",
+    "部门",
+    "人民政府",
+    "单位",
+    "责任",
+    "依法",
+    "管理部门",
+    "行政",
+    "有关",
+    "组织",
+    "服务",
+    "本办法",
+    "建设",
+    "措施",
+];
+const AGENCIES: [(&str, &str, &str, &str); 4] = [
+    ("辽宁省人民政府", "LN", "辽政规", "LNFS"),
+    ("沈阳市人民政府", "SY", "沈政规", "SYFS"),
+    ("大连市人民政府", "DL", "大政规", "DLFS"),
+    ("鞍山市人民政府", "AS", "鞍政规", "ASFS"),
+];
 
 fn main() {
     for bin in ["wrk", "nginx"] {
         let found = ["/usr/bin", "/usr/sbin"].iter().any(|d| Path::new(d).join(bin).exists());
         assert!(found, "{bin} is missing: apt-get install -y wrk nginx");
     }
+    let n = documents();
     let mut rows = Vec::new();
-    // `NORMREG_BENCH_ONLY=sqlite|postgres` runs one engine.
     let only = std::env::var("NORMREG_BENCH_ONLY").unwrap_or_default().to_lowercase();
     for engine in [Engine::Sqlite, Engine::Postgres] {
         if !only.is_empty() && format!("{engine:?}").to_lowercase() != only {
             continue;
         }
-        let Some(app) = TestApp::spawn_with(engine, |c| {
-            c.workers = 2;
-            c.pool_size = 8;
-        }) else {
+        let db = if flag("NORMREG_BENCH_KEEP_DB") {
+            TestDatabase::kept(engine, &format!("normreg_bench_public_{n}"))
+        } else {
+            TestDatabase::create(engine)
+        };
+        let Some(db) = db else {
             println!("{engine:?}: NOT RUN (set TEST_DATABASE_URL)");
             continue;
         };
-        rows.push(run(&app));
+        rows.extend(run(engine, &db, n));
     }
-    println!("\n| engine | search | terms | hits per term | p50 | p99 |");
+    println!("\n| engine | search | terms | exact totals | p50 | p99 |");
     println!("|---|---|---|---|---|---|");
     for r in &rows {
         for s in &r.searches {
+            let ms = |v: f64| if v.is_nan() { "—".to_string() } else { format!("{v:.1} ms") };
             println!(
-                "| {} | {} | {} | {} | {:.1} ms | {:.1} ms |",
-                r.engine, s.class, s.terms, s.hits, s.p50, s.p99
+                "| {} | {} | {} | {} | {} | {} |",
+                r.engine,
+                s.class,
+                s.terms,
+                s.hits,
+                ms(s.p50),
+                ms(s.p99)
             );
         }
+    }
+    println!("\n| engine | documents | load | reindex hook | server start | database on disk | search rows | index dir | RSS after the searches | peak RSS while serving |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for r in &rows {
+        let s = &r.scale;
+        println!(
+            "| {} | {} | {} | {} | {:.1} s | {} | {} | {} | {} | {} |",
+            r.engine,
+            s.documents,
+            s.load,
+            s.reindex,
+            s.start,
+            s.db_size,
+            s.search_size,
+            s.index_size,
+            s.rss,
+            s.peak
+        );
     }
     println!("\n| engine | server | requests/s | p99 |");
     println!("|---|---|---|---|");
@@ -83,267 +164,272 @@ struct SearchRow {
     p99: f64,
 }
 
+struct Scale {
+    documents: usize,
+    load: String,
+    reindex: String,
+    start: f64,
+    db_size: String,
+    search_size: String,
+    index_size: String,
+    rss: String,
+    peak: String,
+}
+
 struct EngineRow {
     engine: String,
     searches: Vec<SearchRow>,
+    scale: Scale,
     normreg: (f64, String),
     nginx: (f64, String),
 }
 
-fn run(app: &TestApp) -> EngineRow {
-    let engine = format!("{:?}", app.engine);
-    let admin = app.admin_token();
-    let mut agencies = Vec::new();
-    for (name, code, prefix, reg) in [
-        ("辽宁省人民政府", "LN", "辽政规", "LNFS"),
-        ("沈阳市人民政府", "SY", "沈政规", "SYFS"),
-        ("大连市人民政府", "DL", "大政规", "DLFS"),
-        ("鞍山市人民政府", "AS", "鞍政规", "ASFS"),
-    ] {
-        let a = app.agency(
-            &admin,
-            json!({"name": name, "code": code, "issuance_prefix": prefix, "registration_prefix": reg}),
-        );
-        agencies.push((a["id"].as_str().unwrap().to_string(), prefix, reg, &name[..9]));
-    }
+fn bench_config(url: &str) -> normreg::config::Config {
+    let mut c = test_config(url).expect("config");
+    c.workers = 2;
+    c.pool_size = 8;
+    c
+}
 
+/// The agencies' (id, 文号 prefix, 登记号 prefix, place), created through the API when
+/// missing.
+fn ensure_agencies(
+    client: &Client,
+    db: &mut Raw,
+) -> Vec<(String, &'static str, &'static str, &'static str)> {
+    let mut ids: HashMap<String, String> = db
+        .texts("SELECT code || ' ' || id AS v FROM agencies")
+        .into_iter()
+        .filter_map(|l| l.split_once(' ').map(|(c, i)| (c.to_string(), i.to_string())))
+        .collect();
+    if AGENCIES.iter().any(|a| !ids.contains_key(a.1)) {
+        let r = client.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "admin", "password": ADMIN_PASSWORD}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let admin = r.json()["access_token"].as_str().unwrap().to_string();
+        for (name, code, prefix, reg) in AGENCIES {
+            let r = client.post(
+                "/api/v1/agencies",
+                Some(&admin),
+                &json!({"name": name, "code": code, "issuance_prefix": prefix, "registration_prefix": reg}),
+            );
+            assert_eq!(r.status, 201, "create agency: {}", r.body);
+            ids.insert(code.to_string(), r.json()["id"].as_str().unwrap().to_string());
+        }
+    }
+    AGENCIES
+        .iter()
+        .map(|(name, code, prefix, reg)| (ids[*code].clone(), *prefix, *reg, &name[..9]))
+        .collect()
+}
+
+fn status_kb(field: &str) -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| format!("{} MB", kb / 1024))
+        .unwrap_or_else(|| "?".into())
+}
+
+fn du(path: &Path) -> Option<String> {
+    let out = Command::new("du").args(["-sb", &path.display().to_string()]).output().ok()?;
+    let bytes: u64 =
+        String::from_utf8_lossy(&out.stdout).split_whitespace().next()?.parse().ok()?;
+    out.status.success().then(|| format!("{} MB", bytes / 1_000_000))
+}
+
+fn run(engine: Engine, db: &TestDatabase, n: usize) -> Option<EngineRow> {
+    let engine_name = format!("{engine:?}");
+    let clock = ManualClock::at_date(date("2026-03-02"));
+    let mut raw;
+    let agencies;
+    {
+        // A first start applies the migrations; the agencies go through the API.
+        let mut server =
+            TestServer::start_with(bench_config(&db.url), clock.clone()).expect("server");
+        raw = Raw::open(&db.url);
+        agencies = ensure_agencies(&Client::new(&server.base), &mut raw);
+        server.stop();
+    }
+    let present: usize =
+        raw.texts("SELECT CAST(count(*) AS TEXT) AS v FROM documents")[0].parse().unwrap();
+    let corpus = Corpus::new(n, agencies);
+    let titles = corpus::real_titles();
+    let mut terms: Vec<String> =
+        TWO.iter().chain(&FOUR).chain(&COMMON).chain(&THIRD).map(|t| t.to_string()).collect();
+    terms.extend(titles.iter().cloned());
+    let mut counter = Counter::new(&corpus, &terms);
+    let mut position = 0;
+    let mut middle = String::new();
+    let mut regulations = HashMap::new();
+    let special_at: HashMap<usize, corpus::Special> =
+        (0..n).filter_map(|i| corpus.special(i).map(|s| (i, s.clone()))).collect();
+    let mut each = |d: &corpus::Doc| {
+        counter.add(d);
+        if position == n / 2 {
+            middle = d.id.clone();
+        }
+        if let Some(s) = special_at.get(&position).filter(|s| s.regulation) {
+            regulations.insert(s.title_index, d.id.clone());
+        }
+        position += 1;
+    };
     let started = Instant::now();
-    let docs = generate(&agencies);
-    let generated = started.elapsed();
-    let started = Instant::now();
-    load(&app.db.url, &docs);
+    let load = if present == n {
+        corpus.for_each(|d| each(&d));
+        format!("reused ({:.0} s to regenerate and count)", started.elapsed().as_secs_f64())
+    } else {
+        assert_eq!(present, 0, "{} holds {present} documents, not {n}: remove it", db.url);
+        let loaded = corpus::load(&db.url, corpus, &mut each);
+        assert_eq!(loaded, n);
+        format!("{:.0} s", started.elapsed().as_secs_f64())
+    };
+    println!("{engine_name}: {n} documents: {load}");
+    let third = THIRD
+        .iter()
+        .min_by_key(|t| (counter.count(t) as i64 - n as i64 / 3).abs())
+        .unwrap()
+        .to_string();
     println!(
-        "{engine}: {} documents generated in {:.1} s, loaded with their index in {:.1} s",
-        docs.len(),
-        generated.as_secs_f64(),
-        started.elapsed().as_secs_f64()
+        "{engine_name}: the term in about a third: {third} ({} documents)",
+        counter.count(&third)
     );
 
-    // `NORMREG_BENCH_PAUSE_SECONDS` leaves time to look at the loaded database (query plans).
+    if flag("NORMREG_BENCH_LOAD_ONLY") {
+        return None;
+    }
+    let reindex = match std::env::var("NORMREG_BENCH_REINDEX") {
+        Ok(args) if !args.trim().is_empty() => {
+            let args: Vec<&str> = args.split_whitespace().collect();
+            let started = Instant::now();
+            let out = run_normreg(&db.url, &args);
+            assert!(
+                out.status.success(),
+                "normreg {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            format!("`normreg {}` {:.0} s", args.join(" "), started.elapsed().as_secs_f64())
+        }
+        _ => "—".into(),
+    };
+    // Peak memory from here on is the serving's, not the load's (Linux: "5" resets VmHWM).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let started = Instant::now();
+    let server = TestServer::start_with(bench_config(&db.url), clock.clone()).expect("server");
+    let start = started.elapsed().as_secs_f64();
+    let client = Client::new(&server.base);
+
     if let Some(secs) =
         std::env::var("NORMREG_BENCH_PAUSE_SECONDS").ok().and_then(|v| v.parse().ok())
     {
-        println!("{engine}: database {} loaded; pausing {secs} s", app.db.url);
+        println!("{engine_name}: database {} loaded; pausing {secs} s", db.url);
         std::thread::sleep(Duration::from_secs(secs));
     }
+    let strict = flag("NORMREG_BENCH_STRICT");
+    let expect = |t: &str| counter.count(t);
     let mut searches = Vec::new();
+    let third_terms = [third.as_str()];
+    let title_terms: Vec<&str> = titles.iter().map(String::as_str).collect();
     for (class, terms, pages, filter) in [
         ("2 characters", &TWO[..], 20, ""),
         ("4 characters", &FOUR[..], 20, ""),
+        ("in about a third of all documents", &third_terms[..], 100, ""),
+        ("exact titles of real regulations", &title_terms[..], 2, ""),
         ("common 2 characters", &COMMON[..], 10, ""),
         // The oldest year: a window taken newest first must pass over every newer match.
         ("2 characters, year=2019", &TWO[..], 5, "&year=2019"),
         ("4 characters, year=2019", &FOUR[..], 5, "&year=2019"),
     ] {
-        let (cold, warm) = measure_search(app, class, terms, pages, filter);
+        let exact = if filter.is_empty() { Some(&expect) } else { None };
+        let (cold, warm, firsts) = measure_search(
+            &client,
+            class,
+            terms,
+            pages,
+            filter,
+            exact.map(|f| f as &dyn Fn(&str) -> u64),
+            strict,
+        );
+        if class.starts_with("exact titles") {
+            let first =
+                firsts.iter().enumerate().filter(|(k, f)| regulations.get(k) == Some(*f)).count();
+            println!(
+                "{engine_name}: the regulation itself first for {first} of {} exact titles",
+                titles.len()
+            );
+            searches.push(SearchRow {
+                class: "exact titles: the regulation itself first".into(),
+                terms: String::new(),
+                hits: format!("{first} of {}", titles.len()),
+                p50: f64::NAN,
+                p99: f64::NAN,
+            });
+        }
         for s in [cold, warm] {
             println!(
-                "{engine}: search {} {}: p50 {:.1} ms, p99 {:.1} ms (hits {})",
+                "{engine_name}: search {} {}: p50 {:.1} ms, p99 {:.1} ms ({})",
                 s.class, s.terms, s.p50, s.p99, s.hits
             );
             searches.push(s);
         }
     }
+    let rss = status_kb("VmRSS:");
 
     // One document read, against nginx serving the very bytes normreg answers.
-    let doc = &docs[docs.len() / 2];
-    let path = format!("/api/v1/public/documents/{}", doc.id);
-    let answer = app.client.get(&path, None);
+    let path = format!("/api/v1/public/documents/{middle}");
+    let answer = client.get(&path, None);
     assert_eq!(answer.status, 200, "{}", answer.body);
-    let normreg = wrk(&format!("{}{path}", app.server.base));
+    let normreg = wrk(&format!("{}{path}", server.base));
     let nginx = Nginx::start(answer.body.as_bytes());
     let nginx_result = wrk(&format!("http://127.0.0.1:{}/document.json", nginx.port));
     drop(nginx);
     println!(
-        "{engine}: document read ({} bytes): normreg {:.0} req/s p99 {}; nginx {:.0} req/s p99 {}",
+        "{engine_name}: document read ({} bytes): normreg {:.0} req/s p99 {}; nginx {:.0} req/s p99 {}",
         answer.body.len(),
         normreg.0,
         normreg.1,
         nginx_result.0,
         nginx_result.1
     );
-    EngineRow { engine, searches, normreg, nginx: nginx_result }
-}
-
-/// A generated published document.
-struct Doc {
-    id: String,
-    agency_id: String,
-    title: String,
-    body: String,
-    issuance_number: String,
-    registration_number: String,
-    published_on: chrono::NaiveDate,
-}
-
-/// splitmix64: a fixed, dependency-free sequence, so every run loads the same documents.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// 100,000 documents whose bodies recombine the sentences of the demo's real texts, with
-/// titles from their subjects and numbers from one gapless series per agency and year.
-fn generate(agencies: &[(String, &str, &str, &str)]) -> Vec<Doc> {
-    let demo = normreg::demo::documents().expect("demo documents");
-    let mut sentences: Vec<String> = Vec::new();
-    for d in &demo {
-        for line in d.body.lines() {
-            for s in line.split_inclusive(['。', '；']) {
-                let s = s.trim();
-                if s.chars().count() >= 8 {
-                    sentences.push(s.to_string());
-                }
-            }
-        }
-    }
-    let subjects: Vec<String> = demo
-        .iter()
+    let peak = status_kb("VmHWM:");
+    let (db_size, search_size) = sizes(&mut raw, &db.url);
+    let index_size = std::env::var("NORMREG_BENCH_INDEX_DIR")
+        .ok()
         .map(|d| {
-            let t = d.title.chars().skip(3).collect::<String>();
-            t.trim_end_matches("办法").trim_end_matches("规定").trim_end_matches("暂行").to_string()
+            let db_dir = Path::new(db.url.strip_prefix("sqlite://").unwrap_or(""))
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let dir = d.replace("{db_dir}", &db_dir);
+            du(Path::new(&dir)).unwrap_or_else(|| format!("{dir}: not found"))
         })
-        .collect();
-    let kinds = ["管理办法", "实施细则", "暂行办法", "若干规定", "实施办法", "工作规程"];
-    let mut rng = Rng(20_261_126);
-    let mut serials = std::collections::HashMap::new();
-    let first = chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap();
-    let mut out = Vec::with_capacity(documents());
-    // In date order, so that serials follow publication as a registrar's would.
-    let mut days: Vec<i64> = (0..documents()).map(|_| rng.below(2_600) as i64).collect();
-    days.sort_unstable();
-    for day in days {
-        let (agency_id, prefix, reg, place) = &agencies[rng.below(agencies.len())];
-        let published_on = first + chrono::Duration::days(day);
-        let year = chrono::Datelike::year(&published_on);
-        let serial = serials.entry((prefix.to_string(), year)).or_insert(0u32);
-        *serial += 1;
-        let title = format!(
-            "{place}{}{}",
-            subjects[rng.below(subjects.len())],
-            kinds[rng.below(kinds.len())]
-        );
-        let n = 6 + rng.below(10);
-        let body: String = (0..n)
-            .map(|_| sentences[rng.below(sentences.len())].as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        out.push(Doc {
-            id: uuid::Uuid::new_v4().to_string(),
-            agency_id: agency_id.clone(),
-            title,
-            body,
-            issuance_number: format!("{prefix}〔{year}〕{serial}号"),
-            registration_number: format!("{reg}—{year}—{serial}"),
-            published_on,
-        });
-    }
-    out
+        .unwrap_or_else(|| "—".into());
+    let scale =
+        Scale { documents: n, load, reindex, start, db_size, search_size, index_size, rss, peak };
+    Some(EngineRow { engine: engine_name, searches, scale, normreg, nginx: nginx_result })
 }
 
-fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Bulk inserts in one transaction: documents, then their index rows as `index_document`
-/// writes them (FTS5 row of bigrams; tsvector of the same bigrams with `simple`).
-fn load(url: &str, docs: &[Doc]) {
-    let postgres = !url.starts_with("sqlite://");
-    let mut pg;
-    let mut sqlite;
-    let exec: &mut dyn FnMut(&str) = if postgres {
-        pg = diesel::PgConnection::establish(url).expect("postgres");
-        &mut move |sql: &str| {
-            diesel::sql_query(sql).execute(&mut pg).expect("load");
-        }
+/// The database's size on disk, and that of today's search rows (`document_search`).
+fn sizes(raw: &mut Raw, url: &str) -> (String, String) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let dir = Path::new(path).parent().unwrap();
+        (du(dir).unwrap_or_default(), "in the file".into())
     } else {
-        sqlite = diesel::SqliteConnection::establish(url.strip_prefix("sqlite://").unwrap())
-            .expect("sqlite");
-        diesel::sql_query("PRAGMA busy_timeout = 60000").execute(&mut sqlite).unwrap();
-        &mut move |sql: &str| {
-            diesel::sql_query(sql).execute(&mut sqlite).expect("load");
-        }
-    };
-    exec("BEGIN");
-    for chunk in docs.chunks(250) {
-        let mut sql = String::from(
-            "INSERT INTO documents (id, lineage_id, version, agency_id, status, title, body, revision, provisional, \
-             affects_rights, issuance_number, registration_number, published_on, effective_on, valid_until, channel, \
-             imported, created_at, updated_at) VALUES ",
+        let db = raw.texts(
+            "SELECT CAST(pg_database_size(current_database()) / 1000000 AS TEXT) || ' MB' AS v",
         );
-        for (i, d) in chunk.iter().enumerate() {
-            let effective = d.published_on + chrono::Duration::days(30);
-            let until = effective + chrono::Duration::days(5 * 365);
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "({id}, {id}, 1, {agency}, 'published', {title}, {body}, 1, false, false, {n}, {r}, '{p}', '{e}', '{u}', '政府公报', false, '{p} 00:00:00', '{p} 00:00:00')",
-                id = quote(&d.id),
-                agency = quote(&d.agency_id),
-                title = quote(&d.title),
-                body = quote(&d.body),
-                n = quote(&d.issuance_number),
-                r = quote(&d.registration_number),
-                p = d.published_on,
-                e = effective,
-                u = until,
-            ));
-        }
-        exec(&sql);
-        let mut sql = String::from(if postgres {
-            "INSERT INTO document_search (document_id, tokens, agency_id, published_on) VALUES "
+        let search = if corpus::has_table(raw, "document_search") {
+            raw.texts("SELECT CAST(pg_total_relation_size('document_search') / 1000000 AS TEXT) || ' MB' AS v")[0].clone()
         } else {
-            "INSERT INTO document_search (document_id, tokens) VALUES "
-        });
-        for (i, d) in chunk.iter().enumerate() {
-            // The text `db::search::index_document` indexes: title, numbers, body.
-            let text = [&d.title, &d.issuance_number, &d.registration_number, &d.body]
-                .map(String::as_str)
-                .join("\n");
-            let tokens = quote(&cjk_tokens::index_tokens(&text));
-            if i > 0 {
-                sql.push(',');
-            }
-            if postgres {
-                sql.push_str(&format!(
-                    "({}, to_tsvector('simple', {tokens}), {}, '{}')",
-                    quote(&d.id),
-                    quote(&d.agency_id),
-                    d.published_on
-                ));
-            } else {
-                sql.push_str(&format!("({}, {tokens})", quote(&d.id)));
-            }
-        }
-        exec(&sql);
+            "—".into()
+        };
+        (db[0].clone(), search)
     }
-    if !postgres {
-        // The side table of `db::search::index_new`: each entry's document, agency and date.
-        exec(
-            "INSERT INTO document_search_rows (search_rowid, document_id, agency_id, published_on) \
-             SELECT s.rowid, s.document_id, d.agency_id, d.published_on \
-             FROM document_search s JOIN documents d ON d.id = s.document_id",
-        );
-    }
-    exec("COMMIT");
-    if !postgres {
-        // A long-running index is merged in the background by FTS5's automerge; `optimize`
-        // brings the freshly loaded one to that settled state at once.
-        exec("INSERT INTO document_search(document_search) VALUES ('optimize')");
-    }
-    exec("ANALYZE");
 }
 
 fn percent(s: &str) -> String {
@@ -352,57 +438,85 @@ fn percent(s: &str) -> String {
 
 /// Sequential searches through HTTP. Cold: every request asks a page not asked before (pages
 /// 1 to `pages` of each term, with `filter` appended), so none is answered by the search
-/// cache and each ranks its window anew. Repeated: each request asked again right after.
+/// cache. Repeated: each request asked again right after. With `exact`, each term's `total`
+/// is compared with the exact number of documents holding it. Answers also the first id of
+/// each term's first page.
 fn measure_search(
-    app: &TestApp,
+    client: &Client,
     class: &'static str,
     terms: &[&str],
     pages: usize,
     filter: &str,
-) -> (SearchRow, SearchRow) {
+    exact: Option<&dyn Fn(&str) -> u64>,
+    strict: bool,
+) -> (SearchRow, SearchRow, Vec<String>) {
     let mut hits = Vec::new();
+    let mut firsts = Vec::new();
+    let mut right = 0;
     let mut cold = Vec::new();
     let mut warm = Vec::new();
     for page in 1..=pages {
         for t in terms {
             let path = format!("/api/v1/public/documents?q={}&page={page}{filter}", percent(t));
             let started = Instant::now();
-            let r = app.client.get(&path, None);
+            let r = client.get(&path, None);
             cold.push(started.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(r.status, 200, "{}", r.body);
             if page == 1 {
-                let answer = r.json();
-                let total = answer["total"].as_i64().unwrap();
+                let answer: Value = r.json();
+                let total = answer["total"].as_u64().unwrap();
+                firsts.push(answer["items"][0]["id"].as_str().unwrap_or_default().to_string());
                 // A truncated search ranked its newest `total` matches; more matched.
                 let more = if answer["truncated"] == true { "+" } else { "" };
-                hits.push(format!("{total}{more}"));
+                match exact {
+                    Some(count) => {
+                        let want = count(t);
+                        if total == want && more.is_empty() {
+                            right += 1;
+                        } else {
+                            assert!(
+                                !strict,
+                                "{t}: total {total}{more}, exactly {want} documents match"
+                            );
+                        }
+                        hits.push(format!("{total}{more} of {want}"));
+                    }
+                    None => hits.push(format!("{total}{more}")),
+                }
             }
             // The same request again at once, as a popular search is asked again.
             let started = Instant::now();
-            let again = app.client.get(&path, None);
+            let again = client.get(&path, None);
             warm.push(started.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(again.body, r.body);
         }
     }
     // How the cost of a cold search follows the number of matches it ranks.
-    for (i, t) in terms.iter().enumerate() {
-        let mut own: Vec<f64> = cold.iter().skip(i).step_by(terms.len()).copied().collect();
-        own.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        println!("  cold {t}: {} matches, median {:.1} ms", hits[i], own[own.len() / 2]);
+    if terms.len() <= 10 {
+        for (i, t) in terms.iter().enumerate() {
+            let mut own: Vec<f64> = cold.iter().skip(i).step_by(terms.len()).copied().collect();
+            own.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            println!("  cold {t}: {} matches, median {:.1} ms", hits[i], own[own.len() / 2]);
+        }
     }
-    let hits = hits.join(" / ");
+    let summary = match exact {
+        Some(_) if terms.len() > 5 => format!("{right} of {} exact", terms.len()),
+        Some(_) => format!("{right} of {} exact: {}", terms.len(), hits.join(" / ")),
+        None => hits.join(" / "),
+    };
+    let shown = if terms.len() > 5 { format!("{} titles", terms.len()) } else { terms.join(" ") };
     let row = |kind: &str, mut times: Vec<f64>| {
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).min(times.len()) - 1];
         SearchRow {
             class: format!("{class}, {kind} ({} requests)", times.len()),
-            terms: terms.join(" "),
-            hits: hits.clone(),
+            terms: shown.clone(),
+            hits: summary.clone(),
             p50: at(0.50),
             p99: at(0.99),
         }
     };
-    (row("cold", cold), row("repeated", warm))
+    (row("cold", cold), row("repeated", warm), firsts)
 }
 
 /// `wrk -t2 -c64 -d10s --latency URL`: requests per second and the 99th percentile.

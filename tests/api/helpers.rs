@@ -38,7 +38,12 @@ pub struct TestDatabase {
 
 enum Cleanup {
     Dir(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Kept for the next run (benches).
+    Keep,
 }
 
 impl TestDatabase {
@@ -71,6 +76,48 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// A database that outlives the run, for benches that reuse what they loaded: `name`
+    /// under `NORMREG_BENCH_DB_DIR` (default: the temporary directory) for SQLite, or on the
+    /// server of `TEST_DATABASE_URL`; created when missing, never dropped. `None` for
+    /// PostgreSQL when `TEST_DATABASE_URL` is unset.
+    pub fn kept(engine: Engine, name: &str) -> Option<Self> {
+        match engine {
+            Engine::Sqlite => {
+                let root = std::env::var("NORMREG_BENCH_DB_DIR")
+                    .map(std::path::PathBuf::from)
+                    .unwrap_or_else(|_| std::env::temp_dir());
+                let dir = root.join(name);
+                std::fs::create_dir_all(&dir).expect("bench database dir");
+                let url = format!("sqlite://{}", dir.join("normreg.db").display());
+                Some(Self { url, cleanup: Cleanup::Keep })
+            }
+            Engine::Postgres => {
+                let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
+                let mut conn = diesel::PgConnection::establish(&admin_url).expect("postgres");
+                #[derive(diesel::QueryableByName)]
+                struct Found {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    n: i64,
+                }
+                let found: Found = diesel::sql_query(format!(
+                    "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
+                ))
+                .get_result(&mut conn)
+                .expect("pg_database");
+                if found.n == 0 {
+                    diesel::sql_query(format!(
+                        "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                    ))
+                    .execute(&mut conn)
+                    .expect("create bench database");
+                }
+                Some(Self { url: replace_database(&admin_url, name), cleanup: Cleanup::Keep })
+            }
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match &self.cleanup {
@@ -84,6 +131,7 @@ impl Drop for TestDatabase {
                             .execute(&mut conn);
                 }
             }
+            Cleanup::Keep => {}
         }
     }
 }

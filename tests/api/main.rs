@@ -31,4 +31,5 @@ mod numbering;
 mod openapi;
 mod public;
 mod robustness;
+mod search_parity;
 mod search_ranking;
