@@ -14,7 +14,8 @@ use crate::domain::ids::UserId;
 
 /// Records that `actor` (none: the system) did `action` to `subject` at `at`, with `detail`
 /// (any JSON, e.g. the values before and after), appended to the subject's chain. Subjects are
-/// named `kind` or `kind:id`: `policy`, `suggestion:<id>`, `user:<id>`.
+/// named `kind` or `kind:id`: `policy`, `suggestion:<id>`, `consultation:<id>`,
+/// `campaign:<id>`, `agency:<id>`, `user:<id>`.
 pub fn record(
     conn: &mut DbConn,
     subject: &str,

@@ -117,6 +117,17 @@ pub fn create(
         ));
     }
     db::agencies::insert(tx, &row)?;
+    let detail = serde_json::json!({
+        "code": row.code,
+        "name": row.name,
+        "kind": row.kind.as_str(),
+        "parent_id": row.parent_id,
+        "issuance_prefix": row.issuance_prefix,
+        "registration_prefix": row.registration_prefix,
+        "filing_authority_id": row.filing_authority_id,
+    });
+    let (subject, now) = (format!("agency:{}", row.id), clock.now().naive_utc());
+    db::audit::record(tx, &subject, Some(actor.id), now, "created", Some(&detail))?;
     let tree = db::agencies::tree(tx)?;
     Ok((row, tree))
 }

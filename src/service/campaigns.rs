@@ -157,7 +157,14 @@ pub fn open(
         let position = i32::try_from(position).unwrap_or(i32::MAX);
         db::campaigns::insert_item(tx, &ItemRow::undecided(row.id, doc.id, position))?;
     }
+    let detail = serde_json::json!({ "agency_id": agency, "name": row.name, "year": row.year });
+    db::audit::record(tx, &chain_subject(row.id), Some(actor.id), now, "opened", Some(&detail))?;
     with_items(tx, row)
+}
+
+/// The hash chain of a campaign's own events (opened, closed).
+fn chain_subject(id: CampaignId) -> String {
+    format!("campaign:{id}")
 }
 
 /// A campaign of a list with its counts.
@@ -291,6 +298,8 @@ pub fn close(
     for (mut item, mut doc) in items {
         closing.apply(tx, &mut item, &mut doc)?;
     }
+    // Each outcome is an event of its document; the close itself is the campaign's.
+    db::audit::record(tx, &chain_subject(campaign.id), Some(actor.id), now, "closed", None)?;
     let closed = db::campaigns::find(tx, campaign.id)?
         .ok_or_else(|| AppError::internal("campaign vanished"))?;
     with_items(tx, closed)

@@ -293,7 +293,28 @@ pub fn dispose(
     comment.disposed_on = Some(clock.today());
     comment.disposed_by = Some(actor.id);
     db::consultations::save_disposition(tx, &comment)?;
+    let detail = serde_json::json!({
+        "comment_id": comment.id,
+        "disposition": input.disposition.as_str(),
+        "reason": comment.reason,
+        "summary": comment.summary,
+    });
+    let at = clock.now().naive_utc();
+    db::audit::record(
+        tx,
+        &chain_subject(c.id),
+        Some(actor.id),
+        at,
+        "comment_disposed",
+        Some(&detail),
+    )?;
     Ok(comment)
+}
+
+/// The hash chain of a consultation's comments and their dispositions (the consultation's
+/// opening, closing and exemption are events of its document's own chain).
+pub fn chain_subject(id: ConsultationId) -> String {
+    format!("consultation:{id}")
 }
 
 // The registrar's exemption of a draft from public consultation.

@@ -15,6 +15,7 @@ use crate::domain::consultation::{
 use crate::domain::ids::{AgencyId, CommentId, ConsultationId, DocumentId};
 use crate::domain::text;
 use crate::error::{AppError, FieldError};
+use crate::service::consultation::chain_subject;
 use crate::service::suggestions::{canonical_code, new_code};
 
 /// Longest comment accepted, in characters.
@@ -261,6 +262,16 @@ pub fn comment(
         disposed_by: None,
     };
     db::consultations::insert_comment(tx, &row)?;
+    // The comment goes onto its consultation's hash chain, so that a comment deleted or
+    // rewritten later is found by `normreg verify`. Name and contact stay out of the record:
+    // they are personal, and the chain is kept for ever.
+    let detail = serde_json::json!({
+        "comment_id": row.id,
+        "tracking_code": row.tracking_code,
+        "article": row.article,
+        "content": row.content,
+    });
+    db::audit::record(tx, &chain_subject(c.id), None, now, "comment_received", Some(&detail))?;
     Ok(CommentReceipt { tracking_code: row.tracking_code })
 }
 

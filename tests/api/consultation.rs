@@ -679,3 +679,53 @@ db_test!(the_review_and_the_filing_show_the_consultation_record, |app| {
     assert_eq!(reviews["consultations"], json!([]));
     assert_eq!(reviews["consultation_exemption"], "涉及国家秘密，依法需要保密");
 });
+
+db_test!(comments_and_dispositions_are_on_a_hash_chain_that_verify_checks, |app| {
+    let p = Province::new(app);
+    let id = rights_draft(app, &p, "沈阳市行政许可听证办法");
+    let cid = opened(app, &p, &id, json!({"closes_on": "2026-03-11"}));
+    let sent = comment(app, &cid, json!({"content": "建议增加听证程序。", "contact": CONTACT}));
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let comments =
+        app.client.get(&format!("/api/v1/consultations/{cid}/comments"), Some(&p.drafter)).json();
+    let cmt = comments[0]["id"].as_str().unwrap().to_string();
+    let r = app.client.put(
+        &format!("/api/v1/consultations/{cid}/comments/{cmt}"),
+        Some(&p.drafter),
+        &json!({"disposition": "adopted", "reason": "已采纳。", "summary": "增加听证程序"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let subject = format!("consultation:{cid}");
+    let verify = || {
+        let out = run_normreg(&app.db.url, &["verify"]);
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (ok, text) = verify();
+    assert!(ok, "{text}");
+    let url = normreg::db::DatabaseUrl::parse(&app.db.url).unwrap();
+    let mut conn = normreg::db::connect(&url, 1).unwrap().get().unwrap();
+    // Two events on the consultation's chain: the comment received, then its disposition;
+    // the commenter's contact is not on the chain, which is kept for ever.
+    let chain: Vec<_> = normreg::db::audit::all(&mut conn)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.subject == subject)
+        .collect();
+    let actions: Vec<&str> = chain.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["comment_received", "comment_disposed"]);
+    assert!(chain.iter().all(|e| !e.detail.clone().unwrap_or_default().contains(CONTACT)));
+
+    // A disposition rewritten in the database is named by its consultation's chain.
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE audit_events SET detail = replace(detail, '已采纳', '不予采纳') \
+             WHERE subject = '{subject}' AND seq = 2"
+        )),
+        &mut *conn,
+    )
+    .unwrap();
+    let (ok, text) = verify();
+    assert!(!ok, "{text}");
+    assert!(text.contains(&format!("chain {subject}:")), "{text}");
+});
