@@ -233,6 +233,9 @@ fn write(
     let total = rows.len();
     for (i, chunk) in rows.chunks(2_000).enumerate() {
         db::imports::insert_all(conn, chunk, actor, at)?;
+        for doc in chunk {
+            crate::service::citations::on_publication(conn, doc)?;
+        }
         progress((i * 2_000 + chunk.len()).min(total), total);
     }
     let issuance: Vec<_> = docs.iter().map(|d| d.issuance.clone()).collect();

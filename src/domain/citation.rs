@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 pub use laws::{national_laws, Law, Laws};
 
 use super::document::Document;
+use super::ids::DocumentId;
 use super::numbering::{is_cjk, normalise_spelling, IssuanceNumber, CLOSING, OPENING};
 use super::validity::Validity;
 
@@ -90,6 +91,16 @@ pub struct Found {
     pub end: usize,
     /// What it is resolved by: [`title_key`] of the title, or the canonical 文号.
     pub key: String,
+}
+
+/// A citation as stored with its document: what was found and what it resolved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cited {
+    pub found: Found,
+    /// The published registry document it names.
+    pub document: Option<DocumentId>,
+    /// The title of the national law it names, as the shipped list writes it.
+    pub law_title: Option<String>,
 }
 
 /// Every citation of the body, then of the legal basis, each in text order.
