@@ -233,11 +233,10 @@ fn write(
     let total = rows.len();
     for (i, chunk) in rows.chunks(2_000).enumerate() {
         db::imports::insert_all(conn, chunk, actor, at)?;
-        for doc in chunk {
-            crate::service::citations::on_publication(conn, doc)?;
-        }
         progress((i * 2_000 + chunk.len()).min(total), total);
     }
+    // Once every imported document is in, so that they may cite one another.
+    crate::service::citations::on_import(conn, &rows)?;
     let issuance: Vec<_> = docs.iter().map(|d| d.issuance.clone()).collect();
     let registration: Vec<_> = docs.iter().filter_map(|d| d.registration.clone()).collect();
     db::imports::continue_series(conn, &issuance, &registration)?;

@@ -96,6 +96,72 @@ pub fn replace(
     Ok(())
 }
 
+/// Stores the citations of a document that has none yet (just imported).
+pub fn insert_new(
+    conn: &mut DbConn,
+    document: DocumentId,
+    revision: i32,
+    cited: &[Cited],
+) -> Result<(), DbError> {
+    for (position, c) in cited.iter().enumerate() {
+        diesel::insert_into(document_citations::table)
+            .values(CitationRow::new(document, position, c))
+            .execute(conn)?;
+    }
+    diesel::insert_into(citation_scans::table)
+        .values((
+            citation_scans::document_id.eq(document.to_string()),
+            citation_scans::revision.eq(revision),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The unresolved citations with one of `keys`: (citing, position, kind, key), read in slices.
+pub fn pending_with_keys(
+    conn: &mut DbConn,
+    keys: &[String],
+) -> Result<Vec<(DocumentId, i32, CiteKind, String)>, DbError> {
+    let mut out = Vec::new();
+    for slice in keys.chunks(1_000) {
+        let rows: Vec<(String, i32, String, String)> = document_citations::table
+            .filter(document_citations::cited_document_id.is_null())
+            // Both kinds named, so that the partial index on (kind, cite_key) serves.
+            .filter(
+                document_citations::kind
+                    .eq_any([CiteKind::Title.as_str(), CiteKind::Number.as_str()]),
+            )
+            .filter(document_citations::cite_key.eq_any(slice.to_vec()))
+            .select((
+                document_citations::document_id,
+                document_citations::position,
+                document_citations::kind,
+                document_citations::cite_key,
+            ))
+            .load(conn)?;
+        for (id, position, kind, key) in rows {
+            let citing = parsed(TABLE, &id, "document_id", &id)?;
+            let kind = CiteKind::parse(&kind)
+                .ok_or_else(|| DbError::decode(TABLE, &id, "kind", format!("`{kind}`")))?;
+            out.push((citing, position, kind, key));
+        }
+    }
+    Ok(out)
+}
+
+/// Points one citation at `document`.
+pub fn resolve_one(
+    conn: &mut DbConn,
+    citing: DocumentId,
+    position: i32,
+    document: DocumentId,
+) -> Result<(), DbError> {
+    diesel::update(document_citations::table.find((citing.to_string(), position)))
+        .set(document_citations::cited_document_id.eq(Some(document.to_string())))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The citations of `document`, in text order (body first).
 pub fn of_document(conn: &mut DbConn, document: DocumentId) -> Result<Vec<Cited>, DbError> {
     let rows: Vec<CitationRow> = document_citations::table
@@ -199,4 +265,19 @@ pub fn unscanned(conn: &mut DbConn, limit: i64) -> Result<Vec<Document>, DbError
             .limit(limit)
             .load(conn)?,
     )
+}
+
+/// The published documents among `ids`, in no particular order; read in slices, so that a
+/// long list stays within both engines' limits on parameters.
+pub fn published_among(conn: &mut DbConn, ids: &[DocumentId]) -> Result<Vec<Document>, DbError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for slice in ids.chunks(1_000) {
+        out.extend(decoded(
+            documents::table
+                .filter(documents::id.eq_any(id_strings(slice)))
+                .filter(documents::status.eq(PUBLISHED))
+                .load(conn)?,
+        )?);
+    }
+    Ok(out)
 }

@@ -5,6 +5,8 @@
 //! at read time from the citations and the cited document as it stands, so no transition of a
 //! document's life has to write anything for the documents that cite it.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::db::{self, DbConn};
@@ -28,16 +30,34 @@ pub use view::{Citations, CiteView, CitingDocument};
 /// How many documents start-up scans in one go.
 const SCAN_BATCH: i64 = 500;
 
+/// The published registry documents a citation may name, newest first: (id, lineage).
+type Candidates = Vec<(DocumentId, DocumentId)>;
+/// Candidates already looked up, by kind and key (an import resolves many texts at once).
+type Lookups = HashMap<(CiteKind, String), Candidates>;
+
 /// The published registry document `found` names, other than a version of `citing` itself.
 fn in_registry(
     conn: &mut DbConn,
     citing: &Document,
     found: &Found,
+    lookups: &mut Lookups,
 ) -> Result<Option<DocumentId>, AppError> {
+    let lookup = (found.kind, found.key.clone());
+    if !lookups.contains_key(&lookup) {
+        let candidates = candidates(conn, found)?;
+        lookups.insert(lookup.clone(), candidates);
+    }
+    Ok(lookups[&lookup]
+        .iter()
+        .find(|(_, lineage)| *lineage != citing.lineage_id)
+        .map(|(id, _)| *id))
+}
+
+fn candidates(conn: &mut DbConn, found: &Found) -> Result<Candidates, AppError> {
     let candidates = match found.kind {
         CiteKind::Title => db::citations::published_titled(conn, &stored_titles(&found.key))?,
         CiteKind::Number => {
-            let Ok(wanted) = IssuanceNumber::parse(&found.key) else { return Ok(None) };
+            let Ok(wanted) = IssuanceNumber::parse(&found.key) else { return Ok(Vec::new()) };
             let tail = found.key.find('〔').map(|at| &found.key[at..]).unwrap_or(&found.key);
             // The text may carry words before the agency code that the finder kept; the code
             // of the registry's number must end the cited one.
@@ -56,14 +76,22 @@ fn in_registry(
                 .collect()
         }
     };
-    Ok(candidates.into_iter().find(|d| d.lineage_id != citing.lineage_id).map(|d| d.id))
+    Ok(candidates.into_iter().map(|d| (d.id, d.lineage_id)).collect())
 }
 
 /// Finds and resolves the citations of `doc`'s text.
 pub fn scan(conn: &mut DbConn, doc: &Document) -> Result<Vec<Cited>, AppError> {
+    scan_with(conn, doc, &mut Lookups::new())
+}
+
+fn scan_with(
+    conn: &mut DbConn,
+    doc: &Document,
+    lookups: &mut Lookups,
+) -> Result<Vec<Cited>, AppError> {
     let mut out = Vec::new();
     for found in find_in_document(&doc.body, doc.legal_basis.as_deref()) {
-        let registry = in_registry(conn, doc, &found)?;
+        let registry = in_registry(conn, doc, &found, lookups)?;
         let (document, law_title) = match resolve(&found, |_| registry, national_laws()) {
             Resolution::Document(d) => (Some(d), None),
             Resolution::Law(l) => (None, Some(l.title.clone())),
@@ -90,6 +118,33 @@ pub fn on_publication(conn: &mut DbConn, doc: &Document) -> Result<(), AppError>
     db::citations::resolve_pending(conn, CiteKind::Title, &[title], doc.id)?;
     if let Some(n) = doc.issuance_number.as_deref().and_then(|n| IssuanceNumber::parse(n).ok()) {
         db::citations::resolve_pending(conn, CiteKind::Number, &[n.to_string()], doc.id)?;
+    }
+    Ok(())
+}
+
+/// The citations of documents just imported (all inserted, published, new): each text's
+/// citations with the registry looked up once a key, then the citations of earlier documents
+/// that named an imported one, read in slices. The per-document statements of [`record`] and
+/// [`on_publication`] would multiply an import's statements.
+pub fn on_import(conn: &mut DbConn, docs: &[Document]) -> Result<(), AppError> {
+    let mut lookups = Lookups::new();
+    for doc in docs {
+        let cited = scan_with(conn, doc, &mut lookups)?;
+        db::citations::insert_new(conn, doc.id, doc.revision, &cited)?;
+    }
+    let mut named: HashMap<(CiteKind, String), DocumentId> = HashMap::new();
+    for doc in docs {
+        named.insert((CiteKind::Title, title_key(&doc.title)), doc.id);
+        if let Some(n) = doc.issuance_number.as_deref().and_then(|n| IssuanceNumber::parse(n).ok())
+        {
+            named.insert((CiteKind::Number, n.to_string()), doc.id);
+        }
+    }
+    let keys: Vec<String> = named.keys().map(|(_, k)| k.clone()).collect();
+    for (citing, position, kind, key) in db::citations::pending_with_keys(conn, &keys)? {
+        if let Some(target) = named.get(&(kind, key)).filter(|t| **t != citing) {
+            db::citations::resolve_one(conn, citing, position, *target)?;
+        }
     }
     Ok(())
 }
@@ -186,15 +241,30 @@ pub fn basis_changes(
     today: NaiveDate,
 ) -> Result<Vec<BasisChange>, AppError> {
     let mut pairs = db::citations::resolved_of_published(conn, agencies)?;
+    pairs.sort();
     pairs.dedup();
+    // Two reads in all, however many citations: the cited documents, then the citing
+    // documents of those that changed.
+    let mut cited_ids: Vec<DocumentId> = pairs.iter().map(|(_, cited)| *cited).collect();
+    cited_ids.sort();
+    cited_ids.dedup();
+    let changed: HashMap<DocumentId, (Document, Validity, NaiveDate)> =
+        db::citations::published_among(conn, &cited_ids)?
+            .into_iter()
+            .filter_map(|d| basis_change(&d, today).map(|(v, on)| (d.id, (d, v, on))))
+            .collect();
+    pairs.retain(|(_, cited)| changed.contains_key(cited));
+    let mut citing_ids: Vec<DocumentId> = pairs.iter().map(|(citing, _)| *citing).collect();
+    citing_ids.dedup();
+    let citing: HashMap<DocumentId, Document> =
+        db::citations::published_among(conn, &citing_ids)?.into_iter().map(|d| (d.id, d)).collect();
     let mut out = Vec::new();
     for (citing_id, cited_id) in pairs {
-        if out.iter().any(|c: &BasisChange| c.citing.id == citing_id && c.cited.id == cited_id) {
+        let (Some(citing), Some((cited, validity, on))) =
+            (citing.get(&citing_id), changed.get(&cited_id))
+        else {
             continue;
-        }
-        let Some(cited) = db::public::find_published(conn, cited_id)? else { continue };
-        let Some((validity, on)) = basis_change(&cited, today) else { continue };
-        let Some(citing) = db::public::find_published(conn, citing_id)? else { continue };
+        };
         // Only a document that still applies must act on a change of its basis; a version
         // never rests on another version of itself.
         if citing.validity_on(today) != Some(Validity::InForce)
@@ -202,8 +272,13 @@ pub fn basis_changes(
         {
             continue;
         }
-        let note = basis_change_note(&cited, validity, on);
-        out.push(BasisChange { citing, cited, validity, on, note });
+        out.push(BasisChange {
+            citing: citing.clone(),
+            cited: cited.clone(),
+            validity: *validity,
+            on: *on,
+            note: basis_change_note(cited, *validity, *on),
+        });
     }
     Ok(out)
 }

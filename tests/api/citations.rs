@@ -207,3 +207,39 @@ db_test!(
         );
     }
 );
+
+db_test!(an_import_resolves_citations_among_its_documents_and_those_waiting_for_them, |app| {
+    let p = Province::new(app);
+    let dl = neighbour(app, &p);
+    // Cites a number the registry does not hold yet.
+    let waiting = dl.draft(app, "大连市戊办法（草案）", "第一条 参照沈政规〔2019〕7号执行。");
+    let line = |title: &str, body: &str, number: &str| {
+        json!({"agency_code": "SY", "title": title, "body": body, "issuance_number": number,
+               "published_on": "2026-01-15", "effective_on": "2026-01-15"})
+    };
+    let r = app.client.post(
+        "/api/v1/imports",
+        Some(&p.admin),
+        &json!([
+            line("沈阳市甲规定", "第一条 为了规范管理，制定本规定。", "沈政规[2019]7号"),
+            line(
+                "沈阳市乙规定",
+                "第一条 依据《沈阳市甲规定》和《中华人民共和国行政处罚法》，制定本规定。",
+                "沈政规〔2020〕8号"
+            ),
+        ]),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let docs = r.json()["documents"].as_array().unwrap().clone();
+    let (first, second) = (docs[0]["id"].as_str().unwrap(), docs[1]["id"].as_str().unwrap());
+
+    let read = app.client.get(&format!("/api/v1/public/documents/{second}"), None).json();
+    assert_eq!(read["cites"][0]["document_id"], first);
+    assert_eq!(read["cites"][0]["status"], "in_force");
+    assert_eq!(read["cites"][1]["law_title"], "行政处罚法");
+    let draft = app.client.get(&format!("/api/v1/documents/{waiting}"), Some(&dl.drafter)).json();
+    assert_eq!(draft["cites"][0]["document_id"], first, "resolved once it was imported");
+    let cited = app.client.get(&format!("/api/v1/public/documents/{first}"), None).json();
+    assert_eq!(cited["cited_by"].as_array().unwrap().len(), 1, "the draft stays internal");
+    assert_eq!(cited["cited_by"][0]["id"], second);
+});
