@@ -243,3 +243,26 @@ db_test!(an_import_resolves_citations_among_its_documents_and_those_waiting_for_
     assert_eq!(cited["cited_by"].as_array().unwrap().len(), 1, "the draft stays internal");
     assert_eq!(cited["cited_by"][0]["id"], second);
 });
+
+/// Runs one statement on the test database, for what only SQL can do to it.
+fn execute(app: &TestApp, statement: &str) {
+    use diesel::RunQueryDsl;
+    let url = normreg::db::DatabaseUrl::parse(&app.db.url).expect("url");
+    let mut conn = normreg::db::connect(&url, 1).expect("pool").get().expect("connection");
+    diesel::sql_query(statement).execute(&mut *conn).unwrap_or_else(|e| panic!("{statement}: {e}"));
+}
+
+db_test!(start_up_stores_the_citations_of_documents_written_before_they_were_kept, |app| {
+    let p = Province::new(app);
+    let cited = id_of(&p.published(app, "沈阳市甲办法", "第一条 为了规范管理，制定本办法。"));
+    let citing = id_of(&p.published(app, "沈阳市乙办法", "第一条 依照《沈阳市甲办法》执行。"));
+    app.server.stop();
+    // The database as migration `…_citations` found it: no document scanned.
+    execute(app, "DELETE FROM document_citations");
+    execute(app, "DELETE FROM citation_scans");
+    app.restart();
+    let read = app.client.get(&format!("/api/v1/public/documents/{citing}"), None).json();
+    assert_eq!(read["cites"][0]["document_id"], cited.as_str());
+    let read = app.client.get(&format!("/api/v1/public/documents/{cited}"), None).json();
+    assert_eq!(read["cited_by"][0]["id"], citing.as_str());
+});
