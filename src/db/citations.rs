@@ -172,14 +172,22 @@ pub fn of_document(conn: &mut DbConn, document: DocumentId) -> Result<Vec<Cited>
     rows.into_iter().map(|r| r.decode().map(|(_, c)| c)).collect()
 }
 
-/// The documents whose citations name `cited`, each once, oldest first.
-pub fn citing(conn: &mut DbConn, cited: DocumentId) -> Result<Vec<Document>, DbError> {
+/// The documents whose citations name `cited`, each once, oldest first; only the published
+/// ones with `published_only`.
+pub fn citing(
+    conn: &mut DbConn,
+    cited: DocumentId,
+    published_only: bool,
+) -> Result<Vec<Document>, DbError> {
     let ids = document_citations::table
         .filter(document_citations::cited_document_id.eq(cited.to_string()))
         .select(document_citations::document_id);
+    let mut query = documents::table.filter(documents::id.eq_any(ids)).into_boxed();
+    if published_only {
+        query = query.filter(documents::status.eq(PUBLISHED));
+    }
     decoded(
-        documents::table
-            .filter(documents::id.eq_any(ids))
+        query
             .order((documents::created_at.asc(), documents::id.asc()))
             .load::<DocumentRow>(conn)?,
     )

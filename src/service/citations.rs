@@ -197,10 +197,7 @@ pub fn cites(conn: &mut DbConn, doc: DocumentId, today: NaiveDate) -> Result<Vec
 
 /// The published documents that cite `doc`: what the public may see.
 pub fn cited_by_public(conn: &mut DbConn, doc: DocumentId) -> Result<Vec<Document>, AppError> {
-    Ok(db::citations::citing(conn, doc)?
-        .into_iter()
-        .filter(|d| d.status == Status::Published)
-        .collect())
+    Ok(db::citations::citing(conn, doc, true)?)
 }
 
 /// The documents that cite `doc` as `actor` may see them: every published one, and the
@@ -212,7 +209,7 @@ pub fn cited_by(
 ) -> Result<Vec<Document>, AppError> {
     let tree = db::agencies::tree(conn)?;
     let scope = visible_agencies(actor, &tree);
-    Ok(db::citations::citing(conn, doc)?
+    Ok(db::citations::citing(conn, doc, false)?
         .into_iter()
         .filter(|d| {
             d.status == Status::Published
