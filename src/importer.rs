@@ -235,6 +235,8 @@ fn write(
         db::imports::insert_all(conn, chunk, actor, at)?;
         progress((i * 2_000 + chunk.len()).min(total), total);
     }
+    // Once every imported document is in, so that they may cite one another.
+    crate::service::citations::on_import(conn, &rows)?;
     let issuance: Vec<_> = docs.iter().map(|d| d.issuance.clone()).collect();
     let registration: Vec<_> = docs.iter().filter_map(|d| d.registration.clone()).collect();
     db::imports::continue_series(conn, &issuance, &registration)?;

@@ -213,6 +213,11 @@ fn bootstrap(conn: &mut DbConn, config: &Config, clock: &dyn Clock) -> Result<St
     if indexed > 0 {
         tracing::info!(indexed, "documents added to the search index");
     }
+    // Documents written before citations were kept, or restored without them.
+    let scanned = crate::service::citations::scan_missing(conn)?;
+    if scanned > 0 {
+        tracing::info!(scanned, "citations of documents stored");
+    }
     let secret = match &config.jwt_secret {
         Some(s) if s.len() >= crate::config::MIN_JWT_SECRET_LEN => s.clone(),
         Some(_) => {

@@ -123,6 +123,28 @@ pub struct CampaignDetail {
     #[serde(flatten)]
     pub campaign: CampaignSummary,
     pub items: Vec<CampaignItemView>,
+    /// While open: "basis changed" (依据变化) items, one for each document of the campaign
+    /// and each of its cited documents that was amended, repealed, expired, revoked or
+    /// declared invalid; an outcome for the document is the answer.
+    pub basis_changes: Vec<BasisChangeView>,
+}
+
+/// A document of an open campaign whose cited document no longer stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BasisChangeView {
+    /// The document of the campaign that cites it.
+    #[schema(value_type = String)]
+    pub document_id: DocumentId,
+    pub title: String,
+    /// The cited document.
+    #[schema(value_type = String)]
+    pub cited_document_id: DocumentId,
+    pub cited_title: String,
+    /// What the cited document reads now, and since when.
+    pub cited_validity: Validity,
+    pub changed_on: NaiveDate,
+    /// The change named: 依据变化：《…》（…号）自2026-06-10已废止.
+    pub detail: String,
 }
 
 impl CampaignDetail {
@@ -134,7 +156,20 @@ impl CampaignDetail {
             items_decided: decided,
         };
         let items = c.items.into_iter().map(|(i, d)| CampaignItemView::new(i, &d, today)).collect();
-        Self { campaign: CampaignSummary::new(counts), items }
+        let basis_changes = c
+            .basis_changes
+            .into_iter()
+            .map(|b| BasisChangeView {
+                document_id: b.citing.id,
+                title: b.citing.title,
+                cited_document_id: b.cited.id,
+                cited_title: b.cited.title,
+                cited_validity: b.validity,
+                changed_on: b.on,
+                detail: b.note,
+            })
+            .collect();
+        Self { campaign: CampaignSummary::new(counts), items, basis_changes }
     }
 }
 
@@ -194,7 +229,8 @@ pub async fn list_campaigns(
 ))]
 #[get("/cleanup-campaigns/{id}")]
 pub async fn get_campaign(caller: Caller, id: Path<CampaignId>) -> Answer {
-    let campaign = caller.read(move |conn, actor, _| campaigns::get(conn, actor, id.0)).await?;
+    let campaign =
+        caller.read(move |conn, actor, clock| campaigns::get(conn, actor, clock, id.0)).await?;
     Ok(detail(&caller, StatusCode::OK, campaign))
 }
 

@@ -43,8 +43,11 @@ pub struct DeadlineView {
     pub overdue: bool,
     /// Days until the due date: 0 on the day, negative once overdue.
     pub days_left: i64,
-    /// The filing, review suggestion or open cleanup campaign concerned.
+    /// The filing, review suggestion or open cleanup campaign concerned; for `basis_changed`,
+    /// the cited document.
     pub reference_id: Option<String>,
+    /// For `basis_changed`: the change named, e.g. 依据变化：《…》（…号）自2026-06-10已废止.
+    pub detail: Option<String>,
 }
 
 impl DeadlineView {
@@ -59,6 +62,7 @@ impl DeadlineView {
             days_left: days_left(today, due.due_on),
             due_on: due.due_on,
             reference_id: due.reference_id,
+            detail: due.detail,
         }
     }
 }

@@ -17,6 +17,7 @@ use super::{status_filter, Answer};
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::error::Problem;
+use crate::service::citations;
 use crate::service::drafting::{self, DraftChanges, HistoryEntry, NewDraft};
 use crate::service::paging::{PageQuery, Paged};
 
@@ -73,8 +74,17 @@ pub async fn list_documents(
 ))]
 #[get("/documents/{id}")]
 pub async fn get_document(caller: Caller, id: Path<DocumentId>) -> Answer {
-    let doc = caller.read(move |conn, actor, _| drafting::get(conn, actor, id.0)).await?;
-    Ok(caller.document(StatusCode::OK, doc))
+    let (doc, citations) = caller
+        .read(move |conn, actor, clock| {
+            let doc = drafting::get(conn, actor, id.0)?;
+            let citations = citations::internal_of(conn, actor, doc.id, clock.today())?;
+            Ok((doc, citations))
+        })
+        .await?;
+    let mut view = DocumentView::new(doc, caller.today());
+    view.cites = Some(citations.cites);
+    view.cited_by = Some(citations.cited_by);
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Edits a draft while it is `draft` or `revision_required` (drafter of its agency). A change of

@@ -62,6 +62,13 @@ pub struct DocumentView {
     pub imported: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// On `GET /documents/{id}`: the 《titles》 and 文号 its body and legal basis cite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cites: Option<Vec<crate::service::citations::CiteView>>,
+    /// On `GET /documents/{id}`: the documents citing it (published ones, and unpublished ones
+    /// of the caller's scope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cited_by: Option<Vec<crate::service::citations::CitingDocument>>,
 }
 
 impl DocumentView {
@@ -110,6 +117,8 @@ impl DocumentView {
             imported: row.imported,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            cites: None,
+            cited_by: None,
         }
     }
 }

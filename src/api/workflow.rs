@@ -18,6 +18,7 @@ use super::Answer;
 use crate::domain::ids::{DocumentId, ReviewId, UserId};
 use crate::domain::screening::{Finding, RuleSet};
 use crate::error::Problem;
+use crate::service::citations::{CiteView, Flagged};
 use crate::service::consultation_record::ConsultationRecord;
 use crate::service::deliberation::Decision;
 use crate::service::publication::Publication;
@@ -67,6 +68,29 @@ pub struct SubmitRequest {
 pub struct SubmitAnswer {
     pub document: DocumentView,
     pub screening: Vec<ScreeningFinding>,
+    /// Citations for the reviewer's attention (never blocking): a 《title》 that names no
+    /// registry document and no national law or regulation (`citation_unknown`), and a
+    /// registry document no longer in force (`citation_not_in_force`).
+    pub citation_findings: Vec<CitationFinding>,
+}
+
+/// A citation the screen flags on submission.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CitationFinding {
+    /// `citation_unknown` or `citation_not_in_force`.
+    pub rule: String,
+    pub citation: CiteView,
+    pub explanation: String,
+}
+
+impl From<Flagged> for CitationFinding {
+    fn from(f: Flagged) -> Self {
+        Self {
+            rule: f.concern.code().to_string(),
+            explanation: f.concern.explanation(),
+            citation: CiteView::from(f.cite),
+        }
+    }
 }
 
 /// Submits a draft for legality review (drafter of its agency); answers the screening.
@@ -83,13 +107,18 @@ pub async fn submit(
     MaybeJson(body): MaybeJson<SubmitRequest>,
 ) -> Answer {
     let answers = body.map(|b| b.responses).unwrap_or_default();
-    let doc = caller
-        .write(move |tx, actor, clock| service::review::submit(tx, actor, clock, id.0, answers))
+    let (doc, flagged) = caller
+        .write(move |tx, actor, clock| {
+            let doc = service::review::submit(tx, actor, clock, id.0, answers)?;
+            let flagged = service::citations::concerns(tx, doc.id, clock.today())?;
+            Ok((doc, flagged))
+        })
         .await?;
     // The screen runs after the commit, outside the write lock: it only informs the answer.
     let screening = screening_of(&caller.state.screening, &doc.body);
     let document = DocumentView::new(doc, caller.today());
-    Ok(HttpResponse::Ok().json(SubmitAnswer { document, screening }))
+    let citation_findings = flagged.into_iter().map(CitationFinding::from).collect();
+    Ok(HttpResponse::Ok().json(SubmitAnswer { document, screening, citation_findings }))
 }
 
 /// Records the legality review opinion (legal reviewer of the issuing government).

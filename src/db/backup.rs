@@ -53,6 +53,8 @@ pub const TABLES: &[Table] = &[
     table("consultations", "id"),
     table("consultation_comments", "id"),
     table("consultation_exemptions", "id"),
+    table("document_citations", "document_id, position"),
+    table("citation_scans", "document_id"),
     table("date_anomalies", "table_name, row_key, column_name"),
     table("history_heads", "chain"),
     table("audit_events", "id"),

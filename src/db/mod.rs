@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod campaigns;
 pub mod catalogues;
 pub mod checkpoints;
+pub mod citations;
 pub mod consultations;
 pub mod dates;
 pub mod deadlines;

@@ -384,6 +384,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_citations (document_id, position) {
+        document_id -> Text,
+        position -> Integer,
+        field -> Text,
+        kind -> Text,
+        start_char -> Integer,
+        end_char -> Integer,
+        text -> Text,
+        cite_key -> Text,
+        cited_document_id -> Nullable<Text>,
+        law_title -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    citation_scans (document_id) {
+        document_id -> Text,
+        revision -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
@@ -410,4 +432,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     consultation_comments,
     consultation_exemptions,
+    document_citations,
+    citation_scans,
 );

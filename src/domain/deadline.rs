@@ -40,6 +40,10 @@ pub enum DeadlineKind {
     /// Comments of a consultation wait for the drafter's disposition (意见反馈), due when it
     /// closes.
     ConsultationFeedback,
+    /// A document in force cites a document that was amended, repealed, expired, revoked or
+    /// declared invalid (依据变化): check whether it must be amended or repealed in turn. Due
+    /// from the day the cited document changed.
+    BasisChanged,
 }
 
 impl DeadlineKind {
@@ -54,6 +58,7 @@ impl DeadlineKind {
             Self::Cleanup => "cleanup",
             Self::ConsultationClose => "consultation_close",
             Self::ConsultationFeedback => "consultation_feedback",
+            Self::BasisChanged => "basis_changed",
         }
     }
 
@@ -68,6 +73,7 @@ impl DeadlineKind {
             Self::Cleanup => "规范性文件清理",
             Self::ConsultationClose => "征求意见截止",
             Self::ConsultationFeedback => "反馈公众意见",
+            Self::BasisChanged => "依据变化",
         }
     }
 }

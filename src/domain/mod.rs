@@ -5,6 +5,7 @@ pub mod account;
 pub mod agency;
 pub mod calendar;
 pub mod catalogue;
+pub mod citation;
 pub mod cjk_tokens;
 pub mod cleanup;
 pub mod clock;

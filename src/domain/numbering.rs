@@ -11,6 +11,10 @@ use thiserror::Error;
 
 pub use issuance::{format_issuance, issuance_around_serial, IssuanceNumber};
 pub use registration::{RegistrationFormat, RegistrationNumber};
+/// The forgiving spelling of numbers, for the finder of citations in running text.
+pub(crate) use spelling::{
+    is_cjk, normalise as normalise_spelling, CLOSE_BRACKETS as CLOSING, OPEN_BRACKETS as OPENING,
+};
 use spelling::{normalise, CLOSE_BRACKETS, OPEN_BRACKETS};
 
 /// Earliest year a number may carry; no PRC normative document predates 1949.

@@ -36,6 +36,7 @@ use crate::domain::role::Role;
 use crate::domain::text::{self, MAX_NOTE};
 use crate::domain::validity::Validity;
 use crate::error::{AppError, FieldError};
+use crate::service::citations::BasisChange;
 use crate::service::dates;
 use crate::service::evolution::{
     end_living, is_published, open_amendment, require_living, start_amendment, Ending,
@@ -48,11 +49,22 @@ use crate::service::Actor;
 pub struct Campaign {
     pub row: CampaignRow,
     pub items: Vec<(ItemRow, Document)>,
+    /// While open: the documents of the campaign whose cited documents changed (依据变化),
+    /// derived at read time from their citations.
+    pub basis_changes: Vec<BasisChange>,
 }
 
-fn with_items(conn: &mut DbConn, row: CampaignRow) -> Result<Campaign, AppError> {
+fn with_items(conn: &mut DbConn, row: CampaignRow, today: NaiveDate) -> Result<Campaign, AppError> {
     let items = db::campaigns::items_of(conn, row.id)?;
-    Ok(Campaign { row, items })
+    let basis_changes = if row.status == CampaignStatus::Open {
+        crate::service::citations::basis_changes(conn, &[row.agency_id], today)?
+            .into_iter()
+            .filter(|c| items.iter().any(|(i, _)| i.document_id == c.citing.id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Campaign { row, items, basis_changes })
 }
 
 /// A campaign the caller may see, or 404 without revealing that it exists.
@@ -159,7 +171,7 @@ pub fn open(
     }
     let detail = serde_json::json!({ "agency_id": agency, "name": row.name, "year": row.year });
     db::audit::record(tx, &chain_subject(row.id), Some(actor.id), now, "opened", Some(&detail))?;
-    with_items(tx, row)
+    with_items(tx, row, today)
 }
 
 /// The hash chain of a campaign's own events (opened, closed).
@@ -203,9 +215,14 @@ pub fn list(
 }
 
 /// One campaign of the caller's scope with every document.
-pub fn get(conn: &mut DbConn, actor: &Actor, id: CampaignId) -> Result<Campaign, AppError> {
+pub fn get(
+    conn: &mut DbConn,
+    actor: &Actor,
+    clock: &dyn Clock,
+    id: CampaignId,
+) -> Result<Campaign, AppError> {
     let row = load_campaign(conn, actor, id)?;
-    with_items(conn, row)
+    with_items(conn, row, clock.today())
 }
 
 // The outcome the registrar decides for one document.
@@ -302,7 +319,7 @@ pub fn close(
     db::audit::record(tx, &chain_subject(campaign.id), Some(actor.id), now, "closed", None)?;
     let closed = db::campaigns::find(tx, campaign.id)?
         .ok_or_else(|| AppError::internal("campaign vanished"))?;
-    with_items(tx, closed)
+    with_items(tx, closed, today)
 }
 
 /// The campaign being closed, by whom and when.

@@ -1,7 +1,8 @@
 //! Deadlines that fall due for the caller's agency (issue 4 item 7), one list each agency can
 //! poll: filings due or asked for again, corrections ordered, legality reviews, evaluations
 //! before expiry, review suggestions to answer, the next periodic cleanup, consultations that
-//! close and their comments still without a disposition. A filing
+//! close and their comments still without a disposition, and the documents in force whose cited
+//! documents changed (依据变化). A filing
 //! reviewer also sees the filing deadlines of the agencies that file with its agency.
 
 use chrono::NaiveDate;
@@ -28,8 +29,11 @@ pub struct Due {
     /// The document's title, or the cleanup campaign's name.
     pub title: String,
     pub due_on: NaiveDate,
-    /// The filing, review suggestion or open cleanup campaign concerned.
+    /// The filing, review suggestion or open cleanup campaign concerned; for a basis change,
+    /// the cited document.
     pub reference_id: Option<String>,
+    /// For a basis change: the change named (依据变化：《…》自…已废止).
+    pub detail: Option<String>,
 }
 
 /// What the caller's agency must do by when, soonest first: everything overdue and everything
@@ -104,6 +108,7 @@ fn collect(
             title,
             due_on,
             reference_id: None,
+            detail: None,
         });
     }
     // Evaluation is due by the end of validity, for the documents that `documents/expiring`
@@ -120,6 +125,7 @@ fn collect(
                 title: d.title,
                 due_on,
                 reference_id: None,
+                detail: None,
             });
         }
     }
@@ -131,9 +137,21 @@ fn collect(
             title,
             due_on,
             reference_id: Some(id.to_string()),
+            detail: None,
         });
     }
     out.extend(cleanup_deadline(conn, &policy, own)?);
+    for c in crate::service::citations::basis_changes(conn, &[own], today)? {
+        out.push(Due {
+            kind: DeadlineKind::BasisChanged,
+            agency_id: own,
+            document_id: Some(c.citing.id),
+            title: c.citing.title,
+            due_on: c.on,
+            reference_id: Some(c.cited.id.to_string()),
+            detail: Some(c.note),
+        });
+    }
     for c in db::consultations::pending_of_agency(conn, own, today)? {
         let due = |kind| Due {
             kind,
@@ -142,6 +160,7 @@ fn collect(
             title: c.title.clone(),
             due_on: c.closes_on,
             reference_id: Some(c.id.to_string()),
+            detail: None,
         };
         if c.closes_on >= today {
             out.push(due(DeadlineKind::ConsultationClose));
@@ -172,6 +191,7 @@ fn filing_deadlines(
                 title,
                 due_on: calendar.add_calendar_days(published_on, policy.filing_days),
                 reference_id: None,
+                detail: None,
             });
         }
     }
@@ -194,6 +214,7 @@ fn filing_deadlines(
                 title: f.title,
                 due_on,
                 reference_id: Some(f.id.to_string()),
+                detail: None,
             });
         }
     }
@@ -224,5 +245,6 @@ fn cleanup_deadline(
             .unwrap_or_else(|| DeadlineKind::Cleanup.chinese().to_string()),
         due_on,
         reference_id: open.map(|c| c.id.to_string()),
+        detail: None,
     }))
 }

@@ -194,6 +194,7 @@ pub fn create(
     let doc = draft.into_document(agency, now)?;
     db::documents::insert(tx, &doc)?;
     db::documents::insert_revision(tx, &doc, Some(actor.id), now)?;
+    crate::service::citations::record(tx, &doc)?;
     db::documents::insert_event(
         tx,
         &NewEvent {
@@ -263,6 +264,8 @@ pub fn edit(
     }
     doc.updated_at = now;
     db::documents::save(tx, &doc)?;
+    // The legal basis may change without a new revision: its citations are stored again too.
+    crate::service::citations::record(tx, &doc)?;
     db::documents::note_event(
         tx,
         &doc,

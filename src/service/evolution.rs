@@ -316,6 +316,7 @@ pub fn start_amendment(
     let draft = amendment_draft(doc, version, now);
     db::documents::insert(conn, &draft)?;
     db::documents::insert_revision(conn, &draft, Some(actor), now)?;
+    crate::service::citations::record(conn, &draft)?;
     let payload = with_extra(serde_json::json!({"amends": doc.id, "version": version}), extra);
     db::documents::insert_event(
         conn,

@@ -20,6 +20,7 @@ pub mod agencies;
 pub mod backup;
 pub mod campaigns;
 pub mod catalogues;
+pub mod citations;
 pub mod consultation;
 pub mod consultation_public;
 pub mod consultation_record;

@@ -257,8 +257,11 @@ fn full_document(
         .map(PublicInterpretation::from)
         .collect();
     let consultations = crate::service::consultation_public::of_document(conn, row.id, today)?;
+    let citations = crate::service::citations::public_of(conn, row.id, today)?;
     let mut doc = PublicDocument::new(row, agency, &versions, interpretations, today);
     doc.consultations = consultations;
+    doc.cites = citations.cites;
+    doc.cited_by = citations.cited_by;
     Ok(doc)
 }
 

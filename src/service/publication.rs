@@ -131,6 +131,7 @@ pub fn publish(
         now,
         StepEvent { action: Action::Publish.event(), reason: None, payload },
     )?;
+    crate::service::citations::on_publication(tx, &doc)?;
     Ok(doc)
 }
 

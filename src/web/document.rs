@@ -75,10 +75,11 @@ fn document_page(doc: &PublicDocument) -> String {
     }
     let main = format!(
         "<article aria-labelledby=\"title\"><h1 id=\"title\">{title}</h1>\n<dl class=\"facts\">{facts}</dl>\n\
-         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{interpretations}{consultations}{versions}\n{suggest}",
+         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{citations}{interpretations}{consultations}{versions}\n{suggest}",
         title = esc(&doc.title),
         facts = facts.join(""),
         body = esc(&doc.body),
+        citations = super::document_citations::section(doc),
         interpretations = interpretations_section(doc),
         consultations = consultations_section(doc),
         suggest = suggestion_form(doc.id),

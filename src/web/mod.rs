@@ -8,6 +8,7 @@ pub mod catalogues;
 pub mod consultation_feed;
 pub mod consultations;
 pub mod document;
+pub mod document_citations;
 pub mod feed;
 pub mod html;
 pub mod search;

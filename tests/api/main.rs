@@ -8,6 +8,7 @@ mod accounts;
 mod backup;
 mod browser;
 mod catalogues;
+mod citations;
 mod cleanup;
 mod configuration;
 mod consultation;

@@ -3,16 +3,16 @@
 
 use super::{NumberError, MAX_SERIAL, MAX_YEAR, MIN_YEAR};
 
-pub(super) const OPEN_BRACKETS: &[char] =
+pub(crate) const OPEN_BRACKETS: &[char] =
     &['〔', '﹝', '[', '［', '【', '（', '(', '〖', '﹙', '〘'];
-pub(super) const CLOSE_BRACKETS: &[char] =
+pub(crate) const CLOSE_BRACKETS: &[char] =
     &['〕', '﹞', ']', '］', '】', '）', ')', '〗', '﹚', '〙'];
 pub(super) const SEPARATORS: &[char] =
     &['-', '—', '–', '－', '─', '‒', '_', '―', '‐', '‑', '−', '━'];
 
 /// Drops every kind of whitespace and folds full-width forms to ASCII, so that
 /// numbers typed in a Chinese IME or copied from PDFs compare equal.
-pub(super) fn normalise(input: &str) -> String {
+pub(crate) fn normalise(input: &str) -> String {
     input
         .chars()
         .filter(|c| {
@@ -80,7 +80,7 @@ pub(super) fn check_not_numeric(prefix: &str) -> Result<(), NumberError> {
     Ok(())
 }
 
-pub(super) fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(
         c,
         '\u{3400}'..='\u{4DBF}'

@@ -133,6 +133,10 @@ pub struct PublicDocument {
     /// The public consultations held on its draft, each with its feedback at
     /// `/public/consultations/{id}`.
     pub consultations: Vec<crate::service::consultation_public::PublicConsultationSummary>,
+    /// The 《titles》 and 文号 its body and legal basis cite, with spans and what each names.
+    pub cites: Vec<crate::service::citations::CiteView>,
+    /// The published documents that cite it.
+    pub cited_by: Vec<crate::service::citations::CitingDocument>,
 }
 
 fn validity_pair(row: &Document, today: NaiveDate) -> (Option<Validity>, Option<String>) {
@@ -226,6 +230,8 @@ impl PublicDocument {
             versions: versions.iter().map(|v| PublicVersion::new(v, today)).collect(),
             interpretations,
             consultations: Vec::new(),
+            cites: Vec::new(),
+            cited_by: Vec::new(),
         }
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE citation_scans;
+DROP TABLE document_citations;
