@@ -27,6 +27,7 @@ pub mod review;
 pub mod role;
 pub mod screening;
 pub mod search_window;
+pub mod structure;
 pub mod suggestion;
 pub mod text;
 pub mod trusted_proxies;
