@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod akn;
 pub mod calendar;
 pub mod catalogue;
 pub mod cjk_tokens;
