@@ -46,6 +46,7 @@ pub mod scope;
 pub mod settings;
 pub mod sign_in;
 pub mod step;
+pub mod structured_texts;
 pub mod suggestions;
 
 pub use actor::Actor;

@@ -31,3 +31,4 @@ mod numbering;
 mod openapi;
 mod public;
 mod robustness;
+mod structure;

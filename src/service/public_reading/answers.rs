@@ -133,6 +133,8 @@ pub struct PublicDocument {
     /// The public consultations held on its draft, each with its feedback at
     /// `/public/consultations/{id}`.
     pub consultations: Vec<crate::service::consultation_public::PublicConsultationSummary>,
+    /// The text's units (编/章/节/条/款/项/目), each with its anchor on the document page.
+    pub structure: Vec<crate::domain::structure::Unit>,
 }
 
 fn validity_pair(row: &Document, today: NaiveDate) -> (Option<Validity>, Option<String>) {
@@ -204,7 +206,9 @@ impl PublicDocument {
             Some(e) => (e.reason, e.by),
             None => (None, None),
         };
+        let structure = crate::domain::structure::parse(&row.body).units;
         Self {
+            structure,
             id: row.id,
             lineage_id: row.lineage_id,
             version: row.version,
