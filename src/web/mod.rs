@@ -11,6 +11,7 @@ pub mod document;
 pub mod feed;
 pub mod html;
 pub mod search;
+pub mod structured;
 pub mod suggestions;
 
 use actix_web::http::StatusCode;
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/search", web::get().to(search::search))
         .route("/documents/{id}", web::get().to(document::document))
         .route("/documents/{id}/suggestions", web::post().to(suggestions::suggest))
+        .route("/documents/{id}/compare", web::get().to(structured::compare_page))
         .route("/suggestions", web::get().to(suggestions::track))
         .route("/feed.atom", web::get().to(feed::feed))
         .route("/feed.xsl", web::get().to(feed::stylesheet))

@@ -10,7 +10,7 @@ use crate::fixtures::Province;
 use crate::helpers::*;
 use normreg::domain::clock::Clock;
 
-const V1: &str = "第一章　总则\n\
+pub(crate) const V1: &str = "第一章　总则\n\
 第一条 为了规范养犬行为，保障公民健康和人身安全，制定本办法。\n\
 第二条 本市行政区域内养犬的，适用本办法。\n\
 第二章　管理\n\
@@ -25,7 +25,7 @@ const V1: &str = "第一章　总则\n\
 
 /// The amendment: 第二条 changed, a new 第四条 inserted (so 第四条, 第五条 become 第五条,
 /// 第六条), old 第六条 deleted (so 第七条 keeps its number).
-const V2: &str = "第一章　总则\n\
+pub(crate) const V2: &str = "第一章　总则\n\
 第一条 为了规范养犬行为，保障公民健康和人身安全，制定本办法。\n\
 第二条 本市城市化管理地区内养犬的，适用本办法。\n\
 第二章　管理\n\
@@ -38,12 +38,12 @@ const V2: &str = "第一章　总则\n\
 第六条 犬只伤人的，养犬人应当立即将被伤害人送至医疗机构诊治。\n\
 第七条 本办法自发布之日起施行。";
 
-fn id_of(v: &Value) -> String {
+pub(crate) fn id_of(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
 /// Publishes the amendment of `v1` with `body` on the clock's date; answers its id.
-fn amend(app: &TestApp, p: &Province, v1: &str, body: &str) -> String {
+pub(crate) fn amend(app: &TestApp, p: &Province, v1: &str, body: &str) -> String {
     let draft = app.client.raw(
         "POST",
         &format!("/api/v1/documents/{v1}/amend"),
