@@ -29,6 +29,7 @@ pub mod public_consultations;
 pub mod public_suggestions;
 pub mod responses;
 pub mod settings;
+pub mod structured_texts;
 pub mod suggestion_inbox;
 pub mod users;
 pub mod views;
@@ -90,6 +91,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::list_public_documents)
             .service(public::get_public_document)
             .service(public::lookup_number)
+            .service(structured_texts::get_public_article)
+            .service(structured_texts::compare_public_versions)
+            .service(structured_texts::get_public_as_of)
             .service(export::export_catalogue)
             .service(openapi::openapi_json)
             .service(auth::login)

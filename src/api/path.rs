@@ -125,3 +125,26 @@ impl IntoParams for ItemPath {
         vec![string_segment("id"), string_segment("document_id")]
     }
 }
+
+/// `/public/documents/{id}/articles/{n}`: article `n` (1 for 第一条) of a document; a number
+/// that is not one is "article not found".
+#[derive(Debug)]
+pub struct ArticlePath {
+    pub document: DocumentId,
+    pub n: u32,
+}
+
+impl FromPath for ArticlePath {
+    fn from_path(segments: &Segments<Url>) -> Result<Self, AppError> {
+        Ok(Self {
+            document: segment(segments, "id", "document")?,
+            n: segment(segments, "n", "article")?,
+        })
+    }
+}
+
+impl IntoParams for ArticlePath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![string_segment("id"), string_segment("n")]
+    }
+}

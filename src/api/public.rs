@@ -15,10 +15,11 @@ use super::visitor::Visitor;
 use super::Answer;
 use crate::domain::ids::DocumentId;
 use crate::error::{AppError, Problem};
-use crate::http_caching::{cached_with_etag, etag_of};
+use crate::http_caching::{cached, cached_with_etag, etag_of};
 use crate::service::public_reading::{
     self, Catalogue, CataloguePage, CatalogueQuery, PublicDocument,
 };
+use crate::service::structured_texts::akn;
 
 /// The catalogue of published documents, searchable in Chinese.
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
@@ -40,15 +41,42 @@ pub async fn list_public_documents(visitor: Visitor, query: web::Query<Catalogue
     visitor.cached(&page)
 }
 
-/// One published document: text, numbers, dates, validity and versions.
-#[utoipa::path(tag = "public", params(DocumentId), responses(
-    (status = 200, description = "The document, with ETag and Cache-Control", body = PublicDocument),
+/// `?format=` of a document read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentFormat {
+    /// `json` (the default) or `akn`: Akoma Ntoso 3.0 XML, `application/akn+xml`.
+    pub format: Option<String>,
+}
+
+/// One published document: text, structure, numbers, dates, validity and versions; or, with
+/// `?format=akn`, the same as Akoma Ntoso 3.0 XML.
+#[utoipa::path(tag = "public", params(DocumentId, DocumentFormat), responses(
+    (status = 200, description = "The document, with ETag and Cache-Control", content(
+        (PublicDocument = "application/json"),
+        (String = "application/akn+xml", example = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<akomaNtoso xmlns=\"http://docs.oasis-open.org/legaldocml/ns/akn/3.0\">…</akomaNtoso>")
+    )),
     NotModified,
-    (status = 404, description = "No published document with this id", body = Problem)
+    (status = 400, description = "Unreadable query string", body = Problem),
+    (status = 404, description = "No published document with this id", body = Problem),
+    (status = 422, description = "Unknown format", body = Problem)
 ))]
 #[get("/public/documents/{id}")]
-pub async fn get_public_document(visitor: Visitor, id: Path<DocumentId>) -> Answer {
+pub async fn get_public_document(
+    visitor: Visitor,
+    id: Path<DocumentId>,
+    format: web::Query<DocumentFormat>,
+) -> Answer {
     let (state, req) = (&visitor.state, &visitor.request);
+    match format.format.as_deref().map(str::trim) {
+        None | Some("") | Some("json") => {}
+        Some("akn") => {
+            let id = id.0;
+            let xml = state.read(move |conn, clock| akn::document(conn, clock, id)).await?;
+            return Ok(cached(req, akn::MEDIA_TYPE, xml.into_bytes()));
+        }
+        Some(_) => return Err(AppError::invalid("format", "must be json or akn")),
+    }
     let today = state.clock.today();
     let key = id.0.to_string();
     // Read before the database, so that a write landing meanwhile marks this entry stale.

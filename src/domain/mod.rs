@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod akn;
 pub mod calendar;
 pub mod catalogue;
 pub mod citation;
@@ -27,6 +28,7 @@ pub mod policy;
 pub mod review;
 pub mod role;
 pub mod screening;
+pub mod structure;
 pub mod suggestion;
 pub mod text;
 pub mod trusted_proxies;

@@ -48,6 +48,7 @@ pub mod search_sync;
 pub mod settings;
 pub mod sign_in;
 pub mod step;
+pub mod structured_texts;
 pub mod suggestions;
 
 pub use actor::Actor;

@@ -245,7 +245,7 @@ fn agency_for(agencies: &[AgencyRow], id: AgencyId) -> Option<PublicAgency> {
 }
 
 /// Loads the document with its agency and published versions.
-fn full_document(
+pub(crate) fn full_document(
     conn: &mut DbConn,
     row: Document,
     today: NaiveDate,

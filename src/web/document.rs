@@ -75,11 +75,14 @@ fn document_page(doc: &PublicDocument) -> String {
     }
     let main = format!(
         "<article aria-labelledby=\"title\"><h1 id=\"title\">{title}</h1>\n<dl class=\"facts\">{facts}</dl>\n\
-         <h2>正文</h2>\n<div class=\"text\">{body}</div>\n</article>\n{citations}{interpretations}{consultations}{versions}\n{suggest}",
+         {compare}{toc}<h2>正文</h2>\n{body}\n</article>\n{citations}{interpretations}{consultations}{versions}\n{suggest}{style}",
         title = esc(&doc.title),
         facts = facts.join(""),
-        body = esc(&doc.body),
+        compare = super::structured::comparison_links(doc),
+        toc = super::structured::toc(doc),
+        body = super::structured::text(doc),
         citations = super::document_citations::section(doc),
+        style = super::structured::STYLE,
         interpretations = interpretations_section(doc),
         consultations = consultations_section(doc),
         suggest = suggestion_form(doc.id),

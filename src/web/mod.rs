@@ -12,6 +12,7 @@ pub mod document_citations;
 pub mod feed;
 pub mod html;
 pub mod search;
+pub mod structured;
 pub mod suggestions;
 
 use actix_web::http::StatusCode;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/search", web::get().to(search::search))
         .route("/documents/{id}", web::get().to(document::document))
         .route("/documents/{id}/suggestions", web::post().to(suggestions::suggest))
+        .route("/documents/{id}/compare", web::get().to(structured::compare_page))
         .route("/suggestions", web::get().to(suggestions::track))
         .route("/feed.atom", web::get().to(feed::feed))
         .route("/feed.xsl", web::get().to(feed::stylesheet))

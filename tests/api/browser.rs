@@ -404,3 +404,54 @@ db_test!(a_citizen_comments_on_a_consultation_and_reads_the_feedback_in_a_real_b
     assert!(!b.page_source().contains(contact), "the contact is never shown");
     b.screenshot("comment-tracking");
 });
+
+db_test!(a_reader_follows_the_table_of_contents_and_compares_versions_in_a_real_browser, |app| {
+    if !browser_available() {
+        return;
+    }
+    use crate::structure::{amend, id_of, V1, V2};
+    let p = Province::new(app);
+    let v1 = id_of(&p.published(app, "沈阳市养犬管理办法", V1));
+    app.clock.set_date(date("2026-05-04"));
+    let v2 = amend(app, &p, &v1, V2);
+    let engine = format!("{:?}", app.engine).to_lowercase();
+    let artifacts = artifacts_dir(&format!("structure-{engine}"));
+    let base = app.server.base.clone();
+    let mut b = Browser::start(artifacts);
+
+    // The document page: a table of contents, articles one can link to, indented paragraphs.
+    b.open(&format!("{base}/documents/{v2}"));
+    let toc = b.text("nav.toc");
+    assert!(toc.contains("第一章　总则") && toc.contains("第二章　管理"), "{toc}");
+    assert!(toc.contains("第七条"), "{toc}");
+    b.screenshot("document-toc");
+    b.click_and_wait("nav.toc a[href='#art-3']");
+    assert!(b.url().ends_with("#art-3"), "{}", b.url());
+    assert!(b.text("#art-3").starts_with("第三条"), "{}", b.text("#art-3"));
+    assert_eq!(b.text("#art-3-p-2"), "违反前款规定的，由公安机关予以批评教育。");
+    let p2 = b.find("#art-3-p-2");
+    let indent = b.command("GET", &format!("element/{p2}/css/text-indent"), Value::Null);
+    assert_ne!(indent, "0px", "first-line indent");
+    let print = b.command(
+        "POST",
+        "execute/sync",
+        json!({"script": "return [...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'))", "args": []}),
+    );
+    assert_eq!(print, true, "a print stylesheet");
+    b.screenshot("document-article-3");
+
+    // The comparison, linked from the amended version (and from the new one).
+    b.open(&format!("{base}/documents/{v1}"));
+    b.click_and_wait("p.compare-links a");
+    assert!(b.url().contains(&format!("/documents/{v2}/compare?with={v1}")), "{}", b.url());
+    assert!(b.text("h1").contains("修改对照表"));
+    let summary = b.text("p.summary");
+    assert!(summary.contains("修改 1 条，新增 1 条，删除 1 条，条序变动 2 条"), "{summary}");
+    assert!(b.text("tr.c-changed ins").contains("城市化管理地"));
+    assert!(b.text("tr.c-added").contains("第四条"));
+    assert!(b.text("tr.c-deleted").contains("第六条"));
+    assert!(b.text("tr.c-moved").contains("条序变动（第四条→第五条）"));
+    b.screenshot("comparison");
+    b.open(&format!("{base}/documents/{v2}"));
+    assert!(b.text("p.compare-links a").contains("与上一版本"));
+});

@@ -34,3 +34,4 @@ mod public;
 mod robustness;
 mod search_parity;
 mod search_ranking;
+mod structure;

@@ -361,9 +361,16 @@ db_test!(the_pages_render_in_chinese_and_escape_html, |app| {
 
     let page = app.client.get(&format!("/documents/{id}"), None);
     assert_eq!(page.status, 200, "{}", page.body);
-    for expected in
-        ["文号", &number, "登记号", "沈阳市人民政府", "尚未生效", "第一条 为了规范管理", "历次版本"]
-    {
+    for expected in [
+        "文号",
+        &number,
+        "登记号",
+        "沈阳市人民政府",
+        "尚未生效",
+        "第一条",
+        "为了规范管理",
+        "历次版本",
+    ] {
         assert!(page.body.contains(expected), "{expected}: {}", page.body);
     }
     assert!(!page.body.contains("<script>"));

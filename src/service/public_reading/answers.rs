@@ -137,6 +137,8 @@ pub struct PublicDocument {
     pub cites: Vec<crate::service::citations::CiteView>,
     /// The published documents that cite it.
     pub cited_by: Vec<crate::service::citations::CitingDocument>,
+    /// The text's units (编/章/节/条/款/项/目), each with its anchor on the document page.
+    pub structure: Vec<crate::domain::structure::Unit>,
 }
 
 fn validity_pair(row: &Document, today: NaiveDate) -> (Option<Validity>, Option<String>) {
@@ -208,7 +210,9 @@ impl PublicDocument {
             Some(e) => (e.reason, e.by),
             None => (None, None),
         };
+        let structure = crate::domain::structure::parse(&row.body).units;
         Self {
+            structure,
             id: row.id,
             lineage_id: row.lineage_id,
             version: row.version,
