@@ -16,6 +16,11 @@ pub struct ReviewFinding {
     /// A point of the legality checklist (令第338号).
     pub point: ReviewPoint,
     pub note: String,
+    /// The article the finding is about, when it is about one: 5 for 第五条 of the reviewed
+    /// text (as numbered in the document's `structure`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, example = 5)]
+    pub article: Option<u32>,
 }
 
 /// A stored review opinion of one text revision.

@@ -96,7 +96,13 @@ pub fn text_query(f: &Fields, q: &str) -> Option<Boxed> {
     Some(Box::new(BooleanQuery::new(vec![(Occur::Should, text), (Occur::Should, number)])))
 }
 
+/// The documents whose `field` lies between the bounds; with both unbounded, those that have
+/// the field at all (tantivy's range query panics without a bound, so the lower one is set).
 fn range(field: Field, lower: Bound<i64>, upper: Bound<i64>) -> Boxed {
+    let lower = match (&lower, &upper) {
+        (Bound::Unbounded, Bound::Unbounded) => Bound::Included(i64::MIN),
+        _ => lower,
+    };
     let t = |b: Bound<i64>| match b {
         Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
         Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, v)),

@@ -9,6 +9,7 @@ use crate::domain::clock::Clock;
 use crate::domain::document::Document;
 use crate::domain::ids::{DocumentId, ReviewId};
 use crate::domain::lifecycle::{Action, Conclusion, ReviewPoint, Status};
+use crate::domain::structure;
 use crate::domain::text;
 use crate::domain::text::MAX_NOTE;
 use crate::error::{AppError, FieldError};
@@ -141,7 +142,7 @@ impl Opinion {
                 ));
             }
             match text::paragraph(&f.note, MAX_NOTE) {
-                Ok(note) => findings.push(ReviewFinding { point: f.point, note }),
+                Ok(note) => findings.push(ReviewFinding { point: f.point, note, article: f.article }),
                 Err(e) => {
                     errors.push(FieldError::new(format!("findings[{i}].note"), e.to_string()))
                 }
@@ -163,6 +164,28 @@ impl Opinion {
     }
 }
 
+/// Every article a finding names is an article of the reviewed text.
+fn require_named_articles(doc: &Document, findings: &[ReviewFinding]) -> Result<(), AppError> {
+    let structure = structure::parse(&doc.body);
+    let errors: Vec<FieldError> = findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((i, f.article?)))
+        .filter(|(_, n)| structure.article(*n).is_none())
+        .map(|(i, n)| {
+            FieldError::new(
+                format!("findings[{i}].article"),
+                format!("the reviewed text has no article {n}"),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid_fields(errors))
+    }
+}
+
 /// Records the legality review opinion (legal reviewer of the issuing government).
 pub fn record_review(
     tx: &mut DbConn,
@@ -179,6 +202,7 @@ pub fn record_review(
     let tree = db::agencies::tree(tx)?;
     require_within_agency(actor, &doc, &tree)?;
     let to = next_status(&doc, Action::Review(conclusion))?;
+    require_named_articles(&doc, &findings)?;
     let review = Review {
         id: ReviewId::new(),
         document_id: doc.id,

@@ -192,3 +192,22 @@ db_test!(structure_articles_comparison_as_of_and_akoma_ntoso, |app| {
     assert!(v2_akn.contains("type=\"amendment\""), "{v2_akn}");
     app.client.get(&format!("/api/v1/public/documents/{v1}?format=pdf"), None).problem(422);
 });
+
+db_test!(a_review_finding_may_name_an_article_of_the_reviewed_text, |app| {
+    let p = Province::new(app);
+    let id = p.draft(app, "沈阳市养犬管理办法", V1);
+    p.submit(app, &id);
+    let opinion = |article: u32| {
+        json!({"conclusion": "revise", "opinion": "请修改后重新报送。",
+               "findings": [{"point": "rights_obligations", "note": "限养规定缺乏上位法依据。", "article": article}]})
+    };
+    let path = format!("/api/v1/documents/{id}/review");
+    let refused = app.client.post(&path, Some(&p.reviewer), &opinion(99));
+    let problem = refused.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "findings[0].article", "{}", refused.body);
+    let r = app.client.post(&path, Some(&p.reviewer), &opinion(4));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reviews = app.client.get(&format!("/api/v1/documents/{id}/reviews"), Some(&p.drafter));
+    assert_eq!(reviews.status, 200, "{}", reviews.body);
+    assert_eq!(reviews.json()[0]["findings"][0]["article"], 4, "{}", reviews.body);
+});
