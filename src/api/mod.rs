@@ -12,6 +12,8 @@ pub mod documents;
 pub mod edge_responses;
 pub mod evolution;
 pub mod export;
+pub mod file_body;
+pub mod files;
 pub mod filings;
 pub mod health;
 pub mod history;
@@ -90,6 +92,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(public::list_public_documents)
             .service(public::get_public_document)
             .service(public::lookup_number)
+            .service(files::list_public_files)
+            .service(files::get_public_file)
             .service(export::export_catalogue)
             .service(openapi::openapi_json)
             .service(auth::login)
@@ -112,6 +116,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(documents::get_document)
             .service(documents::edit_document)
             .service(documents::document_history)
+            .service(files::upload_file)
+            .service(files::list_files)
+            .service(files::get_file)
             .service(workflow::submit)
             .service(workflow::review)
             .service(workflow::list_reviews)

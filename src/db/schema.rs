@@ -382,6 +382,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_files (id) {
+        id -> Text,
+        document_id -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        version -> Integer,
+        name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        chunks -> Integer,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    file_chunks (file_id, n) {
+        file_id -> Text,
+        n -> Integer,
+        bytes -> Binary,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
@@ -408,4 +433,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     consultation_comments,
     consultation_exemptions,
+    document_files,
+    file_chunks,
 );

@@ -32,6 +32,7 @@ pub mod evolution;
 pub mod expiry;
 pub mod export;
 pub mod feeds;
+pub mod files;
 pub mod filing;
 pub mod history;
 pub mod import;

@@ -265,6 +265,8 @@ pub struct Answer {
     pub status: u16,
     pub headers: ureq::http::HeaderMap,
     pub body: String,
+    /// The body as sent, for answers that are not text (files, archives).
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -358,8 +360,8 @@ impl Client {
             .map_err(|e| format!("the answer was cut: {e}"))?;
         // A body that is not text (a file, an archive) reads as empty; tests of bytes look
         // at its headers.
-        let body = String::from_utf8(bytes).unwrap_or_default();
-        Ok(Answer { status, headers, body })
+        let body = String::from_utf8(bytes.clone()).unwrap_or_default();
+        Ok(Answer { status, headers, body, bytes })
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Answer {
