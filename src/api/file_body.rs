@@ -19,6 +19,12 @@ use crate::error::{AppError, Problem};
 use crate::service::files::{self, Staged};
 use crate::state::AppState;
 
+/// A file's bytes, in the content type recognised on upload (for the OpenAPI document).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct FileBytes(Vec<u8>);
+
 /// A temporary file removed when dropped, whatever happened to the upload.
 pub struct TempUpload(pub PathBuf);
 
@@ -122,8 +128,8 @@ async fn stage(field: &mut Field, limit: u64) -> Result<(Staged, TempUpload), Ap
         .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
         .or_else(|| disposition.and_then(|d| d.get_filename()).map(str::to_string))
         .unwrap_or_else(|| "file".into());
-    let path = std::env::temp_dir().join(format!("normreg-upload-{}", uuid::Uuid::new_v4()));
-    let temp = TempUpload(path.clone());
+    let temp = temp_path("upload");
+    let path = temp.0.clone();
     let io = |e: std::io::Error| AppError::internal(format!("staging an upload: {e}"));
     let mut out =
         std::io::BufWriter::with_capacity(CHUNK_BYTES, std::fs::File::create(&path).map_err(io)?);
@@ -225,4 +231,41 @@ pub fn download(
         }
     });
     answer.no_chunking(length).streaming(body)
+}
+
+/// A temporary file streamed out as the body of a 200 (a filing's package) and removed when
+/// the answer ends, read a chunk at a time.
+pub fn temp_file_answer(
+    temp: TempUpload,
+    content_type: &str,
+    name: &str,
+) -> Result<HttpResponse, AppError> {
+    fn io(e: std::io::Error) -> AppError {
+        AppError::internal(format!("reading a package: {e}"))
+    }
+    let length = std::fs::metadata(&temp.0).map_err(io)?.len();
+    let file = std::fs::File::open(&temp.0).map_err(io)?;
+    let body = futures_util::stream::unfold((file, temp), |(mut file, temp)| async move {
+        let mut buf = vec![0u8; CHUNK_BYTES];
+        // A read of the page cache; the file was written just before.
+        match std::io::Read::read(&mut file, &mut buf) {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, AppError>(web::Bytes::from(buf)), (file, temp)))
+            }
+            Err(e) => Some((Err(io(e)), (file, temp))),
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type.to_string()))
+        .insert_header((header::CONTENT_DISPOSITION, content_disposition(name)))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .no_chunking(length)
+        .streaming(body))
+}
+
+/// A fresh temporary path, removed when the guard drops.
+pub fn temp_path(what: &str) -> TempUpload {
+    TempUpload(std::env::temp_dir().join(format!("normreg-{what}-{}", uuid::Uuid::new_v4())))
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::caller::Caller;
-use super::file_body::{download, read_upload};
+use super::file_body::{download, read_upload, FileBytes};
 use super::path::{FilePath, Path, PublicFilePath};
 use super::responses::DocumentNotFound;
 use super::visitor::Visitor;
@@ -83,12 +83,6 @@ impl From<StoredFile> for PublicFileView {
         }
     }
 }
-
-/// A file's bytes, in the content type recognised on upload.
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-#[allow(dead_code)]
-pub struct FileBytes(Vec<u8>);
 
 // The upload form as the OpenAPI document declares it.
 #[derive(ToSchema)]

@@ -146,6 +146,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(filings::list_filings)
             .service(filings::decide_filing)
             .service(filings::filing_stats)
+            .service(filings::filing_package)
             .service(campaigns::open_campaign)
             .service(campaigns::list_campaigns)
             .service(campaigns::get_campaign)

@@ -34,6 +34,7 @@ pub mod export;
 pub mod feeds;
 pub mod files;
 pub mod filing;
+pub mod filing_package;
 pub mod history;
 pub mod import;
 pub mod interpretations;

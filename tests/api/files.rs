@@ -81,6 +81,12 @@ fn upload_as(
     )
 }
 
+/// Uploads a small PDF as a file of `kind`; answers its id.
+pub fn upload_pdf(app: &TestApp, token: &str, doc: &str, kind: &str) -> String {
+    let r = upload(app, token, doc, kind, &format!("{kind}.pdf"), PDF);
+    stored(&r)["id"].as_str().unwrap().to_string()
+}
+
 fn stored(r: &Answer) -> Value {
     assert_eq!(r.status, 201, "upload: {}", r.body);
     r.json()
@@ -313,3 +319,71 @@ db_test!(
         assert_eq!(listed.as_array().unwrap().len(), 1, "only the first file: {listed}");
     }
 );
+
+db_test!(a_filing_names_its_files_and_the_reviewer_downloads_them_as_one_zip, |app| {
+    let p = Province::new(app);
+    let doc = p.published(app, "关于备案材料的办法", "第一条 为了规范管理，制定本办法。");
+    let id = doc["id"].as_str().unwrap();
+    let official = stored(&upload(app, &p.registrar, id, "official_text", "正式文本.pdf", PDF));
+    let ofd = zip_of(&["OFD.xml"]);
+    let report = stored(&upload(app, &p.drafter, id, "filing_report", "备案报告.ofd", &ofd));
+    let other_doc = p.draft(app, "另一件", "第一条 另一件。");
+    let foreign = upload_pdf(app, &p.drafter, &other_doc, "drafting_notes");
+    let path = format!("/api/v1/documents/{id}/filing");
+    let with = |extra: Value| {
+        serde_json::json!({"report": "关于报送备案的报告", "materials": [
+            {"kind": "official_text", "title": "正式文本", "file_id": official["id"]},
+            {"kind": "filing_report", "title": "备案报告", "file_id": report["id"]},
+            {"kind": "drafting_notes", "title": "起草说明"},
+            extra
+        ]})
+    };
+    // Another document's file is no material of this one.
+    let r = app.client.post(
+        &path,
+        Some(&p.drafter),
+        &with(serde_json::json!({"kind": "legal_basis", "title": "依据", "file_id": foreign})),
+    );
+    assert_eq!(r.problem(422)["errors"][0]["field"], "materials[3].file_id");
+    let r = app.client.post(
+        &path,
+        Some(&p.drafter),
+        &with(serde_json::json!({"kind": "legal_basis", "title": "制定依据"})),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let f = r.json();
+    assert_eq!(f["complete"], true, "{f}");
+    assert_eq!(f["missing_materials"], serde_json::json!([]));
+
+    let package = format!("/api/v1/filings/{}/package", f["id"].as_str().unwrap());
+    let other = crate::fixtures::neighbour_city(app, &p);
+    let stranger = app.user(&p.admin, "dl-registrar", &other, &["registrar"]);
+    app.client.get(&package, Some(&stranger)).problem(404);
+    let r = app.client.get(&package, Some(&p.filing_reviewer));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type").as_deref(), Some("application/zip"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(r.bytes)).expect("a ZIP");
+    let manifest: Value = {
+        let mut entry = archive.by_name("manifest.json").expect("a manifest");
+        serde_json::from_reader(&mut entry).unwrap()
+    };
+    let entries = manifest.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{manifest}");
+    for (entry, file) in entries.iter().zip([&official, &report]) {
+        assert_eq!(entry["name"], file["name"]);
+        assert_eq!(entry["kind"], file["kind"]);
+        assert_eq!(entry["sha256"], file["sha256"]);
+        assert_eq!(entry["size"], file["size"]);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut archive.by_name(entry["name"].as_str().unwrap()).unwrap(),
+            &mut bytes,
+        )
+        .unwrap();
+        assert_eq!(
+            sha256(&bytes),
+            file["sha256"].as_str().unwrap(),
+            "the packed bytes are the stored ones"
+        );
+    }
+});
