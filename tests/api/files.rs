@@ -277,6 +277,10 @@ db_test!(the_public_gets_the_official_text_only_after_publication, |app| {
     );
     assert_eq!(r.status, 200);
     assert_eq!(r.bytes, PDF);
+    // The document's public page links the official text.
+    let page = app.client.get(&format!("/documents/{id}"), None).body;
+    let link = format!("/api/v1/public/documents/{id}/files/{}", official["id"].as_str().unwrap());
+    assert!(page.contains(&link), "{page}");
     let internal = format!("/api/v1/public/documents/{id}/files/{}", notes["id"].as_str().unwrap());
     app.client.get(&internal, None).problem(404);
     // Another document's official text is not reachable under this one's path either.

@@ -324,6 +324,20 @@ impl Client {
         self.run(request).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// [`Client::raw`] for servers that may die mid-request (tests/survival): `Err` when the
+    /// connection failed before the whole answer arrived.
+    pub fn try_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, String> {
+        let request = self.request(method, path, token, content_type, body, &[]);
+        self.run(request).map_err(|e| format!("{method} {path}: {e}"))
+    }
+
     fn request(
         &self,
         method: &str,
