@@ -29,6 +29,9 @@ pub struct Config {
     /// `NORMREG_IMPORT_BODY_LIMIT`: the larger limit of `POST /api/v1/imports`, whose body
     /// carries whole texts by the thousand.
     pub import_body_limit: usize,
+    /// `NORMREG_MAX_UPLOAD_BYTES`: the largest file `POST /api/v1/documents/{id}/files`
+    /// takes (default 50 MiB); larger is 413 and nothing is stored.
+    pub upload_limit: u64,
     pub pool_size: u32,
     /// `NORMREG_DB_WAIT_SECONDS`: how long a start waits for an unreachable PostgreSQL.
     pub db_wait_seconds: u64,
@@ -58,6 +61,9 @@ pub struct Config {
     /// from the listen address at start (see [`Config::public_url`]).
     pub public_url: Option<String>,
 }
+
+/// The default of `NORMREG_MAX_UPLOAD_BYTES`: 50 MiB.
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 50 * 1024 * 1024;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/normreg.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -139,6 +145,7 @@ impl Config {
         let head_timeout_seconds = number("NORMREG_HEAD_TIMEOUT_SECONDS", 5, 0..=86_400);
         let import_body_limit =
             number("NORMREG_IMPORT_BODY_LIMIT", 64 * 1024 * 1024, 1..=MAX_U32) as usize;
+        let upload_limit = number("NORMREG_MAX_UPLOAD_BYTES", DEFAULT_UPLOAD_LIMIT, 1..=1 << 40);
         // PostgreSQL's rule of thumb, twice the cores plus one or two: more connections than
         // that only queue on the same hot rows and CPUs (the registration bench on 2 cores:
         // 16 connections 713/s, 6 connections 953/s).
@@ -221,6 +228,7 @@ impl Config {
             body_timeout_seconds,
             head_timeout_seconds,
             import_body_limit,
+            upload_limit,
             pool_size,
             db_wait_seconds,
             workers: workers_setting,
@@ -258,6 +266,7 @@ impl Config {
             body_timeout_seconds: 30,
             head_timeout_seconds: 5,
             import_body_limit: 64 * 1024 * 1024,
+            upload_limit: DEFAULT_UPLOAD_LIMIT,
             pool_size: 8,
             db_wait_seconds: 30,
             workers: 2,

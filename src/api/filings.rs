@@ -63,7 +63,8 @@ impl FilingView {
     fn new(read: FilingRead, today: NaiveDate) -> Self {
         let status = read.filing.status;
         let row = read.filing;
-        let kinds: Vec<MaterialKind> = row.materials.iter().map(|m| m.kind).collect();
+        let kinds: Vec<(MaterialKind, bool)> =
+            row.materials.iter().map(Material::presence).collect();
         Self {
             missing_materials: missing_materials(&kinds),
             overdue: status == FilingStatus::CorrectionRequired
@@ -222,4 +223,25 @@ pub async fn filing_stats(caller: Caller, query: web::Query<StatsQuery>) -> Answ
         completeness_rate: Figure::of(counts.complete, counts.filed),
         correction_rate: Figure::of(counts.corrected_or_revoked, counts.found_unlawful),
     }))
+}
+
+/// The filing's files as one ZIP (stored entries) with `manifest.json`
+/// (`[{name, kind, sha256, size}]`): for the filing reviewer of the receiving authority (and
+/// the filing agency's drafters and registrars). Only materials that name an uploaded file
+/// are in it.
+#[utoipa::path(tag = "filing", security(("bearer" = [])), params(FilingId), responses(
+    (status = 200, description = "The package", content_type = "application/zip", body = super::file_body::FileBytes),
+    (status = 404, description = "No such filing in your scope", body = Problem)
+))]
+#[get("/filings/{id}/package")]
+pub async fn filing_package(caller: Caller, id: Path<FilingId>) -> Answer {
+    let temp = super::file_body::temp_path("package");
+    let path = temp.0.clone();
+    let filing = id.0;
+    caller
+        .read(move |conn, actor, _| {
+            crate::service::filing_package::write_package(conn, actor, filing, &path)
+        })
+        .await?;
+    super::file_body::temp_file_answer(temp, "application/zip", &format!("filing-{filing}.zip"))
 }

@@ -12,6 +12,8 @@ pub mod documents;
 pub mod edge_responses;
 pub mod evolution;
 pub mod export;
+pub mod file_body;
+pub mod files;
 pub mod filings;
 pub mod health;
 pub mod history;
@@ -94,6 +96,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(structured_texts::get_public_article)
             .service(structured_texts::compare_public_versions)
             .service(structured_texts::get_public_as_of)
+            .service(files::list_public_files)
+            .service(files::get_public_file)
             .service(export::export_catalogue)
             .service(openapi::openapi_json)
             .service(auth::login)
@@ -116,6 +120,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(documents::get_document)
             .service(documents::edit_document)
             .service(documents::document_history)
+            .service(files::upload_file)
+            .service(files::list_files)
+            .service(files::get_file)
             .service(workflow::submit)
             .service(workflow::review)
             .service(workflow::list_reviews)
@@ -143,6 +150,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(filings::list_filings)
             .service(filings::decide_filing)
             .service(filings::filing_stats)
+            .service(filings::filing_package)
             .service(campaigns::open_campaign)
             .service(campaigns::list_campaigns)
             .service(campaigns::get_campaign)

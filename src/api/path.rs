@@ -14,7 +14,7 @@ use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::IntoParams;
 
 use crate::domain::ids::{
-    AgencyId, CampaignId, CommentId, ConsultationId, DocumentId, FilingId, UserId,
+    AgencyId, CampaignId, CommentId, ConsultationId, DocumentId, FileId, FilingId, UserId,
 };
 use crate::error::AppError;
 
@@ -146,5 +146,45 @@ impl FromPath for ArticlePath {
 impl IntoParams for ArticlePath {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![string_segment("id"), string_segment("n")]
+    }
+}
+
+/// `/files/{file_id}`: one stored file.
+#[derive(Debug)]
+pub struct FilePath {
+    pub file: FileId,
+}
+
+impl FromPath for FilePath {
+    fn from_path(segments: &Segments<Url>) -> Result<Self, AppError> {
+        Ok(Self { file: segment(segments, "file_id", "file")? })
+    }
+}
+
+impl IntoParams for FilePath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![string_segment("file_id")]
+    }
+}
+
+/// `/public/documents/{id}/files/{file_id}`: one file of a published document.
+#[derive(Debug)]
+pub struct PublicFilePath {
+    pub document: DocumentId,
+    pub file: FileId,
+}
+
+impl FromPath for PublicFilePath {
+    fn from_path(segments: &Segments<Url>) -> Result<Self, AppError> {
+        Ok(Self {
+            document: segment(segments, "id", "document")?,
+            file: segment(segments, "file_id", "file")?,
+        })
+    }
+}
+
+impl IntoParams for PublicFilePath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![string_segment("id"), string_segment("file_id")]
     }
 }

@@ -55,6 +55,8 @@ pub const TABLES: &[Table] = &[
     table("consultation_exemptions", "id"),
     table("document_citations", "document_id, position"),
     table("citation_scans", "document_id"),
+    table("document_files", "id"),
+    table("file_chunks", "file_id, n"),
     table("date_anomalies", "table_name, row_key, column_name"),
     table("history_heads", "chain"),
     table("audit_events", "id"),
@@ -68,6 +70,9 @@ enum Kind {
     Bool,
     Date,
     Timestamp,
+    /// Bytes (a file's chunks): `\x` and lowercase hex on both engines, PostgreSQL's own text
+    /// form of `bytea`.
+    Blob,
     Other,
 }
 
@@ -166,6 +171,8 @@ pub fn columns(conn: &mut DbConn, table: &str) -> Result<Vec<Column>, DbError> {
                 Kind::Timestamp
             } else if declared == "date" {
                 Kind::Date
+            } else if declared == "blob" || declared == "bytea" {
+                Kind::Blob
             } else {
                 Kind::Other
             };
@@ -213,6 +220,7 @@ pub fn export_page(
                      THEN 'YYYY-MM-DD HH24:MI:SS.MS' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END) END"
                 ),
                 (true, Kind::Date) => format!("to_char({q}, 'YYYY-MM-DD')"),
+                (false, Kind::Blob) => format!("'\\x' || lower(hex({q}))"),
                 _ => q,
             };
             format!("'{}', {value}", c.name)
@@ -277,7 +285,12 @@ pub fn insert_rows(
         DbConn::Sqlite(_) => {
             let values = columns
                 .iter()
-                .map(|c| format!("json_extract(value, '$.\"{}\"')", c.name))
+                .map(|c| match c.kind {
+                    Kind::Blob => {
+                        format!("unhex(substr(json_extract(value, '$.\"{}\"'), 3))", c.name)
+                    }
+                    _ => format!("json_extract(value, '$.\"{}\"')", c.name),
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             format!(

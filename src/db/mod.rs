@@ -18,6 +18,7 @@ pub mod document_row;
 pub mod documents;
 pub mod error;
 pub mod expiry;
+pub mod files;
 pub mod filings;
 pub mod history;
 pub mod imports;

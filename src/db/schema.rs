@@ -406,6 +406,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_files (id) {
+        id -> Text,
+        document_id -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        version -> Integer,
+        name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        chunks -> Integer,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    file_chunks (file_id, n) {
+        file_id -> Text,
+        n -> Integer,
+        bytes -> Binary,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     agencies,
@@ -434,4 +459,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_exemptions,
     document_citations,
     citation_scans,
+    document_files,
+    file_chunks,
 );

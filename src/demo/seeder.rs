@@ -351,6 +351,8 @@ fn filing_of(doc: &DemoDocument) -> service::filing::FilingInput {
         kind,
         title,
         content: Some(content.to_string()),
+        // The demo uploads no files: its filings show the official text and report missing.
+        file_id: None,
     };
     service::filing::FilingInput {
         report: format!("现将《{}》报送备案，请予审查。", doc.title),

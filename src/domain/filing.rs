@@ -123,6 +123,8 @@ pub fn decide(from: FilingStatus, outcome: Outcome) -> Result<FilingStatus, Stri
 pub enum MaterialKind {
     /// 正式文本
     OfficialText,
+    /// 备案报告, the signed report as a file (the filing's `report` is its text)
+    FilingReport,
     /// 起草说明
     DraftingNotes,
     /// 制定依据
@@ -131,13 +133,29 @@ pub enum MaterialKind {
     Other,
 }
 
-/// The materials every filing needs besides the filing report (备案报告).
-pub const REQUIRED_MATERIALS: [MaterialKind; 3] =
-    [MaterialKind::OfficialText, MaterialKind::DraftingNotes, MaterialKind::LegalBasis];
+/// The materials every complete filing names.
+pub const REQUIRED_MATERIALS: [MaterialKind; 4] = [
+    MaterialKind::OfficialText,
+    MaterialKind::FilingReport,
+    MaterialKind::DraftingNotes,
+    MaterialKind::LegalBasis,
+];
 
-/// The required materials that are missing.
-pub fn missing_materials(kinds: &[MaterialKind]) -> Vec<MaterialKind> {
-    REQUIRED_MATERIALS.into_iter().filter(|k| !kinds.contains(k)).collect()
+/// The materials that count only with an uploaded file: the official text as issued and the
+/// signed filing report.
+pub const FILE_REQUIRED: [MaterialKind; 2] =
+    [MaterialKind::OfficialText, MaterialKind::FilingReport];
+
+/// The required materials that are missing, from each material's kind and whether it names
+/// an uploaded file: the official text and the report count only with their file.
+pub fn missing_materials(present: &[(MaterialKind, bool)]) -> Vec<MaterialKind> {
+    REQUIRED_MATERIALS
+        .into_iter()
+        .filter(|k| {
+            let needs_file = FILE_REQUIRED.contains(k);
+            !present.iter().any(|(kind, file)| kind == k && (*file || !needs_file))
+        })
+        .collect()
 }
 
 /// A ratio for a report: `None` when nothing was counted, so that 0/0 is not shown as 100%.
@@ -166,12 +184,23 @@ mod tests {
     }
 
     #[test]
-    fn missing_materials_are_named() {
+    fn missing_materials_are_named_and_the_official_text_and_report_need_their_files() {
+        use MaterialKind::*;
         assert_eq!(
-            missing_materials(&[MaterialKind::OfficialText]),
-            vec![MaterialKind::DraftingNotes, MaterialKind::LegalBasis]
+            missing_materials(&[(OfficialText, true)]),
+            vec![FilingReport, DraftingNotes, LegalBasis]
         );
-        assert!(missing_materials(&REQUIRED_MATERIALS).is_empty());
+        assert_eq!(
+            missing_materials(&[
+                (OfficialText, false),
+                (FilingReport, true),
+                (DraftingNotes, false),
+                (LegalBasis, false)
+            ]),
+            vec![OfficialText]
+        );
+        let all: Vec<_> = REQUIRED_MATERIALS.into_iter().map(|k| (k, true)).collect();
+        assert!(missing_materials(&all).is_empty());
     }
 
     #[test]

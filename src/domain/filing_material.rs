@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::filing::MaterialKind;
+use super::ids::FileId;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -14,6 +15,18 @@ pub struct Material {
     pub title: String,
     /// The material's text, or a reference to where it is kept.
     pub content: Option<String>,
+    /// An uploaded file of the document (`POST /api/v1/documents/{id}/files`) that is this
+    /// material; the official text and the filing report count only with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub file_id: Option<FileId>,
+}
+
+impl Material {
+    /// Its kind, and whether it names a file: what `filing::missing_materials` weighs.
+    pub fn presence(&self) -> (MaterialKind, bool) {
+        (self.kind, self.file_id.is_some())
+    }
 }
 
 /// The most materials one filing carries.

@@ -85,3 +85,7 @@ typed_id!(
     /// One public comment on a consultation.
     CommentId
 );
+typed_id!(
+    /// One uploaded file (one version of one kind of a document's files).
+    FileId
+);

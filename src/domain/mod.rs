@@ -14,6 +14,7 @@ pub mod consultation;
 pub mod dates;
 pub mod deadline;
 pub mod document;
+pub mod files;
 pub mod filing;
 pub mod filing_material;
 pub mod history;

@@ -70,7 +70,7 @@ fn check(input: FilingInput) -> Result<(String, Vec<Material>), AppError> {
             }),
         };
         if let (Ok(title), Ok(content)) = (title, content) {
-            materials.push(Material { kind: m.kind, title, content });
+            materials.push(Material { kind: m.kind, title, content, file_id: m.file_id });
         }
     }
     if materials.len() > MAX_MATERIALS {
@@ -106,7 +106,8 @@ pub fn file_document(
             "the agency has no filing authority: set one or give it a parent government",
         )
     })?;
-    let kinds: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
+    crate::service::filing_package::check_files(tx, doc.id, &materials)?;
+    let kinds: Vec<(MaterialKind, bool)> = materials.iter().map(Material::presence).collect();
     let existing = db::filings::find_by_document(tx, doc.id)?;
     let attempt =
         filing_attempt(existing.as_ref().map(|f| f.status)).map_err(|e| refusal(e, "status"))?;

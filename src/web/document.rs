@@ -5,14 +5,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::html::{badge, esc, page_with_feed, query_string};
 use super::{error_page, HTML};
+use crate::domain::files::StoredFile;
 use crate::domain::ids::DocumentId;
 use crate::error::AppError;
 use crate::http_caching::cached;
+use crate::service::files;
 use crate::service::public_reading::{self, PublicDocument};
 use crate::service::suggestions::MAX_SUGGESTION;
 use crate::state::AppState;
 
-fn document_page(doc: &PublicDocument) -> String {
+fn document_page(doc: &PublicDocument, official: &[StoredFile]) -> String {
     let mut facts = Vec::new();
     let mut fact =
         |label: &str, value: String| facts.push(format!("<dt>{}</dt><dd>{value}</dd>", esc(label)));
@@ -50,6 +52,20 @@ fn document_page(doc: &PublicDocument) -> String {
     }
     if let Some(c) = &doc.channel {
         fact("公布载体", esc(c));
+    }
+    // The official text as issued (正式文本): its latest version, downloaded from the API.
+    if let Some(f) = official.iter().max_by_key(|f| f.version) {
+        fact(
+            "正式文本",
+            format!(
+                "<a href=\"/api/v1/public/documents/{}/files/{}\" download>{}</a>（{} 字节，SHA-256 {}）",
+                doc.id,
+                f.id,
+                esc(&f.name),
+                f.size,
+                esc(&f.sha256)
+            ),
+        );
     }
     let mut versions = String::new();
     if !doc.versions.is_empty() {
@@ -142,8 +158,12 @@ pub(super) async fn document(
         return error_page(AppError::NotFound("document"));
     };
     let clock = state.clock.clone();
-    match state.db.read(move |conn| public_reading::document(conn, clock.as_ref(), id)).await {
-        Ok(doc) => cached(&req, HTML, document_page(&doc).into_bytes()),
+    let read = state.db.read(move |conn| {
+        let doc = public_reading::document(conn, clock.as_ref(), id)?;
+        Ok::<_, AppError>((doc, files::public_list(conn, id)?))
+    });
+    match read.await {
+        Ok((doc, official)) => cached(&req, HTML, document_page(&doc, &official).into_bytes()),
         Err(e) => error_page(e),
     }
 }

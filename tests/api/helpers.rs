@@ -313,6 +313,8 @@ pub struct Answer {
     pub status: u16,
     pub headers: ureq::http::HeaderMap,
     pub body: String,
+    /// The body as sent, for answers that are not text (files, archives).
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -370,6 +372,20 @@ impl Client {
         self.run(request).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// [`Client::raw`] for servers that may die mid-request (tests/survival): `Err` when the
+    /// connection failed before the whole answer arrived.
+    pub fn try_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Answer, String> {
+        let request = self.request(method, path, token, content_type, body, &[]);
+        self.run(request).map_err(|e| format!("{method} {path}: {e}"))
+    }
+
     fn request(
         &self,
         method: &str,
@@ -406,8 +422,8 @@ impl Client {
             .map_err(|e| format!("the answer was cut: {e}"))?;
         // A body that is not text (a file, an archive) reads as empty; tests of bytes look
         // at its headers.
-        let body = String::from_utf8(bytes).unwrap_or_default();
-        Ok(Answer { status, headers, body })
+        let body = String::from_utf8(bytes.clone()).unwrap_or_default();
+        Ok(Answer { status, headers, body, bytes })
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Answer {

@@ -64,14 +64,18 @@ db_test!(a_document_walks_from_draft_to_an_accepted_filing, |app| {
         "in_force"
     );
 
-    // Filing: within 15 days of publication (2026-03-17), here on 2026-04-01, so late.
+    // Filing: within 15 days of publication (2026-03-17), here on 2026-04-01, so late. The
+    // official text and the report count with their files.
+    let official = crate::files::upload_pdf(app, &p.drafter, &id, "official_text");
+    let report = crate::files::upload_pdf(app, &p.drafter, &id, "filing_report");
     let filing = app.client.post(
         &format!("/api/v1/documents/{id}/filing"),
         Some(&p.drafter),
         &json!({
         "report": "关于报送《沈阳市行政审批中介服务管理办法》备案的报告",
         "materials": [
-            {"kind": "official_text", "title": "正式文本"},
+            {"kind": "official_text", "title": "正式文本", "file_id": official},
+            {"kind": "filing_report", "title": "备案报告", "file_id": report},
             {"kind": "drafting_notes", "title": "起草说明"},
             {"kind": "legal_basis", "title": "制定依据"}
         ]}),
@@ -108,6 +112,8 @@ db_test!(a_document_walks_from_draft_to_an_accepted_filing, |app| {
             "deliberated",
             "registered",
             "published",
+            "file_added",
+            "file_added",
             "filed",
             "filing_decision"
         ]
@@ -355,7 +361,11 @@ db_test!(filing_decisions_follow_their_rules_and_revocation_ends_validity, |app|
     let incomplete = app.client.post(&format!("/api/v1/documents/{id}/filing"), Some(&p.drafter), &json!({"report": "备案报告", "materials": [{"kind": "official_text", "title": "正式文本"}]}));
     let f = incomplete.json();
     assert_eq!(f["complete"], false);
-    assert_eq!(f["missing_materials"], json!(["drafting_notes", "legal_basis"]));
+    // Named but without its file, the official text counts as missing, like the report.
+    assert_eq!(
+        f["missing_materials"],
+        json!(["official_text", "filing_report", "drafting_notes", "legal_basis"])
+    );
     assert_eq!(f["late"], false);
     let fid = f["id"].as_str().unwrap().to_string();
     let again = app.client.post(

@@ -20,6 +20,7 @@ mod edges;
 mod evolution;
 mod export;
 mod feeds;
+mod files;
 mod fixtures;
 mod headers;
 mod imports;

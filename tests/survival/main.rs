@@ -12,6 +12,7 @@ mod helpers;
 mod accounts;
 mod binary;
 mod crash;
+mod files;
 mod flood;
 mod memory;
 
