@@ -8,6 +8,7 @@
 //! the rules, so the demo cannot show a state the service itself would never reach.
 
 mod consultations;
+mod files;
 mod province;
 mod seeder;
 

@@ -3,9 +3,10 @@
 //! runs one operation through it and renders the answer.
 //!
 //! The token's signature is checked when the `Caller` is extracted; its account is checked
-//! on the operation's own connection, first thing in the same transaction
-//! (`accounts::authenticate`): a disabled account or an ended token is refused at once on
-//! every instance, and the operation acts with the roles and agency the account has now.
+//! on the operation's own connection (`accounts::authenticate`): first thing in the same
+//! transaction, or on SQLite just before the one writer's turn (`Db::write_checked`). A
+//! disabled account or an ended token is refused at once on every instance, and the
+//! operation acts with the roles and agency the account has now.
 
 use std::future::{ready, Ready};
 
@@ -66,7 +67,11 @@ impl Caller {
         &self,
         op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        self.state.write(self.acting(op)).await
+        let credential = self.credential.clone();
+        let clock = self.state.clock.clone();
+        let authenticate = move |conn: &mut DbConn| accounts::authenticate(conn, &credential);
+        let work = move |conn: &mut DbConn, actor: Actor| op(conn, &actor, clock.as_ref());
+        self.state.db.write_checked(authenticate, work).await
     }
 
     /// Runs the read `op` as the caller, at the instance's present moment.

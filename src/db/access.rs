@@ -95,21 +95,43 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        self.write_checked(|_| Ok(()), move |conn, ()| work(conn)).await
+    }
+
+    /// [`Db::write`] after `check` (the caller's account, say), whose answer `work` is given.
+    /// On PostgreSQL the check runs inside the transaction. On SQLite it runs just before the
+    /// writer's turn: a read needs no write lock there, and time spent inside the one writer's
+    /// transaction is time every other writer waits (the registration bench). A change to what
+    /// `check` reads that commits between the two is seen by the next request.
+    pub async fn write_checked<C, T, E, K, F>(&self, check: K, work: F) -> Result<T, E>
+    where
+        K: FnOnce(&mut DbConn) -> Result<C, E> + Send + 'static,
+        F: FnOnce(&mut DbConn, C) -> Result<T, E> + Send + 'static,
+        C: Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
         let observer = self.write_waits.clone();
         let writer = self.sqlite_writer.clone();
         let asked = std::time::Instant::now();
         let result = self
             .read(move |conn| {
                 let backend = conn.backend();
-                // A panicked writer rolled its transaction back; the queue itself holds no data.
-                let _turn = (backend == Backend::Sqlite)
-                    .then(|| writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
                 let begun = move || {
                     if let Some(observe) = observer {
                         observe(backend, asked.elapsed().as_secs_f64());
                     }
                 };
-                write_tx_begun(conn, begun, work)
+                if backend == Backend::Postgres {
+                    return write_tx_begun(conn, begun, |c| {
+                        let checked = check(c)?;
+                        work(c, checked)
+                    });
+                }
+                let checked = check(conn)?;
+                // A panicked writer rolled its transaction back; the queue itself holds no data.
+                let _turn = writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                write_tx_begun(conn, begun, |c| work(c, checked))
             })
             .await;
         if result.is_ok() {

@@ -4,13 +4,15 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use super::files::upload_pdf;
 use super::province::{agency, planned_users, DemoUser, AGENCIES};
 use super::{documents, DemoDocument, Fate, Summary};
 use crate::db::{self, DbConn};
 use crate::domain::clock::{Clock, ManualClock};
+use crate::domain::files::FileKind;
 use crate::domain::filing::{MaterialKind, Outcome as FilingOutcome};
 use crate::domain::filing_material::Material;
-use crate::domain::ids::{AgencyId, DocumentId, FilingId, UserId};
+use crate::domain::ids::{AgencyId, DocumentId, FileId, FilingId, UserId};
 use crate::domain::lifecycle::Conclusion;
 use crate::error::AppError;
 use crate::service::{self, Actor};
@@ -270,7 +272,11 @@ impl Seeder<'_> {
         };
         if let Some(offset) = filing_offset.filter(|o| day(*o) <= self.today) {
             self.clock.set_date(day(offset));
-            let input = filing_of(doc);
+            let official = format!("{}.pdf", doc.title);
+            let official = upload_pdf(self, drafter, id, FileKind::OfficialText, official).await?;
+            let report = format!("关于报送《{}》备案的报告.pdf", doc.title);
+            let report = upload_pdf(self, drafter, id, FileKind::FilingReport, report).await?;
+            let input = filing_of(doc, official, report);
             let (filed, _) = self
                 .write("file", drafter, move |tx, actor, clock| {
                     service::filing::file_document(tx, actor, clock, id, input)
@@ -345,25 +351,42 @@ impl Seeder<'_> {
     }
 }
 
-/// The filing of a demo document: its report and the three required materials.
-fn filing_of(doc: &DemoDocument) -> service::filing::FilingInput {
-    let material = |kind, title: String, content: &str| Material {
+/// The filing of a demo document: its report and the required materials, the official text
+/// and the signed report with their uploaded files.
+fn filing_of(doc: &DemoDocument, official: FileId, report: FileId) -> service::filing::FilingInput {
+    let material = |kind, title: String, content: &str, file_id| Material {
         kind,
         title,
         content: Some(content.to_string()),
-        // The demo uploads no files: its filings show the official text and report missing.
-        file_id: None,
+        file_id,
     };
     service::filing::FilingInput {
         report: format!("现将《{}》报送备案，请予审查。", doc.title),
         materials: vec![
-            material(MaterialKind::OfficialText, format!("《{}》正式文本", doc.title), &doc.body),
+            material(
+                MaterialKind::OfficialText,
+                format!("《{}》正式文本", doc.title),
+                &doc.body,
+                Some(official),
+            ),
+            material(
+                MaterialKind::FilingReport,
+                format!("关于报送《{}》备案的报告", doc.title),
+                "报送备案的报告（签章）。",
+                Some(report),
+            ),
             material(
                 MaterialKind::DraftingNotes,
                 format!("关于《{}》的起草说明", doc.title),
                 "为规范相关工作，经调研论证并公开征求意见，起草本文件。",
+                None,
             ),
-            material(MaterialKind::LegalBasis, "制定依据".into(), "有关法律、法规和国家政策规定。"),
+            material(
+                MaterialKind::LegalBasis,
+                "制定依据".into(),
+                "有关法律、法规和国家政策规定。",
+                None,
+            ),
         ],
     }
 }

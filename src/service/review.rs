@@ -142,7 +142,9 @@ impl Opinion {
                 ));
             }
             match text::paragraph(&f.note, MAX_NOTE) {
-                Ok(note) => findings.push(ReviewFinding { point: f.point, note, article: f.article }),
+                Ok(note) => {
+                    findings.push(ReviewFinding { point: f.point, note, article: f.article })
+                }
                 Err(e) => {
                     errors.push(FieldError::new(format!("findings[{i}].note"), e.to_string()))
                 }

@@ -98,6 +98,15 @@ db_test!(the_demo_province_is_listed_and_searchable_through_the_public_api, |app
         app.login(&u.username, &summary.password);
     }
 
+    // Every demo filing carries its official text and report as files: all are complete.
+    let reviewer = app.login("ln-filing", &summary.password);
+    let filings = app.client.get("/api/v1/filings?per_page=100", Some(&reviewer));
+    assert_eq!(filings.status, 200, "{}", filings.body);
+    let filings = filings.json();
+    let items = filings["items"].as_array().expect("items");
+    assert!(!items.is_empty(), "{filings}");
+    assert!(items.iter().all(|f| f["missing_materials"] == serde_json::json!([])), "{filings}");
+
     // Seeding again changes nothing.
     assert!(matches!(seed(app), Outcome::AlreadySeeded(_)));
     assert_eq!(public(app, "")["total"], planned as i64);

@@ -209,5 +209,5 @@ db_test!(a_review_finding_may_name_an_article_of_the_reviewed_text, |app| {
     assert_eq!(r.status, 200, "{}", r.body);
     let reviews = app.client.get(&format!("/api/v1/documents/{id}/reviews"), Some(&p.drafter));
     assert_eq!(reviews.status, 200, "{}", reviews.body);
-    assert_eq!(reviews.json()[0]["findings"][0]["article"], 4, "{}", reviews.body);
+    assert_eq!(reviews.json()["reviews"][0]["findings"][0]["article"], 4, "{}", reviews.body);
 });
