@@ -541,3 +541,17 @@ pub fn b64(s: &str) -> String {
     }
     out
 }
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -8,20 +8,6 @@ use crate::db_test;
 use crate::fixtures::Province;
 use crate::helpers::*;
 
-/// Percent-encodes a query value.
-fn enc(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 fn ids(page: &Value) -> Vec<String> {
     page["items"]
         .as_array()

@@ -140,19 +140,6 @@ fn corpus() -> (Vec<Doc>, Vec<Value>) {
     (docs, lines)
 }
 
-fn enc(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 fn chars_at(text: &str, at: usize, n: usize) -> Option<String> {
     let s: String = text.chars().skip(at).take(n).collect();
     (s.chars().count() == n && s.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))

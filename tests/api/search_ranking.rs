@@ -21,19 +21,6 @@ fn corpus(title: &str) -> (String, String) {
         .expect("title in the corpus")
 }
 
-fn enc(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 fn search(app: &TestApp, query: &str) -> Value {
     search_at(&app.client, query)
 }
