@@ -84,6 +84,7 @@ pub async fn get_document(caller: Caller, id: Path<DocumentId>) -> Answer {
     let mut view = DocumentView::new(doc, caller.today());
     view.cites = Some(citations.cites);
     view.cited_by = Some(citations.cited_by);
+    view.structure = Some(crate::domain::structure::parse(&view.body).units);
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -69,8 +69,10 @@ pub struct DocumentView {
     /// of the caller's scope).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cited_by: Option<Vec<crate::service::citations::CitingDocument>>,
-    /// The text's units (编/章/节/条/款/项/目), each with its anchor.
-    pub structure: Vec<crate::domain::structure::Unit>,
+    /// On `GET /documents/{id}`: the text's units (编/章/节/条/款/项/目), each with its
+    /// anchor. Lists and the answers of workflow steps leave it out, as they do `cites`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Vec<crate::domain::structure::Unit>>,
 }
 
 impl DocumentView {
@@ -82,9 +84,8 @@ impl DocumentView {
             Some(e) => (e.reason, e.by),
             None => (None, None),
         };
-        let structure = crate::domain::structure::parse(&row.body).units;
         Self {
-            structure,
+            structure: None,
             review_overdue: status == Status::UnderReview
                 && row.review_due_on.is_some_and(|d| today > d),
             status_label: status.chinese().to_string(),

@@ -91,6 +91,10 @@ db_test!(structure_articles_comparison_as_of_and_akoma_ntoso, |app| {
     assert_eq!(art3["children"][1]["text"], "违反前款规定的，由公安机关予以批评教育。");
     let internal = app.client.get(&format!("/api/v1/documents/{v1}"), Some(&p.drafter)).json();
     assert_eq!(internal["structure"], public["structure"]);
+    // A list leaves the structure out, as it does the citations.
+    let list = app.client.get("/api/v1/documents", Some(&p.drafter)).json();
+    assert!(list["items"][0]["title"].is_string(), "{list}");
+    assert!(list["items"][0].get("structure").is_none(), "{list}");
 
     // One article; a missing one is a 404 problem.
     let a = app.client.get(&format!("/api/v1/public/documents/{v1}/articles/3"), None).json();
