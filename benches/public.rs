@@ -123,19 +123,18 @@ fn main() {
             );
         }
     }
-    println!("\n| engine | documents | load | reindex hook | server start | database on disk | search rows | index dir | RSS after the searches | peak RSS while serving |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("\n| engine | documents | load | reindex hook | server start | database on disk | index dir | RSS after the searches | peak RSS while serving |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         let s = &r.scale;
         println!(
-            "| {} | {} | {} | {} | {:.1} s | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {:.1} s | {} | {} | {} | {} |",
             r.engine,
             s.documents,
             s.load,
             s.reindex,
             s.start,
             s.db_size,
-            s.search_size,
             s.index_size,
             s.rss,
             s.peak
@@ -170,7 +169,6 @@ struct Scale {
     reindex: String,
     start: f64,
     db_size: String,
-    search_size: String,
     index_size: String,
     rss: String,
     peak: String,
@@ -397,7 +395,7 @@ fn run(engine: Engine, db: &TestDatabase, n: usize) -> Option<EngineRow> {
         nginx_result.1
     );
     let peak = status_kb("VmHWM:");
-    let (db_size, search_size) = sizes(&mut raw, &db.url);
+    let db_size = database_size(&mut raw, &db.url);
     let index_size = std::env::var("NORMREG_BENCH_INDEX_DIR")
         .ok()
         .map(|d| {
@@ -409,26 +407,19 @@ fn run(engine: Engine, db: &TestDatabase, n: usize) -> Option<EngineRow> {
             du(Path::new(&dir)).unwrap_or_else(|| format!("{dir}: not found"))
         })
         .unwrap_or_else(|| "—".into());
-    let scale =
-        Scale { documents: n, load, reindex, start, db_size, search_size, index_size, rss, peak };
+    let scale = Scale { documents: n, load, reindex, start, db_size, index_size, rss, peak };
     Some(EngineRow { engine: engine_name, searches, scale, normreg, nginx: nginx_result })
 }
 
-/// The database's size on disk, and that of today's search rows (`document_search`).
-fn sizes(raw: &mut Raw, url: &str) -> (String, String) {
+/// The database's size on disk.
+fn database_size(raw: &mut Raw, url: &str) -> String {
     if let Some(path) = url.strip_prefix("sqlite://") {
-        let dir = Path::new(path).parent().unwrap();
-        (du(dir).unwrap_or_default(), "in the file".into())
+        du(Path::new(path).parent().unwrap()).unwrap_or_default()
     } else {
-        let db = raw.texts(
+        raw.texts(
             "SELECT CAST(pg_database_size(current_database()) / 1000000 AS TEXT) || ' MB' AS v",
-        );
-        let search = if corpus::has_table(raw, "document_search") {
-            raw.texts("SELECT CAST(pg_total_relation_size('document_search') / 1000000 AS TEXT) || ' MB' AS v")[0].clone()
-        } else {
-            "—".into()
-        };
-        (db[0].clone(), search)
+        )
+        .swap_remove(0)
     }
 }
 

@@ -339,10 +339,9 @@ async fn restore(config: Config, file: std::path::PathBuf) -> Result<(), String>
     let summary = db::write_tx(&mut conn, |conn| crate::service::backup::restore(conn, &mut input))
         .map_err(|e| e.to_string())?;
     println!(
-        "restored {} row(s) from {} ({} published document(s) indexed for search)",
+        "restored {} row(s) from {}; each instance rebuilds its search index from them at its next start",
         summary.total(),
         file.display(),
-        summary.indexed
     );
     Ok(())
 }

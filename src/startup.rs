@@ -208,11 +208,6 @@ fn bootstrap(conn: &mut DbConn, config: &Config, clock: &dyn Clock) -> Result<St
         tracing::info!(applied, "database migrated");
     }
     crate::service::dates::refuse_stored_outside_range(conn)?;
-    // Documents published before the search index existed, or written by other means.
-    let indexed = db::search::index_missing(conn)?;
-    if indexed > 0 {
-        tracing::info!(indexed, "documents added to the search index");
-    }
     // Documents written before citations were kept, or restored without them.
     let scanned = crate::service::citations::scan_missing(conn)?;
     if scanned > 0 {

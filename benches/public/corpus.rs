@@ -1,8 +1,9 @@
 //! The bench's documents: generated deterministically by recombining the sentences of the
 //! demo's real texts (`assets/demo/documents.jsonl`), streamed chunk by chunk so that a
 //! million of them never sit in memory, with the exact number of documents that hold each
-//! measured term counted on the way; and their bulk load straight into the tables, with the
-//! search rows written exactly as publication writes them.
+//! measured term counted on the way; and their bulk load straight into the `documents`
+//! table. The load writes no events, so the search index learns of the documents only by a
+//! rebuild (`normreg reindex`, `NORMREG_BENCH_REINDEX`), as after a restore.
 //!
 //! Besides the generated titles, the 41 real regulation titles of `benches/data/titles.txt`
 //! are each given to one older document, and three newer documents per title are named
@@ -11,7 +12,6 @@
 use std::collections::HashMap;
 
 use diesel::{Connection, RunQueryDsl};
-use normreg::domain::cjk_tokens;
 
 /// A generated published document.
 pub struct Doc {
@@ -281,10 +281,9 @@ impl Raw {
     }
 }
 
-/// Bulk inserts of `docs`, committed every 50 chunks: documents, then their index rows as
-/// `index_document` writes them (FTS5 row of bigrams; tsvector of the same bigrams with
-/// `simple`). On PostgreSQL the secondary indexes are dropped first and built once at the
-/// end, as a restore does; `each` sees every document (counting).
+/// Bulk inserts of `docs` into `documents`, committed every 50 chunks. On PostgreSQL the
+/// secondary indexes are dropped first and built once at the end, as a restore does; `each`
+/// sees every document (counting).
 pub fn load(url: &str, docs: impl Iterator<Item = Doc>, mut each: impl FnMut(&Doc)) -> usize {
     let mut db = Raw::open(url);
     let postgres = db.postgres;
@@ -295,12 +294,12 @@ pub fn load(url: &str, docs: impl Iterator<Item = Doc>, mut each: impl FnMut(&Do
         // Indexes that back no constraint: dropped now, built again after the load.
         rebuild = db.texts(
             "SELECT indexdef AS v FROM pg_indexes i WHERE schemaname = 'public' \
-             AND tablename IN ('documents', 'document_search') \
+             AND tablename = 'documents' \
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
         );
         for name in db.texts(
             "SELECT indexname AS v FROM pg_indexes i WHERE schemaname = 'public' \
-             AND tablename IN ('documents', 'document_search') \
+             AND tablename = 'documents' \
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
         ) {
             db.exec(&format!("DROP INDEX {name}"));
@@ -309,9 +308,6 @@ pub fn load(url: &str, docs: impl Iterator<Item = Doc>, mut each: impl FnMut(&Do
         db.exec("PRAGMA synchronous = OFF");
         db.exec("PRAGMA cache_size = -262144");
     }
-    // The search tables of today's engine; a derived index (issue 11) may have replaced them.
-    let search_rows = has_table(&mut db, "document_search");
-    let side_rows = has_table(&mut db, "document_search_rows");
     let mut loaded = 0;
     let mut chunk = Vec::with_capacity(250);
     let mut docs = docs.peekable();
@@ -324,29 +320,16 @@ pub fn load(url: &str, docs: impl Iterator<Item = Doc>, mut each: impl FnMut(&Do
             each(d);
         }
         loaded += chunk.len();
-        insert_chunk(&mut db, &chunk, search_rows);
+        insert_chunk(&mut db, &chunk);
         chunks += 1;
         if chunks % 50 == 0 {
             db.exec("COMMIT");
             db.exec("BEGIN");
         }
     }
-    if side_rows {
-        // The side table of `db::search::index_new`: each entry's document, agency and date.
-        db.exec(
-            "INSERT INTO document_search_rows (search_rowid, document_id, agency_id, published_on) \
-             SELECT s.rowid, s.document_id, d.agency_id, d.published_on \
-             FROM document_search s JOIN documents d ON d.id = s.document_id",
-        );
-    }
     db.exec("COMMIT");
     for sql in &rebuild {
         db.exec(sql);
-    }
-    if !postgres && search_rows {
-        // A long-running index is merged in the background by FTS5's automerge; `optimize`
-        // brings the freshly loaded one to that settled state at once.
-        db.exec("INSERT INTO document_search(document_search) VALUES ('optimize')");
     }
     if !postgres {
         db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -355,18 +338,7 @@ pub fn load(url: &str, docs: impl Iterator<Item = Doc>, mut each: impl FnMut(&Do
     loaded
 }
 
-/// Whether the table exists.
-pub fn has_table(db: &mut Raw, name: &str) -> bool {
-    let sql = if db.postgres {
-        format!("SELECT relname::text AS v FROM pg_class WHERE relname = '{name}'")
-    } else {
-        format!("SELECT name AS v FROM sqlite_master WHERE name = '{name}'")
-    };
-    !db.texts(&sql).is_empty()
-}
-
-fn insert_chunk(db: &mut Raw, chunk: &[Doc], search_rows: bool) {
-    let postgres = db.postgres;
+fn insert_chunk(db: &mut Raw, chunk: &[Doc]) {
     let mut sql = String::from(
         "INSERT INTO documents (id, lineage_id, version, agency_id, status, title, body, revision, provisional, \
          affects_rights, issuance_number, registration_number, published_on, effective_on, valid_until, channel, \
@@ -390,35 +362,6 @@ fn insert_chunk(db: &mut Raw, chunk: &[Doc], search_rows: bool) {
             e = effective,
             u = until,
         ));
-    }
-    db.exec(&sql);
-    if !search_rows {
-        return;
-    }
-    let mut sql = String::from(if postgres {
-        "INSERT INTO document_search (document_id, tokens, agency_id, published_on) VALUES "
-    } else {
-        "INSERT INTO document_search (document_id, tokens) VALUES "
-    });
-    for (i, d) in chunk.iter().enumerate() {
-        // The text `db::search::index_document` indexes: title, numbers, body.
-        let text = [&d.title, &d.issuance_number, &d.registration_number, &d.body]
-            .map(String::as_str)
-            .join("\n");
-        let tokens = quote(&cjk_tokens::index_tokens(&text));
-        if i > 0 {
-            sql.push(',');
-        }
-        if postgres {
-            sql.push_str(&format!(
-                "({}, to_tsvector('simple', {tokens}), {}, '{}')",
-                quote(&d.id),
-                quote(&d.agency_id),
-                d.published_on
-            ));
-        } else {
-            sql.push_str(&format!("({}, {tokens})", quote(&d.id)));
-        }
     }
     db.exec(&sql);
 }

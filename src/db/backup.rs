@@ -250,15 +250,11 @@ pub fn holds_no_registry(conn: &mut DbConn) -> Result<bool, DbError> {
     Ok(row.n == 0)
 }
 
-/// Empties every table of the registry, and the search index: what a start of the service
-/// may have seeded (settings, the calendar) gives way to the backup's.
+/// Empties every table of the registry: what a start of the service may have seeded
+/// (settings, the calendar) gives way to the backup's.
 pub fn clear(conn: &mut DbConn) -> Result<(), DbError> {
     let mut sql = String::new();
-    let search: &[&str] = match conn {
-        DbConn::Sqlite(_) => &["document_search", "document_search_rows"],
-        DbConn::Postgres(_) => &["document_search"],
-    };
-    for name in search.iter().copied().chain(TABLES.iter().rev().map(|t| t.name)) {
+    for name in TABLES.iter().rev().map(|t| t.name) {
         sql.push_str(&format!("DELETE FROM {};\n", quoted(name)));
     }
     conn.batch_execute(&sql)?;
@@ -304,9 +300,9 @@ pub fn insert_rows(
 }
 
 /// What a restore sets again after the rows are written: PostgreSQL's event serials (SQLite's
-/// AUTOINCREMENT follows the highest id written by itself), and the search index of the
-/// published documents.
-pub fn after_restore(conn: &mut DbConn) -> Result<usize, DbError> {
+/// AUTOINCREMENT follows the highest id written by itself). The search index is not here: it
+/// is derived, and the next start finds it behind the restored events and rebuilds it.
+pub fn after_restore(conn: &mut DbConn) -> Result<(), DbError> {
     if let DbConn::Postgres(_) = conn {
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('document_events', 'id'), \
@@ -315,7 +311,7 @@ pub fn after_restore(conn: &mut DbConn) -> Result<usize, DbError> {
              COALESCE(MAX(id), 0) + 1, false) FROM audit_events",
         )?;
     }
-    super::search::index_missing(conn)
+    Ok(())
 }
 
 /// A key's value, read from the row the database gave, as an SQL literal (text or integer;

@@ -111,7 +111,6 @@ pub fn insert_all(
             })
             .collect();
         super::history::append(conn, &events)?;
-        super::search::index_new(conn, chunk)?;
         let watched: Vec<_> = chunk.iter().filter_map(|d| Some((d.id, d.valid_until?))).collect();
         super::expiry::watch_new(conn, &watched)?;
     }

@@ -29,7 +29,6 @@ pub mod public;
 pub mod reach;
 pub mod reviews;
 pub mod schema;
-pub mod search;
 pub mod search_feed;
 pub mod search_query;
 pub mod settings;

@@ -1,22 +1,18 @@
-//! Search tokens for Chinese full-text search (CJK bigrams and ASCII words) that SQLite FTS5 and PostgreSQL tsvector both index.
+//! Search tokens for Chinese full-text search: overlapping CJK bigrams and ASCII words, the
+//! tokens the search index (`crate::search_index::tokenizer`) stores and queries are made of.
 //!
-//! Neither engine segments Chinese: SQLite's trigram tokenizer finds nothing for a
-//! 2-character term and PostgreSQL's parser sees a whole run of Han characters as one word.
-//! So the application stores, next to each text, the tokens made here, and turns queries into
-//! phrases of the same tokens:
+//! Chinese has no spaces to split words on, and a dictionary segmenter would miss the terms of
+//! law it does not know. So, as Lucene's CJK analyzer does:
 //! - a run of CJK characters becomes its overlapping bigrams (许可证 → 许可 可证), a run of one
 //!   character becomes that character; a query term is a phrase of its bigrams, so it matches
 //!   wherever the term occurs as consecutive characters;
 //! - a run of ASCII letters and digits becomes one lowercase word;
 //! - everything else separates tokens.
 //!
-//! Tokens contain only Han characters, `〇`, `a-z` and `0-9`, which FTS5's `unicode61`
-//! tokenizer and `to_tsvector('simple', …)` both take as one token each: no quoting needed.
+//! Tokens contain only Han characters, `〇`, `a-z` and `0-9`.
 //!
-//! Known limits: a 1-character query term only finds that character where it stands alone
-//! (between separators), because longer runs are indexed as bigrams only; and PostgreSQL keeps
-//! at most 256 positions per lexeme, none past 16,383, so phrase matches deep inside very long
-//! texts can be missed there.
+//! Known limit: a 1-character query term only finds that character where it stands alone
+//! (between separators), because longer runs are indexed as bigrams only.
 
 /// At most this many query terms are used; the rest are dropped.
 pub const MAX_TERMS: usize = 16;
@@ -132,7 +128,7 @@ pub fn exact_key(text: &str) -> String {
     text.chars().map(fold).filter(|&c| is_cjk(c) || is_word_char(c)).collect()
 }
 
-/// The space-separated tokens to store in the full-text index for `text`.
+/// The tokens of `text` in order, space-separated: [`tokens_with_offsets`] without the offsets.
 pub fn index_tokens(text: &str) -> String {
     let mut tokens = Vec::new();
     push_tokens(text, &mut tokens);

@@ -32,8 +32,6 @@ const BATCH_BYTES: usize = 8 << 20;
 pub struct Summary {
     /// Rows per table (of those the file has).
     pub rows: BTreeMap<String, u64>,
-    /// Published documents indexed for search again (restore only).
-    pub indexed: usize,
 }
 
 impl Summary {
@@ -88,7 +86,7 @@ pub fn backup(conn: &mut DbConn, out: &mut dyn Write) -> Result<Summary, AppErro
         }
         writeln!(out, "{}", json!({"end": true, "rows": rows})).map_err(not_written)?;
         out.flush().map_err(not_written)?;
-        Ok(Summary { rows, indexed: 0 })
+        Ok(Summary { rows })
     })
 }
 
@@ -121,8 +119,8 @@ pub fn restore(conn: &mut DbConn, input: &mut dyn BufRead) -> Result<Summary, Ap
         if value.get("end") == Some(&Value::Bool(true)) {
             pending.flush(conn)?;
             check_counts(n, &value, &rows)?;
-            let indexed = store::after_restore(conn)?;
-            return Ok(Summary { rows, indexed });
+            store::after_restore(conn)?;
+            return Ok(Summary { rows });
         }
         let name = value.get("table").and_then(Value::as_str).unwrap_or_default();
         let Some(offset) = store::TABLES[position..].iter().position(|t| t.name == name) else {

@@ -121,7 +121,6 @@ pub fn publish(
         supersede(tx, older_id, &doc, actor.id, now)?;
     }
     let payload = serde_json::json!({"published_on": req.published_on, "effective_on": effective, "valid_until": until, "channel": req.channel, "early_effect_reason": req.early});
-    db::search::index_document(tx, &doc)?;
     db::expiry::watch(tx, doc.id, until)?;
     record(
         tx,

@@ -256,11 +256,7 @@ fn tables_in(url: &str) -> BTreeSet<String> {
     names
         .into_iter()
         .map(|n| n.name)
-        .filter(|n| {
-            !n.starts_with("sqlite_")
-                && !n.starts_with("__diesel")
-                && !n.starts_with("document_search")
-        })
+        .filter(|n| !n.starts_with("sqlite_") && !n.starts_with("__diesel"))
         .collect()
 }
 
