@@ -7,8 +7,9 @@
 //! `cargo bench --bench public` (PostgreSQL half when `TEST_DATABASE_URL` is set); needs
 //! `wrk` and `nginx` (`apt-get install -y wrk nginx`). Documents are generated
 //! deterministically by recombining the sentences of the demo's real texts
-//! (`assets/demo/documents.jsonl`) and loaded straight into the tables, with their search
-//! index rows written exactly as publication writes them; only the reads go through HTTP.
+//! (`assets/demo/documents.jsonl`) and loaded straight into the `documents` table; the search
+//! index is then built from the database (`NORMREG_BENCH_REINDEX`, or the server's start-up
+//! check); only the reads go through HTTP.
 //!
 //! Settings (environment):
 //! - `NORMREG_BENCH_DOCUMENTS`: how many documents (default 100,000).
@@ -25,6 +26,9 @@
 //!   load (or on a reused database), runs `normreg <these arguments>` over the database and
 //!   records how long it took; the server is started only afterwards, and its start-up time
 //!   is recorded in every case (a start-up that repairs the index shows there).
+//! - `NORMREG_INDEX_DIR`: the search index's directory, for the served instance and for
+//!   `normreg reindex` alike (default: beside the SQLite file; on PostgreSQL a temporary
+//!   directory that the server's start builds).
 //! - `NORMREG_BENCH_INDEX_DIR`: a directory whose size on disk is recorded as the index's
 //!   (`{db_dir}` in it stands for the SQLite database's directory).
 //! - `NORMREG_BENCH_STRICT=1`: fail unless every `total` is exact.
@@ -186,6 +190,9 @@ fn bench_config(url: &str) -> normreg::config::Config {
     let mut c = test_config(url).expect("config");
     c.workers = 2;
     c.pool_size = 8;
+    // The same index directory as `normreg reindex` (which reads the environment): on
+    // PostgreSQL the default is a fresh temporary directory per start.
+    c.index_dir = std::env::var_os("NORMREG_INDEX_DIR").map(PathBuf::from);
     c
 }
 

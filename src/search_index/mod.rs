@@ -192,12 +192,13 @@ impl SearchIndex {
         };
         let query = query::filtered(&self.fields, text, filters);
         let searcher = self.reader.searcher();
-        let counts = searcher.search(&query, &facets::FacetCounts::on(filters.day))?;
-        if limit == 0 || offset as u64 >= counts.total {
+        let facets = facets::FacetCounts::on(filters.day);
+        if limit == 0 {
+            let counts = searcher.search(&query, &facets)?;
             return Ok(Found { ids: Vec::new(), counts });
         }
         let top = TopDocs::with_limit(limit).and_offset(offset);
-        let addresses: Vec<tantivy::DocAddress> = ranked(&searcher, &*query, top, sort)?;
+        let (counts, addresses) = ranked(&searcher, &*query, facets, top, sort)?;
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -212,15 +213,18 @@ impl SearchIndex {
     }
 }
 
-/// The addresses of a page in `sort` order. Ties, which BM25 gives identical texts, go to the
-/// newer document and then to the smaller id, as in the catalogue listing, so that the order
-/// never depends on how the index happens to be segmented.
+/// The counts of every match and the addresses of a page in `sort` order, in one pass over
+/// the matches (the counts ride along with the ranking as a pair of collectors). Ties, which
+/// BM25 gives identical texts, go to the newer document and then to the smaller id, as in the
+/// catalogue listing, so that the order never depends on how the index happens to be
+/// segmented.
 fn ranked(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
+    facets: facets::FacetCounts,
     top: TopDocs,
     sort: Sort,
-) -> Result<Vec<tantivy::DocAddress>, IndexError> {
+) -> Result<(Counts, Vec<tantivy::DocAddress>), IndexError> {
     let keys = move |reader: &tantivy::SegmentReader| {
         let fast = reader.fast_fields();
         let published = fast.i64(schema::PUBLISHED).ok();
@@ -231,43 +235,36 @@ fn ranked(
             (p, u64::MAX - id)
         }
     };
-    let found: Vec<tantivy::DocAddress> = match sort {
-        Sort::Relevance => searcher
-            .search(
-                query,
-                &top.tweak_score(move |r: &tantivy::SegmentReader| {
-                    let k = keys(r);
-                    move |doc, score: tantivy::Score| (score, k(doc))
-                }),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-        Sort::Newest => searcher
-            .search(
-                query,
-                &top.tweak_score(move |r: &tantivy::SegmentReader| {
-                    let k = keys(r);
-                    move |doc, _: tantivy::Score| k(doc)
-                }),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-        Sort::Oldest => searcher
-            .search(
-                query,
-                &top.tweak_score(move |r: &tantivy::SegmentReader| {
-                    let k = keys(r);
-                    move |doc, _: tantivy::Score| {
-                        let (p, id) = k(doc);
-                        (i64::MAX.saturating_sub(p), id)
-                    }
-                }),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-    };
-    Ok(found)
+    fn addresses<K>(found: Vec<(K, tantivy::DocAddress)>) -> Vec<tantivy::DocAddress> {
+        found.into_iter().map(|(_, a)| a).collect()
+    }
+    Ok(match sort {
+        Sort::Relevance => {
+            let page = top.tweak_score(move |r: &tantivy::SegmentReader| {
+                let k = keys(r);
+                move |doc, score: tantivy::Score| (score, k(doc))
+            });
+            let (counts, found) = searcher.search(query, &(facets, page))?;
+            (counts, addresses(found))
+        }
+        Sort::Newest => {
+            let page = top.tweak_score(move |r: &tantivy::SegmentReader| {
+                let k = keys(r);
+                move |doc, _: tantivy::Score| k(doc)
+            });
+            let (counts, found) = searcher.search(query, &(facets, page))?;
+            (counts, addresses(found))
+        }
+        Sort::Oldest => {
+            let page = top.tweak_score(move |r: &tantivy::SegmentReader| {
+                let k = keys(r);
+                move |doc, _: tantivy::Score| {
+                    let (p, id) = k(doc);
+                    (i64::MAX.saturating_sub(p), id)
+                }
+            });
+            let (counts, found) = searcher.search(query, &(facets, page))?;
+            (counts, addresses(found))
+        }
+    })
 }
