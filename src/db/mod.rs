@@ -184,12 +184,12 @@ impl ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers run beside the one writer; FULL sync so that nothing
-                // acknowledged is lost on power failure; the busy timeout makes writers queue
-                // instead of failing.
+                // FULL sync so that nothing acknowledged is lost on power failure; the busy
+                // timeout makes writers queue instead of failing. WAL is the file's own
+                // setting, made once by `connect` (`use_wal`).
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 15000; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
@@ -217,12 +217,24 @@ pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
                 DbError::internal(format!("cannot create folder {}: {e}", dir.display()))
             })?;
         }
+        use_wal(path)?;
     }
     r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(30))
         .build(Manager { url: url.clone() })
         .map_err(|e| DbError::internal(format!("cannot connect to the database: {e}")))
+}
+
+/// Puts the SQLite file in WAL mode (readers run beside the one writer), which the file keeps.
+/// Once, before the pool opens its connections: asked of every new connection, the switch
+/// can meet another connection opening the file and fail at once with "database is locked",
+/// without waiting for the busy timeout.
+fn use_wal(path: &std::path::Path) -> Result<(), DbError> {
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .map_err(|e| DbError::internal(format!("cannot open {}: {e}", path.display())))?;
+    conn.batch_execute("PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL;")
+        .map_err(|e| DbError::internal(format!("cannot use WAL on {}: {e}", path.display())))
 }
 
 /// Runs `work` while holding the start-up lock: a PostgreSQL advisory lock, or SQLite's
