@@ -79,7 +79,7 @@ pub async fn reindex(config: Config, dir: Option<std::path::PathBuf>) -> Result<
     let mut conn = super::open_checked(&config)?;
     let started = std::time::Instant::now();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let index = crate::search_index::SearchIndex::open(&dir, threads, 200_000_000)
+    let index = crate::search_index::SearchIndex::open(&dir, threads, 200_000_000, 1)
         .map_err(|e| format!("{e} (is an instance serving from {}?)", dir.display()))?;
     let live = service::search_sync::LiveIndex::new(index).map_err(|e| e.to_string())?;
     let mut bar = crate::progress::Progress::new("indexing");

@@ -84,16 +84,18 @@ const SERVING_WRITER_BYTES: usize = 32_000_000;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (empty, without a watermark) when the directory
-    /// holds none or one of another schema; `rebuild_bytes` sizes the writer.
+    /// holds none or one of another schema; `writer_threads` and `writer_bytes` size the
+    /// writer, and `search_threads` how many segments one search reads at once.
     pub fn open(
         dir: &Path,
         writer_threads: usize,
         writer_bytes: usize,
+        search_threads: usize,
     ) -> Result<Self, IndexError> {
         std::fs::create_dir_all(dir)?;
         let schema = schema::build();
         let directory = MmapDirectory::open(dir).map_err(|e| IndexError::new(e.to_string()))?;
-        let index = match Index::open_or_create(directory, schema.clone()) {
+        let mut index = match Index::open_or_create(directory, schema.clone()) {
             Ok(index) => index,
             // A schema of an older release, or a damaged meta file: start again, the database
             // has everything.
@@ -107,15 +109,22 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(tokenizer::NAME, tokenizer::CjkBigrams);
+        if search_threads > 1 {
+            // Before the reader: its searchers take the index's executor.
+            index.set_multithread_executor(search_threads)?;
+        }
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(writer_threads.max(1), writer_bytes)?;
         let fields = schema::Fields::of(&schema)?;
         Ok(Self { index, reader, writer: Mutex::new(writer), fields })
     }
 
-    /// Opens the index of a serving instance.
+    /// Opens the index of a serving instance. A search reads the index's segments on as many
+    /// threads as there are cores, so that a term found in a large share of the catalogue is
+    /// scored in several segments at once (one search's latency, not the throughput of many).
     pub fn open_serving(dir: &Path) -> Result<Self, IndexError> {
-        Self::open(dir, 1, SERVING_WRITER_BYTES)
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::open(dir, 1, SERVING_WRITER_BYTES, cores)
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
