@@ -77,8 +77,12 @@ pub enum Command {
     /// Each line is one JSON object: agency_code (an existing agency), title, body,
     /// issuance_number (文号, any usual spelling) and published_on (YYYY-MM-DD), required;
     /// registration_number, effective_on, valid_until and provisional (true for 暂行), optional;
-    /// no other key. Missing dates follow the policy. README.md, "Importing documents", has an
-    /// example.
+    /// official_text_file, optional: the official text (正式文本, PDF, OFD, DOCX, DOC, PNG or
+    /// JPEG), a path relative to the JSON Lines file's folder, stored as version 1 of the
+    /// document's official text (at most NORMREG_MAX_UPLOAD_BYTES; checked like an upload).
+    /// No other key. Missing dates follow the policy. Large official texts go through this
+    /// command (read in chunks) or a later upload, not the API's base64. README.md,
+    /// "Importing documents", has an example.
     Import {
         /// The JSON Lines file, one document per line.
         file: std::path::PathBuf,
@@ -243,6 +247,15 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
     drop(text);
     let mut conn = open_checked(&config)?;
     let mut writing = crate::progress::Progress::new("importing");
+    // Official texts are read from paths relative to the JSON Lines file's folder.
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let files = crate::importer::ImportFiles {
+        origin: crate::importer::TextOrigin::Beside(folder),
+        limit: config.upload_limit,
+    };
     let outcome = crate::importer::run(
         &mut conn,
         lines,
@@ -250,6 +263,7 @@ async fn import(config: Config, file: std::path::PathBuf) -> Result<(), String> 
         None,
         SystemClock.today(),
         SystemClock.now().naive_utc(),
+        files,
         &mut |done, total| writing.update(done, total),
     );
     match outcome {

@@ -12,6 +12,8 @@ use crate::domain::import::{self, ImportLine, ImportedDocument, LineError};
 use crate::domain::lifecycle::Status;
 use crate::domain::numbering::RegistrationFormat;
 use crate::error::AppError;
+use crate::service::import_files::{self, StagedText};
+pub use crate::service::import_files::{ImportFiles, TextOrigin};
 
 /// At most this many line errors are reported; the rest are counted.
 pub const MAX_REPORTED_ERRORS: usize = 200;
@@ -118,6 +120,8 @@ pub fn check(
 
 /// Imports the lines in one write transaction: the whole file or nothing. `progress` is told
 /// how many documents of how many were written.
+// The edges' whole say in one call: what, who, when, where the files are, and progress.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     conn: &mut DbConn,
     lines: Vec<(usize, Result<ImportLine, LineError>)>,
@@ -125,6 +129,7 @@ pub fn run(
     actor: Option<UserId>,
     today: NaiveDate,
     at: NaiveDateTime,
+    files: ImportFiles<'_>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<ImportedItem>, ImportFailure> {
     if lines.is_empty() {
@@ -135,8 +140,12 @@ pub fn run(
     }
     let policy = db::settings::policy(conn)?;
     let docs = check(lines, today, &policy).map_err(fail)?;
+    // The official texts are read and checked before the transaction; their temporary files
+    // go when `texts` is dropped, whatever happens.
+    let texts = import_files::stage_all(&docs, files).map_err(fail)?;
     // `write` refuses before it writes anything, so a refusal commits an empty transaction.
-    write_tx(conn, |conn| write(conn, &docs, scope, actor, at, &policy, progress))?.map_err(fail)
+    write_tx(conn, |conn| write(conn, &docs, &texts, scope, actor, at, &policy, progress))?
+        .map_err(fail)
 }
 
 fn fail(mut errors: Vec<LineError>) -> ImportFailure {
@@ -147,9 +156,11 @@ fn fail(mut errors: Vec<LineError>) -> ImportFailure {
 }
 
 /// Checks what only the database knows (agencies, numbers in use, scope), then writes.
+#[allow(clippy::too_many_arguments)]
 fn write(
     conn: &mut DbConn,
     docs: &[ImportedDocument],
+    texts: &[Option<StagedText>],
     scope: &ImportScope,
     actor: Option<UserId>,
     at: NaiveDateTime,
@@ -237,6 +248,12 @@ fn write(
     }
     // Once every imported document is in, so that they may cite one another.
     crate::service::citations::on_import(conn, &rows)?;
+    // Each official text after its document's `imported` event, on the same chain.
+    for (row, text) in rows.iter().zip(texts) {
+        if let Some(text) = text {
+            import_files::store(conn, row, text, actor, at)?;
+        }
+    }
     let issuance: Vec<_> = docs.iter().map(|d| d.issuance.clone()).collect();
     let registration: Vec<_> = docs.iter().filter_map(|d| d.registration.clone()).collect();
     db::imports::continue_series(conn, &issuance, &registration)?;

@@ -54,6 +54,10 @@ pub struct CatalogueEntry {
     pub published_on: NaiveDate,
     pub effective_on: NaiveDate,
     pub valid_until: NaiveDate,
+    /// The SHA-256 (lowercase hex) of the document's official text (正式文本) when the
+    /// catalogue was frozen (its newest version then); null when it had none, or when the
+    /// catalogue was frozen before catalogues recorded it. Compare it with a download's.
+    pub official_text_sha256: Option<String>,
     /// The text as frozen; present with `texts=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -139,6 +143,7 @@ impl From<Entry> for CatalogueEntry {
             published_on: e.published_on,
             effective_on: e.effective_on,
             valid_until: e.valid_until,
+            official_text_sha256: e.official_text_sha256,
             text: None,
         }
     }
@@ -351,6 +356,7 @@ fn entries_csv(entries: &[Entry], changes: &[ChangeEntry]) -> String {
             &e.effective_on.to_string(),
             &e.valid_until.to_string(),
             change,
+            e.official_text_sha256.as_deref().unwrap_or(""),
         ]));
     }
     out

@@ -35,6 +35,8 @@ pub struct FileView {
     pub content_type: String,
     /// 1 for the first file of its kind on the document, then 2, 3 …; older versions stay.
     pub version: i32,
+    /// The account that uploaded it; the nil UUID for an official text imported at the
+    /// command line (`normreg import`), where no account acts.
     #[schema(value_type = String)]
     pub uploaded_by: UserId,
     pub created_at: DateTime<Utc>,

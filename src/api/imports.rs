@@ -38,9 +38,10 @@ pub async fn import_documents(
 ) -> Answer {
     let lines: Vec<_> =
         values.into_iter().enumerate().map(|(i, v)| (i + 1, parse_value(i + 1, v))).collect();
+    let limit = caller.state.config.upload_limit;
     // The import opens its own write transaction, so the connection is taken bare.
     let items = caller
-        .write_statement(move |conn, actor, clock| import::import(conn, actor, clock, lines))
+        .write_statement(move |conn, actor, clock| import::import(conn, actor, clock, lines, limit))
         .await?;
     Ok(HttpResponse::Created().json(ImportAnswer { imported: items.len(), documents: items }))
 }

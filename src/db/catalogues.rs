@@ -17,6 +17,7 @@ use super::schema::{catalogue_changes, catalogue_entries, catalogues};
 use super::{insert_many, placeholders, DbConn};
 use crate::domain::catalogue::{departure, Change, ContentHasher, Entry};
 use crate::domain::document::EndKind;
+use crate::domain::files::FileKind;
 use crate::domain::ids::{AgencyId, CatalogueId, UserId};
 use crate::domain::lifecycle::Status;
 
@@ -153,13 +154,20 @@ pub fn freeze(
         diesel::sql_query("SET LOCAL enable_nestloop = off").execute(conn)?;
         diesel::sql_query("SET LOCAL work_mem = '64MB'").execute(conn)?;
     }
+    // The official text's SHA-256 as it stands now, the newest version (one index lookup per
+    // entry on `document_files (document_id, kind, version)`): a later upload never reaches
+    // the frozen copy.
     let copy = format!(
         "INSERT INTO catalogue_entries (catalogue_id, position, document_id, lineage_id, title, \
-         issuance_number, registration_number, published_on, effective_on, valid_until, body) \
+         issuance_number, registration_number, published_on, effective_on, valid_until, body, \
+         official_text_sha256) \
          SELECT ?, CAST(ROW_NUMBER() OVER (ORDER BY d.published_on, d.issuance_number, d.id) AS INTEGER), \
          d.id, d.lineage_id, d.title, d.issuance_number, d.registration_number, d.published_on, \
-         d.effective_on, d.valid_until, d.body \
+         d.effective_on, d.valid_until, d.body, \
+         (SELECT f.sha256 FROM document_files f WHERE f.document_id = d.id \
+          AND f.kind = '{official}' ORDER BY f.version DESC LIMIT 1) \
          FROM documents d WHERE {condition}",
+        official = FileKind::OfficialText.as_str(),
         condition = valid_on()
     );
     let copied = diesel::sql_query(placeholders(conn, &copy))
@@ -306,8 +314,17 @@ fn hash(conn: &mut DbConn, row: &CatalogueRow, agency_code: &str) -> Result<Stri
     Ok(hasher.finish())
 }
 
-type EntryColumns =
-    (i32, String, String, Option<String>, Option<String>, NaiveDate, NaiveDate, NaiveDate);
+type EntryColumns = (
+    i32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDate,
+    NaiveDate,
+    NaiveDate,
+    Option<String>,
+);
 
 /// Entries after `after` (a position), at most `limit`, in order; texts only when asked for.
 pub fn entries(
@@ -331,6 +348,7 @@ pub fn entries(
         catalogue_entries::published_on,
         catalogue_entries::effective_on,
         catalogue_entries::valid_until,
+        catalogue_entries::official_text_sha256,
     );
     let rows: Vec<(EntryColumns, String)> = if with_body {
         page.select((columns, catalogue_entries::body)).load(conn)?
@@ -339,7 +357,7 @@ pub fn entries(
     };
     Ok(rows
         .into_iter()
-        .map(|((position, document_id, title, issuance, registration, p, e, v), body)| Entry {
+        .map(|((position, document_id, title, issuance, registration, p, e, v, sha), body)| Entry {
             position,
             document_id,
             title,
@@ -349,6 +367,7 @@ pub fn entries(
             effective_on: e,
             valid_until: v,
             body,
+            official_text_sha256: sha,
         })
         .collect())
 }

@@ -283,6 +283,7 @@ diesel::table! {
         effective_on -> Date,
         valid_until -> Date,
         body -> Text,
+        official_text_sha256 -> Nullable<Text>,
     }
 }
 

@@ -175,6 +175,10 @@ pub struct Entry {
     pub effective_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub body: String,
+    /// The SHA-256 (lowercase hex) of the document's official text (正式文本) at freeze time,
+    /// its newest version then; `None` when it had none, or for catalogues frozen before
+    /// catalogues recorded it.
+    pub official_text_sha256: Option<String>,
 }
 
 /// One change since the previous year, as it is hashed and printed.
@@ -190,7 +194,9 @@ pub struct ChangeEntry {
 }
 
 /// SHA-256 over a canonical form: one JSON array per line, header first, entries in order,
-/// then changes in order. Anyone holding the published JSON can recompute it.
+/// then changes in order. Anyone holding the published JSON can recompute it. An entry with
+/// an official text's SHA-256 carries it as a tenth element; one without has nine, so the
+/// hashes of catalogues frozen before the official texts were recorded stay as they were.
 pub struct ContentHasher(Sha256);
 
 impl ContentHasher {
@@ -206,7 +212,7 @@ impl ContentHasher {
     }
 
     pub fn entry(&mut self, e: &Entry) {
-        self.line(&serde_json::json!([
+        let mut line = serde_json::json!([
             e.position,
             e.document_id,
             e.title,
@@ -216,7 +222,11 @@ impl ContentHasher {
             e.effective_on,
             e.valid_until,
             e.body
-        ]));
+        ]);
+        if let (Some(sha), Some(items)) = (&e.official_text_sha256, line.as_array_mut()) {
+            items.push(sha.clone().into());
+        }
+        self.line(&line);
     }
 
     pub fn change(&mut self, c: &ChangeEntry) {
@@ -240,8 +250,18 @@ impl ContentHasher {
 }
 
 /// The header row of the CSV form, in Chinese as the published catalogues print it.
-pub const CSV_HEADER: [&str; 8] =
-    ["序号", "文件名称", "文号", "登记号", "公布日期", "施行日期", "有效期至", "较上年变化"];
+/// Columns are only ever added at the end, never renamed or dropped.
+pub const CSV_HEADER: [&str; 9] = [
+    "序号",
+    "文件名称",
+    "文号",
+    "登记号",
+    "公布日期",
+    "施行日期",
+    "有效期至",
+    "较上年变化",
+    "正式文本SHA-256",
+];
 
 /// One CSV record (RFC 4180), ended by CRLF. A cell that a spreadsheet would run as a formula
 /// (starting with = + - @) is prefixed with an apostrophe, as OWASP advises for CSV exports.
@@ -333,6 +353,7 @@ mod tests {
             effective_on: d(2026, 2, 1),
             valid_until: d(2031, 1, 31),
             body: "正文".into(),
+            official_text_sha256: None,
         }
     }
 
@@ -348,6 +369,31 @@ mod tests {
         assert_ne!(hash("办法", 2026), hash("办法", 2025));
         assert!(hash("办法", 2026).starts_with("sha256:"));
         assert_eq!(hash("办法", 2026).len(), 7 + 64);
+    }
+
+    #[test]
+    fn the_official_texts_hash_counts_only_when_there_is_one() {
+        let hash = |e: &Entry| {
+            let mut h = ContentHasher::new("SY", 2026, d(2026, 12, 31));
+            h.entry(e);
+            h.finish()
+        };
+        let without = entry("办法");
+        let mut expected = ContentHasher::new("SY", 2026, d(2026, 12, 31));
+        expected.line(&serde_json::json!([
+            1,
+            "d1",
+            "办法",
+            "沈政规〔2026〕1号",
+            null,
+            "2026-01-01",
+            "2026-02-01",
+            "2031-01-31",
+            "正文"
+        ]));
+        assert_eq!(hash(&without), expected.finish(), "nine elements, as before");
+        let with = Entry { official_text_sha256: Some("ab".repeat(32)), ..entry("办法") };
+        assert_ne!(hash(&with), hash(&without));
     }
 
     #[test]

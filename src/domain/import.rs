@@ -12,6 +12,11 @@ use super::numbering::{IssuanceNumber, RegistrationNumber};
 use super::text;
 use super::validity::{self, is_provisional_title, ValidityPolicy};
 
+mod official_text;
+
+use official_text::official_text;
+pub use official_text::{base64_piece, relative_path, OfficialTextSource};
+
 /// The longest title and text accepted, as for drafts.
 pub const MAX_TITLE: usize = 300;
 pub const MAX_BODY: usize = 200_000;
@@ -35,6 +40,15 @@ pub struct ImportLine {
     #[serde(default, deserialize_with = "dates::iso_opt")]
     pub valid_until: Option<NaiveDate>,
     pub provisional: Option<bool>,
+    /// `normreg import` only: the official text (正式文本) as issued, a file given by its path
+    /// relative to the folder of the JSON Lines file (no absolute path, no `..`).
+    pub official_text_file: Option<String>,
+    /// `POST /api/v1/imports` only: the official text's bytes in standard base64 (with
+    /// padding), within the body limit of the endpoint; large files go through the command
+    /// line or a later upload.
+    pub official_text_base64: Option<String>,
+    /// The file name of `official_text_base64` (cleaned as an upload's).
+    pub official_text_name: Option<String>,
 }
 
 /// A line that passed every check, with canonical numbers and settled dates.
@@ -51,6 +65,8 @@ pub struct ImportedDocument {
     pub effective_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub provisional: bool,
+    /// The official text to store as version 1 of its kind, when the line gave one.
+    pub official_text: Option<OfficialTextSource>,
 }
 
 /// Why a line was refused; `field` is the key of the line at fault, when there is one.
@@ -179,6 +195,15 @@ pub fn check_line(
             ),
         ));
     }
+    let official_text = official_text(
+        line,
+        raw.official_text_file,
+        raw.official_text_base64,
+        raw.official_text_name,
+    )
+    .map_err(|e| errors.push(e))
+    .ok()
+    .flatten();
     let provisional = raw.provisional.unwrap_or(false) || is_provisional_title(&title);
     let dates = if outside.is_empty() {
         settle_dates(raw.published_on, raw.effective_on, raw.valid_until, provisional, policy)
@@ -199,6 +224,7 @@ pub fn check_line(
             effective_on,
             valid_until,
             provisional,
+            official_text,
         }),
         _ => Err(errors),
     }

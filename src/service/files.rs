@@ -7,13 +7,16 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
+use chrono::NaiveDateTime;
+
 use crate::db::{self, DbConn};
 use crate::domain::clock::Clock;
+use crate::domain::document::Document;
 use crate::domain::files::{
     clean_name, sniff, zip_format, FileKind, Format, Sniffed, StoredFile, CHUNK_BYTES, SNIFF_LEN,
 };
 use crate::domain::history::document_chain;
-use crate::domain::ids::{DocumentId, FileId};
+use crate::domain::ids::{DocumentId, FileId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::scope::load_document;
@@ -99,12 +102,29 @@ pub fn store(
 ) -> Result<StoredFile, AppError> {
     let doc = load_document(tx, actor, id)?;
     may_upload(actor, actor.agency_id == Some(doc.agency_id), kind)?;
+    write_version(tx, &doc, kind, format, staged, Some(actor.id), clock.now().naive_utc())
+}
+
+/// Who uploaded a file imported at the command line, where no account acts: the nil UUID.
+pub const OPERATOR: UserId = UserId(uuid::Uuid::nil());
+
+/// Writes `staged` as the next version of `kind` on `doc`, its bytes in chunks, with the
+/// document's `file_added` event, in the caller's write transaction (an upload, or an
+/// import's official text). `uploader` is `None` for the operator at the command line.
+pub fn write_version(
+    tx: &mut DbConn,
+    doc: &Document,
+    kind: FileKind,
+    format: Format,
+    staged: &Staged,
+    uploader: Option<UserId>,
+    now: NaiveDateTime,
+) -> Result<StoredFile, AppError> {
     // Two uploads to one document take turns on its history head, so the versions never
     // collide; the event below appends to the same chain.
     db::history::lock_heads(tx, &[document_chain(&doc.id.to_string())])?;
     let version = db::files::next_version(tx, doc.id, kind)?;
     let chunks = staged.size.div_ceil(CHUNK_BYTES as u64);
-    let now = clock.now().naive_utc();
     let file = StoredFile {
         id: FileId::new(),
         document_id: doc.id,
@@ -116,7 +136,7 @@ pub fn store(
         size: staged.size as i64,
         sha256: staged.sha256.clone(),
         chunks: chunks as i32,
-        uploaded_by: actor.id,
+        uploaded_by: uploader.unwrap_or(OPERATOR),
         created_at: now,
     };
     db::files::insert(tx, &file)?;
@@ -132,7 +152,17 @@ pub fn store(
         "file_id": file.id, "kind": kind.as_str(), "version": version, "name": file.name,
         "sha256": file.sha256, "size": file.size,
     });
-    db::documents::note_event(tx, &doc, actor.id, now, "file_added", None, payload)?;
+    let event = db::documents::NewEvent {
+        document_id: doc.id,
+        actor_id: uploader,
+        at: now,
+        action: "file_added",
+        from_status: Some(doc.status),
+        to_status: Some(doc.status),
+        reason: None,
+        payload: Some(payload),
+    };
+    db::documents::insert_event(tx, &event)?;
     Ok(file)
 }
 

@@ -6,11 +6,12 @@ use crate::domain::clock::Clock;
 use crate::domain::import::{ImportLine, LineError};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::importer::{self, ImportScope, ImportedItem};
+use crate::importer::{self, ImportFiles, ImportScope, ImportedItem, TextOrigin};
 use crate::service::actor::Actor;
 
 /// Imports the parsed `lines` (numbered from 1) as published documents: an admin for any
-/// agency, a registrar for its own. One bad line imports nothing.
+/// agency, a registrar for its own. One bad line imports nothing. An official text given
+/// inline (base64) is checked as an upload, within `upload_limit` bytes.
 ///
 /// `importer::run` opens its own write transaction, so `conn` is a bare connection.
 pub fn import(
@@ -18,6 +19,7 @@ pub fn import(
     actor: &Actor,
     clock: &dyn Clock,
     lines: Vec<(usize, Result<ImportLine, LineError>)>,
+    upload_limit: u64,
 ) -> Result<Vec<ImportedItem>, AppError> {
     actor.require_any(&[Role::Admin, Role::Registrar])?;
     let scope = if actor.has(Role::Admin) {
@@ -26,6 +28,8 @@ pub fn import(
         ImportScope::Agency(actor.agency()?)
     };
     let (today, at) = (clock.today(), clock.now().naive_utc());
-    importer::run(conn, lines, &scope, Some(actor.id), today, at, &mut |_, _| {})
+    // Official texts come only inline: the API never reads a path on the server.
+    let files = ImportFiles { origin: TextOrigin::Inline, limit: upload_limit };
+    importer::run(conn, lines, &scope, Some(actor.id), today, at, files, &mut |_, _| {})
         .map_err(AppError::from)
 }

@@ -38,6 +38,7 @@ pub mod filing;
 pub mod filing_package;
 pub mod history;
 pub mod import;
+pub mod import_files;
 pub mod interpretations;
 pub mod numbering;
 pub mod paging;

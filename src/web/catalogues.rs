@@ -102,6 +102,19 @@ pub async fn catalogue(
     }
 }
 
+/// The official text's SHA-256 at freeze time: its first 12 hex digits, the whole value in the
+/// title (and in the JSON and CSV forms); a dash when the document had none.
+fn official_text_cell(sha256: Option<&str>) -> String {
+    match sha256 {
+        Some(h) => format!(
+            "<code title=\"SHA-256 {full}\">{short}…</code>",
+            full = esc(h),
+            short = esc(&h.chars().take(12).collect::<String>())
+        ),
+        None => "—".into(),
+    }
+}
+
 fn catalogue_page(c: &Loaded, page_no: i64) -> String {
     let code = url_encode(&c.agency.code);
     let mut main = format!(
@@ -140,16 +153,17 @@ fn catalogue_page(c: &Loaded, page_no: i64) -> String {
     if c.entries.is_empty() {
         main.push_str("<p>本页没有文件。</p>");
     } else {
-        main.push_str("<table>\n<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">文件名称</th><th scope=\"col\">文号</th><th scope=\"col\">公布日期</th><th scope=\"col\">有效期至</th></tr></thead>\n<tbody>\n");
+        main.push_str("<table>\n<thead><tr><th scope=\"col\">序号</th><th scope=\"col\">文件名称</th><th scope=\"col\">文号</th><th scope=\"col\">公布日期</th><th scope=\"col\">有效期至</th><th scope=\"col\">正式文本校验值</th></tr></thead>\n<tbody>\n");
         for e in &c.entries {
             main.push_str(&format!(
-                "<tr><td>{}</td><td><a href=\"/documents/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td><a href=\"/documents/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                 e.position,
                 esc(&e.document_id),
                 esc(&e.title),
                 esc(e.issuance_number.as_deref().unwrap_or("")),
                 e.published_on,
                 e.valid_until,
+                official_text_cell(e.official_text_sha256.as_deref()),
             ));
         }
         main.push_str("</tbody>\n</table>");

@@ -94,6 +94,18 @@ db_test!(a_backup_taken_while_writes_go_on_restores_the_same_registry_on_either_
         .unwrap()
         .to_string();
     p.published(app, "沈阳市档案办法", "第一条 档案的正文。");
+    // A real file of several 256 KiB chunks, listed by its SHA-256 in the frozen catalogue.
+    let mut official = crate::files::PDF.to_vec();
+    official.extend((0..700 * 1024u32).map(|i| (i % 241) as u8));
+    let uploaded = crate::files::stored(&crate::files::upload(
+        app,
+        &p.registrar,
+        &published,
+        "official_text",
+        "正式文本.pdf",
+        &official,
+    ));
+    let file_id = uploaded["id"].as_str().unwrap().to_string();
     app.clock.set_date(date("2027-01-05"));
     let city = app.client.get("/api/v1/agencies?per_page=100", Some(&p.admin)).json()["items"]
         .as_array()
@@ -163,6 +175,13 @@ db_test!(a_backup_taken_while_writes_go_on_restores_the_same_registry_on_either_
         let client = Client::new(&server.base);
         let drafter = login(&client, "sy-drafter");
         assert_eq!(answers(&client, &drafter, &published), before, "on {engine:?}");
+        // The file comes back byte for byte, to its account and to the public.
+        let r = client.get(&format!("/api/v1/files/{file_id}"), Some(&drafter));
+        assert_eq!(r.status, 200, "file on {engine:?}: {}", r.body);
+        assert_eq!(crate::files::sha256(&r.bytes), uploaded["sha256"].as_str().unwrap());
+        assert_eq!(r.bytes, official, "on {engine:?}");
+        let public = format!("/api/v1/public/documents/{published}/files/{file_id}");
+        assert_eq!(client.get(&public, None).bytes, official, "on {engine:?}");
 
         // The series continues where the backup left it.
         let registrar = login(&client, "sy-registrar");

@@ -11,7 +11,7 @@ use crate::db_test;
 use crate::fixtures::Province;
 use crate::helpers::*;
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
@@ -36,13 +36,13 @@ fn zip_of(names: &[&str]) -> Vec<u8> {
     out.into_inner()
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A `multipart/form-data` body of `kind` and `file`, the file named by `disposition`'s
 /// parameters (e.g. `filename="a.pdf"`).
-fn form(kind: &str, disposition: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub fn form(kind: &str, disposition: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----normreg-test-boundary-7d3f";
     let mut body = Vec::new();
     write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n")
@@ -58,7 +58,14 @@ fn form(kind: &str, disposition: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn upload(app: &TestApp, token: &str, doc: &str, kind: &str, name: &str, bytes: &[u8]) -> Answer {
+pub fn upload(
+    app: &TestApp,
+    token: &str,
+    doc: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Answer {
     upload_as(app, token, doc, kind, &format!("filename=\"{name}\""), bytes)
 }
 
@@ -87,7 +94,7 @@ pub fn upload_pdf(app: &TestApp, token: &str, doc: &str, kind: &str) -> String {
     stored(&r)["id"].as_str().unwrap().to_string()
 }
 
-fn stored(r: &Answer) -> Value {
+pub fn stored(r: &Answer) -> Value {
     assert_eq!(r.status, 201, "upload: {}", r.body);
     r.json()
 }

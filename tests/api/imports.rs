@@ -42,7 +42,7 @@ fn public(app: &TestApp, id: &str) -> Value {
     r.json()
 }
 
-fn public_total(app: &TestApp) -> u64 {
+pub fn public_total(app: &TestApp) -> u64 {
     let r = app.client.get("/api/v1/public/documents?per_page=1", None);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["total"].as_u64().expect("total")
@@ -58,7 +58,7 @@ fn faults(problem: &Value) -> Vec<(u64, String)> {
         .collect()
 }
 
-fn run_cli(url: &str, args: &[&str]) -> std::process::Output {
+pub fn run_cli(url: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_normreg"))
         .args(args)
         .env("DATABASE_URL", url)

@@ -1,0 +1,1 @@
+ALTER TABLE catalogue_entries DROP COLUMN official_text_sha256;
