@@ -5,9 +5,14 @@
 //!
 //! URIs follow the AKN naming convention for the jurisdiction: the work is
 //! `/akn/cn-<agency code>/act/<year>/<number>`, the expression adds `/zho@<date>`, the
-//! manifestation `.akn`. The same document always gets the same URIs.
+//! manifestation `.akn`. The same document always gets the same URIs. Resolved citations of
+//! the body become `<ref>`s to such a work URI, or to a national law's URI (`refs`).
+
+mod refs;
 
 use chrono::NaiveDate;
+
+pub use refs::{law_uri, place, CharSpan, Ref};
 
 use crate::domain::structure::{Structure, Unit, UnitKind};
 
@@ -51,6 +56,8 @@ pub struct Act<'a> {
     pub events: Vec<LifeEvent>,
     pub body: &'a str,
     pub structure: &'a Structure,
+    /// The resolved citations of the body, placed by [`place`], in body order.
+    pub refs: &'a [Ref],
     /// When this manifestation was made.
     pub generated_on: NaiveDate,
 }
@@ -165,12 +172,17 @@ pub fn render(act: &Act) -> String {
     x.push_str("<body>\n");
     if act.structure.is_structured() {
         for u in &act.structure.units {
-            unit(&mut x, u);
+            unit(&mut x, u, act);
         }
     } else {
         x.push_str("<paragraph eId=\"p-1\">\n<content>\n");
-        for line in act.body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            x.push_str(&format!("<p>{}</p>\n", inline(line)));
+        let mut offset = 0;
+        for raw in act.body.split_inclusive('\n') {
+            let (line, at) = trimmed(raw, offset);
+            offset += raw.len();
+            if !line.is_empty() {
+                x.push_str(&format!("<p>{}</p>\n", refs::inline(line, Some(at), act.refs)));
+            }
         }
         if act.body.trim().is_empty() {
             x.push_str("<p/>\n");
@@ -181,8 +193,14 @@ pub fn render(act: &Act) -> String {
     x
 }
 
+/// `s` trimmed, and where it then starts when `s` starts at byte `at`.
+fn trimmed(s: &str, at: usize) -> (&str, usize) {
+    let t = s.trim_start();
+    (t.trim_end(), at + s.len() - t.len())
+}
+
 /// One unit as its AKN hierarchy element.
-fn unit(x: &mut String, u: &Unit) {
+fn unit(x: &mut String, u: &Unit, act: &Act) {
     let tag = match u.kind {
         UnitKind::Part => "part",
         UnitKind::Chapter => "chapter",
@@ -198,25 +216,27 @@ fn unit(x: &mut String, u: &Unit) {
     if let Some(h) = u.heading.as_deref().filter(|h| !h.is_empty()) {
         x.push_str(&format!("<heading>{}</heading>\n", esc(h)));
     }
-    // An item's text starts with its label, already in <num>.
-    let text = u.text.as_deref().map(|t| t.strip_prefix(u.label.as_str()).unwrap_or(t).trim());
+    // An item's text starts with its label, already in <num>. Where the text stands in the
+    // body places the citations' refs: the unit's text is the first of its own span.
+    let text = u.text.as_deref().map(|t| {
+        let at = act.body.get(u.span.clone()).and_then(|s| s.find(t)).map(|i| u.span.start + i);
+        let rest = t.strip_prefix(u.label.as_str()).unwrap_or(t);
+        let (rest, skipped) = trimmed(rest, t.len() - rest.len());
+        (rest, at.map(|at| at + skipped))
+    });
+    let inline = |(t, at): (&str, Option<usize>)| refs::inline(t, at, act.refs);
     if u.children.is_empty() {
-        x.push_str(&format!("<content>\n<p>{}</p>\n</content>\n", inline(text.unwrap_or(""))));
+        let p = inline(text.unwrap_or(("", None)));
+        x.push_str(&format!("<content>\n<p>{p}</p>\n</content>\n"));
     } else {
-        if let Some(t) = text.filter(|t| !t.is_empty()) {
+        if let Some(t) = text.filter(|(t, _)| !t.is_empty()) {
             x.push_str(&format!("<intro>\n<p>{}</p>\n</intro>\n", inline(t)));
         }
         for c in &u.children {
-            unit(x, c);
+            unit(x, c, act);
         }
     }
     x.push_str(&format!("</{tag}>\n"));
-}
-
-/// The inline text of a unit. The hook for citations: a resolved citation's span becomes a
-/// `<ref href="…">` here once the citations are known.
-fn inline(text: &str) -> String {
-    esc(text)
 }
 
 /// XML escaping of text and attribute values.
@@ -262,6 +282,7 @@ mod tests {
             }],
             body,
             structure: s,
+            refs: &[],
             generated_on: d(2026, 12, 7),
         }
     }
@@ -287,6 +308,68 @@ mod tests {
         assert!(x.contains("<FRBRname value=\"辽宁省&lt;测试&gt;办法\"/>"));
     }
 
+    /// Every 《title》 and 文号 of `body`, as refs to a URI of its own.
+    fn cited(body: &str) -> Vec<Ref> {
+        let found = crate::domain::citation::find(body, crate::domain::citation::CiteField::Body);
+        let spans = found
+            .iter()
+            .map(|f| CharSpan {
+                start: f.start,
+                end: f.end,
+                text: &f.text,
+                href: law_uri("law", &f.key),
+            })
+            .collect();
+        place(body, spans)
+    }
+
+    #[test]
+    fn resolved_citations_become_refs_in_the_unit_that_holds_them() {
+        let body = "第一条 根据《中华人民共和国行政许可法》，制定本办法。\n\
+                    第二条 下列事项依照《沈阳市甲办法》：\n（一）沈政规〔2026〕1号规定的；\n\
+                    （二）其他。\n第三条 《未对应》不是引用。\n";
+        let s = parse(body);
+        let all = cited(body);
+        assert_eq!(all.len(), 4);
+        // The unresolved title is left out by the service: only three refs are given.
+        let refs: Vec<Ref> =
+            all.into_iter().filter(|r| !body[r.start..].starts_with("《未")).collect();
+        let x = render(&Act { refs: &refs, ..act(body, &s) });
+        let law = law_uri("law", "行政许可法");
+        assert!(x.contains(&format!(
+            "<paragraph eId=\"art-1-p-1\">\n<content>\n<p>根据<ref href=\"{law}\">《中华人民共和国行政许可法》</ref>，制定本办法。</p>"
+        )), "{x}");
+        assert!(x.contains("<intro>\n<p>下列事项依照<ref href=\""), "{x}");
+        assert!(x.contains("<num>（一）</num>\n<content>\n<p><ref href=\""), "{x}");
+        assert!(x.contains(">沈政规〔2026〕1号</ref>规定的；</p>"), "{x}");
+        assert!(x.contains("<p>《未对应》不是引用。</p>"), "{x}");
+        assert_eq!(x.matches("<ref ").count(), 3);
+
+        // A text without structure: each line is a <p> with its refs.
+        let plain = "为规范管理，\n  依照《沈阳市甲办法》执行。\n";
+        let s = parse(plain);
+        let refs = cited(plain);
+        let x = render(&Act { refs: &refs, ..act(plain, &s) });
+        assert!(
+            x.contains(&format!(
+                "<p>依照<ref href=\"{}\">《沈阳市甲办法》</ref>执行。</p>",
+                law_uri("law", "沈阳市甲办法")
+            )),
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn a_span_across_units_stays_plain() {
+        let body = "第一条 甲《乙\n第二条 丙》丁。\n";
+        let s = parse(body);
+        let (a, b) = (body.find('《').unwrap(), body.find('》').unwrap() + '》'.len_utf8());
+        let refs = [Ref { start: a, end: b, href: "/x".into() }];
+        let x = render(&Act { refs: &refs, ..act(body, &s) });
+        assert!(!x.contains("<ref "), "{x}");
+        assert!(x.contains("<p>甲《乙</p>") && x.contains("<p>丙》丁。</p>"), "{x}");
+    }
+
     /// Writes the demo's documents and the regulations of the structure tests as AKN under
     /// `target/akn/`, where `.ci/akn-validate` checks them against the OASIS schema.
     #[test]
@@ -300,7 +383,10 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let body = v["body"].as_str().unwrap();
             let s = parse(body);
+            // Every citation as a ref, so that the schema sees refs in every kind of unit.
+            let refs = cited(body);
             let mut a = act(body, &s);
+            a.refs = &refs;
             a.title = v["title"].as_str().unwrap();
             std::fs::write(dir.join(format!("unit-{i:02}.xml")), render(&a)).unwrap();
         }
