@@ -108,16 +108,14 @@ fn refs(conn: &mut DbConn, doc: &Document) -> Result<Vec<Ref>, AppError> {
     let mut spans = Vec::new();
     for c in cited.iter().filter(|c| c.found.field == CiteField::Body) {
         let href = match (c.document, c.law_title.as_deref()) {
-            (Some(id), _) => {
-                match works.get(&id) {
-                    Some(uri) => uri.clone(),
-                    None => {
-                        let uri = work_uri_of(conn, id)?;
-                        works.insert(id, uri.clone());
-                        uri
-                    }
+            (Some(id), _) => match works.get(&id) {
+                Some(uri) => uri.clone(),
+                None => {
+                    let uri = work_uri_of(conn, id)?;
+                    works.insert(id, uri.clone());
+                    uri
                 }
-            }
+            },
             (None, Some(title)) => {
                 national_laws().find(&title_key(title)).map(|l| akn::law_uri(&l.level, &l.title))
             }
