@@ -1,5 +1,6 @@
 //! Annual catalogues: freezing one (`POST /api/v1/catalogues`, also `normreg catalogue`) and
-//! reading the frozen ones in public, as JSON or CSV, with the changes since the year before.
+//! reading the frozen ones in public, as JSON or CSV, with the changes since the year before,
+//! or as a ZIP of Akoma Ntoso (`?format=akn`; the same under `{year}.akn.zip`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -205,7 +206,7 @@ pub async fn list_public_catalogues(visitor: Visitor, agency_code: web::Path<Str
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CatalogueQuery {
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv`, or `akn`: a ZIP of every listed document's Akoma Ntoso.
     #[param(value_type = Option<CatalogueFormat>, inline)]
     pub format: Option<String>,
     /// With `format=csv`: `entries` (default, the list) or `changes`.
@@ -223,9 +224,10 @@ pub struct CatalogueQuery {
 
 /// A frozen annual catalogue: the list of the agency's documents valid on 31 December, with
 /// the changes since the previous year (added, amended, repealed, expired, declared invalid,
-/// revoked). Never altered once frozen; `?format=csv` gives it as a spreadsheet.
+/// revoked). Never altered once frozen; `?format=csv` gives it as a spreadsheet, `?format=akn`
+/// as a ZIP of Akoma Ntoso (see `{year}.akn.zip`).
 #[utoipa::path(tag = "public", params(CatalogueQuery), responses(
-    (status = 200, description = "The catalogue (JSON, or CSV with `format=csv`), with ETag", content((PublicCatalogue = "application/json"), (String = "text/csv"))),
+    (status = 200, description = "The catalogue (JSON; CSV with `format=csv`, with ETag; a ZIP of Akoma Ntoso with `format=akn`)", content((PublicCatalogue = "application/json"), (String = "text/csv"), (super::file_body::FileBytes = "application/zip"))),
     NotModified,
     (status = 404, description = "No such agency, or no catalogue frozen for that year", body = Problem),
     (status = 422, description = "Invalid query", body = Problem)
@@ -284,8 +286,17 @@ async fn catalogue_answer(
     let format = CatalogueFormat::parse(q.format.as_deref());
     let Some(format) = format else {
         let other = q.format.unwrap_or_default();
-        return Err(AppError::invalid("format", format!("`{other}`: use json or csv")));
+        return Err(AppError::invalid("format", format!("`{other}`: use json, csv or akn")));
     };
+    if format == CatalogueFormat::Akn {
+        let temp = super::file_body::temp_path("catalogue-akn");
+        let path = temp.0.clone();
+        let name = visitor
+            .state
+            .read(move |conn, clock| catalogues::akn::write_zip(conn, clock, &code, year, &path))
+            .await?;
+        return super::file_body::temp_file_answer(temp, "application/zip", &name);
+    }
     let Some(list) = CatalogueList::parse(q.list.as_deref()) else {
         let other = q.list.unwrap_or_default();
         return Err(AppError::invalid("list", format!("`{other}`: use entries or changes")));

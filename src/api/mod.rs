@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod auth;
 pub mod caller;
 pub mod campaigns;
+pub mod catalogue_akn;
 pub mod catalogues;
 pub mod consultations;
 pub mod deadlines;
@@ -143,6 +144,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(catalogues::list_public_catalogues)
             // Before the catalogue itself, whose `{year}` would take `2025.csv` too.
             .service(catalogues::get_public_catalogue_csv)
+            .service(catalogue_akn::get_public_catalogue_akn_zip)
             .service(catalogues::get_public_catalogue)
             .service(interpretations::create_interpretation)
             .service(interpretations::list_interpretations)

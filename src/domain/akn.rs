@@ -5,9 +5,14 @@
 //!
 //! URIs follow the AKN naming convention for the jurisdiction: the work is
 //! `/akn/cn-<agency code>/act/<year>/<number>`, the expression adds `/zho@<date>`, the
-//! manifestation `.akn`. The same document always gets the same URIs.
+//! manifestation `.akn`. The same document always gets the same URIs. Resolved citations of
+//! the body become `<ref>`s to such a work URI, or to a national law's URI (`refs`).
+
+mod refs;
 
 use chrono::NaiveDate;
+
+pub use refs::{law_uri, place, CharSpan, Ref};
 
 use crate::domain::structure::{Structure, Unit, UnitKind};
 
@@ -51,6 +56,8 @@ pub struct Act<'a> {
     pub events: Vec<LifeEvent>,
     pub body: &'a str,
     pub structure: &'a Structure,
+    /// The resolved citations of the body, placed by [`place`], in body order.
+    pub refs: &'a [Ref],
     /// When this manifestation was made.
     pub generated_on: NaiveDate,
 }
@@ -165,12 +172,17 @@ pub fn render(act: &Act) -> String {
     x.push_str("<body>\n");
     if act.structure.is_structured() {
         for u in &act.structure.units {
-            unit(&mut x, u);
+            unit(&mut x, u, act);
         }
     } else {
         x.push_str("<paragraph eId=\"p-1\">\n<content>\n");
-        for line in act.body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            x.push_str(&format!("<p>{}</p>\n", inline(line)));
+        let mut offset = 0;
+        for raw in act.body.split_inclusive('\n') {
+            let (line, at) = trimmed(raw, offset);
+            offset += raw.len();
+            if !line.is_empty() {
+                x.push_str(&format!("<p>{}</p>\n", refs::inline(line, Some(at), act.refs)));
+            }
         }
         if act.body.trim().is_empty() {
             x.push_str("<p/>\n");
@@ -181,8 +193,14 @@ pub fn render(act: &Act) -> String {
     x
 }
 
+/// `s` trimmed, and where it then starts when `s` starts at byte `at`.
+fn trimmed(s: &str, at: usize) -> (&str, usize) {
+    let t = s.trim_start();
+    (t.trim_end(), at + s.len() - t.len())
+}
+
 /// One unit as its AKN hierarchy element.
-fn unit(x: &mut String, u: &Unit) {
+fn unit(x: &mut String, u: &Unit, act: &Act) {
     let tag = match u.kind {
         UnitKind::Part => "part",
         UnitKind::Chapter => "chapter",
@@ -198,25 +216,27 @@ fn unit(x: &mut String, u: &Unit) {
     if let Some(h) = u.heading.as_deref().filter(|h| !h.is_empty()) {
         x.push_str(&format!("<heading>{}</heading>\n", esc(h)));
     }
-    // An item's text starts with its label, already in <num>.
-    let text = u.text.as_deref().map(|t| t.strip_prefix(u.label.as_str()).unwrap_or(t).trim());
+    // An item's text starts with its label, already in <num>. Where the text stands in the
+    // body places the citations' refs: the unit's text is the first of its own span.
+    let text = u.text.as_deref().map(|t| {
+        let at = act.body.get(u.span.clone()).and_then(|s| s.find(t)).map(|i| u.span.start + i);
+        let rest = t.strip_prefix(u.label.as_str()).unwrap_or(t);
+        let (rest, skipped) = trimmed(rest, t.len() - rest.len());
+        (rest, at.map(|at| at + skipped))
+    });
+    let inline = |(t, at): (&str, Option<usize>)| refs::inline(t, at, act.refs);
     if u.children.is_empty() {
-        x.push_str(&format!("<content>\n<p>{}</p>\n</content>\n", inline(text.unwrap_or(""))));
+        let p = inline(text.unwrap_or(("", None)));
+        x.push_str(&format!("<content>\n<p>{p}</p>\n</content>\n"));
     } else {
-        if let Some(t) = text.filter(|t| !t.is_empty()) {
+        if let Some(t) = text.filter(|(t, _)| !t.is_empty()) {
             x.push_str(&format!("<intro>\n<p>{}</p>\n</intro>\n", inline(t)));
         }
         for c in &u.children {
-            unit(x, c);
+            unit(x, c, act);
         }
     }
     x.push_str(&format!("</{tag}>\n"));
-}
-
-/// The inline text of a unit. The hook for citations: a resolved citation's span becomes a
-/// `<ref href="…">` here once the citations are known.
-fn inline(text: &str) -> String {
-    esc(text)
 }
 
 /// XML escaping of text and attribute values.
@@ -238,71 +258,4 @@ fn esc(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::structure::parse;
-
-    fn act<'a>(body: &'a str, s: &'a Structure) -> Act<'a> {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        Act {
-            agency_code: "LN",
-            agency_name: "辽宁省人民政府",
-            work_year: 2026,
-            work_number: "3",
-            work_date: d(2026, 3, 2),
-            title: "辽宁省<测试>办法",
-            issuance_number: Some("辽政规〔2026〕3号"),
-            published_on: d(2026, 3, 2),
-            channel: None,
-            events: vec![LifeEvent {
-                date: d(2026, 3, 2),
-                kind: LifeEventKind::Generation,
-                source_uri: "/akn/cn-ln/act/2026/3/zho@2026-03-02".into(),
-                show_as: "x".into(),
-            }],
-            body,
-            structure: s,
-            generated_on: d(2026, 12, 7),
-        }
-    }
-
-    #[test]
-    fn uris_are_stable_and_safe() {
-        assert_eq!(work_uri("LN-SFT", 2026, "3"), "/akn/cn-ln-sft/act/2026/3");
-        assert_eq!(work_uri("LN", 2026, "辽"), "/akn/cn-ln/act/2026/x");
-    }
-
-    #[test]
-    fn structure_becomes_hierarchy_and_text_is_escaped() {
-        let body = "第一章 总则\n第一条 甲 & 乙：\n（一）丙；\n（二）丁。\n第二条 <戊>\n";
-        let s = parse(body);
-        let x = render(&act(body, &s));
-        assert!(x.contains("<chapter eId=\"ch-1\">\n<num>第一章</num>\n<heading>总则</heading>"));
-        assert!(x.contains("<article eId=\"art-1\">\n<num>第一条</num>\n<paragraph eId=\"art-1-p-1\">\n<intro>\n<p>甲 &amp; 乙：</p>"));
-        assert!(
-            x.contains("<point eId=\"art-1-p-1-it-2\">\n<num>（二）</num>\n<content>\n<p>丁。</p>")
-        );
-        assert!(x.contains("<p>&lt;戊&gt;</p>"));
-        assert!(x.contains("<FRBRuri value=\"/akn/cn-ln/act/2026/3/zho@2026-03-02\"/>"));
-        assert!(x.contains("<FRBRname value=\"辽宁省&lt;测试&gt;办法\"/>"));
-    }
-
-    /// Writes the demo's documents and the regulations of the structure tests as AKN under
-    /// `target/akn/`, where `.ci/akn-validate` checks them against the OASIS schema.
-    #[test]
-    fn real_texts_are_written_for_schema_validation() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/akn");
-        std::fs::create_dir_all(&dir).unwrap();
-        let texts = include_str!("../../assets/demo/documents.jsonl")
-            .lines()
-            .chain(include_str!("testdata/structured-texts.jsonl").lines());
-        for (i, line) in texts.enumerate() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            let body = v["body"].as_str().unwrap();
-            let s = parse(body);
-            let mut a = act(body, &s);
-            a.title = v["title"].as_str().unwrap();
-            std::fs::write(dir.join(format!("unit-{i:02}.xml")), render(&a)).unwrap();
-        }
-    }
-}
+mod tests;

@@ -39,12 +39,14 @@ pub fn freezable(year: i32, today: NaiveDate) -> Result<NaiveDate, CatalogueErro
     Ok(end)
 }
 
-/// How a frozen catalogue is served: JSON (paged) or CSV (the whole list, for spreadsheets).
+/// How a frozen catalogue is served: JSON (paged), CSV (the whole list, for spreadsheets) or
+/// a ZIP of each listed document's Akoma Ntoso.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CatalogueFormat {
     Json,
     Csv,
+    Akn,
 }
 
 /// Which list of a frozen catalogue a CSV holds: its documents, or the changes of its year.
@@ -60,6 +62,7 @@ impl CatalogueFormat {
         match self {
             Self::Json => "json",
             Self::Csv => "csv",
+            Self::Akn => "akn",
         }
     }
 
@@ -67,7 +70,7 @@ impl CatalogueFormat {
     pub fn parse(raw: Option<&str>) -> Option<Self> {
         match raw.unwrap_or("") {
             "" => Some(Self::Json),
-            s => [Self::Json, Self::Csv].into_iter().find(|f| f.as_str() == s),
+            s => [Self::Json, Self::Csv, Self::Akn].into_iter().find(|f| f.as_str() == s),
         }
     }
 }

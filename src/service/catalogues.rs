@@ -15,6 +15,8 @@ use crate::error::AppError;
 use crate::service::actor::Actor;
 use crate::service::dates;
 
+pub mod akn;
+
 /// How many documents each kind of change concerns, by the change's name.
 pub type ChangeCounts = BTreeMap<String, usize>;
 

@@ -123,6 +123,7 @@ fn catalogue_page(c: &Loaded, page_no: i64) -> String {
          <dt>公布时间</dt><dd>{at}</dd><dt>内容校验值</dt><dd><code style=\"word-break:break-all\">{hash}</code></dd></dl>\n\
          <p><a href=\"/api/v1/public/catalogues/{code}/{year}?format=csv\" download>下载目录（CSV）</a> · \
          <a href=\"/api/v1/public/catalogues/{code}/{year}?format=csv&amp;list=changes\" download>下载变化情况（CSV）</a> · \
+         <a href=\"/api/v1/public/catalogues/{code}/{year}.akn.zip\" download>下载全部文件（Akoma Ntoso，ZIP）</a> · \
          <a href=\"/catalogues/{code}\">其他年度</a></p>\n",
         name = esc(&c.agency.name),
         year = c.row.year,

@@ -1,7 +1,9 @@
 //! The public pages in a real browser: headless Chromium driven over the W3C WebDriver
 //! protocol (plain HTTP to chromedriver, no client library) searches, opens a document,
 //! submits a review suggestion and tracks it, and comments on an open consultation and reads
-//! the drafter's feedback once it closed, keeping a screenshot of every step.
+//! the drafter's feedback once it closed, follows the table of contents, a comparison and
+//! (`browser/citations.rs`) the citations between documents, keeping a screenshot of every
+//! step.
 //!
 //! Without Chromium the test prints `NOT RUN: chromium missing` and passes, so that `cargo
 //! test` works on a fresh machine; with `NORMREG_BROWSER_TEST=required` (as `.ci/run` sets)
@@ -18,6 +20,8 @@ use serde_json::{json, Value};
 use crate::db_test;
 use crate::fixtures::Province;
 use crate::helpers::*;
+
+mod citations;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -198,13 +202,31 @@ impl Browser {
 
     /// Saves a PNG of the viewport as `NN-name.png` and prints where.
     fn screenshot(&mut self, name: &str) {
+        self.shots += 1;
+        self.screenshot_as(&format!("{:02}-{name}", self.shots));
+    }
+
+    /// Saves a PNG of the viewport as `file.png` exactly and prints where.
+    fn screenshot_as(&mut self, file: &str) {
         let png = self.command("GET", "screenshot", Value::Null);
         let bytes = base64_decode(png.as_str().expect("base64 screenshot"));
         assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
-        self.shots += 1;
-        let path = self.artifacts.join(format!("{:02}-{name}.png", self.shots));
+        let path = self.artifacts.join(format!("{file}.png"));
         std::fs::write(&path, bytes).expect("write screenshot");
         println!("screenshot: {}", path.display());
+    }
+
+    /// Whether the element is shown (WebDriver's "is displayed").
+    fn displayed(&mut self, css: &str) -> bool {
+        let id = self.find(css);
+        self.command("GET", &format!("element/{id}/displayed"), Value::Null) == true
+    }
+
+    /// Scrolls the element into the viewport, for a screenshot of it.
+    fn scroll_to(&mut self, css: &str) {
+        let id = self.find(css);
+        let script = "arguments[0].scrollIntoView({block: 'start'})";
+        self.command("POST", "execute/sync", json!({"script": script, "args": [{ELEMENT: id}]}));
     }
 }
 

@@ -291,3 +291,80 @@ db_test!(the_annual_catalogue_pages_show_the_frozen_list_and_its_changes, |app| 
     assert_eq!(app.client.get("/catalogues/NOWHERE", None).status, 404);
     assert_eq!(app.client.get("/catalogues/SY/2026?page=0", None).status, 422);
 });
+
+db_test!(a_frozen_catalogue_downloads_as_a_zip_of_akn_with_its_manifest, |app| {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let p = Province::new(app);
+    let sy = city_id(app, &p);
+    import(
+        app,
+        &p,
+        &[
+            ("沈阳市甲办法", 1, "2026-01-05", None),
+            ("沈阳市乙办法", 2, "2026-01-05", None),
+            ("沈阳市丙办法", 3, "2026-02-05", None),
+        ],
+    );
+    app.clock.set_date(date("2027-01-05"));
+    let frozen = freeze(app, &p.registrar, &sy, 2026);
+    assert_eq!(frozen.status, 201, "{}", frozen.body);
+    let count = frozen.json()["entry_count"].as_u64().unwrap() as usize;
+    assert_eq!(count, 3);
+    let listed: Vec<String> = app.client.get("/api/v1/public/catalogues/SY/2026", None).json()
+        ["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["document_id"].as_str().unwrap().to_string())
+        .collect();
+
+    let zip_of = |path: &str| {
+        let r = app.client.get(path, None);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert_eq!(r.header("content-type").as_deref(), Some("application/zip"), "{path}");
+        assert!(r.header("content-disposition").unwrap().contains("SY-2026.akn.zip"));
+        zip::ZipArchive::new(std::io::Cursor::new(r.bytes)).expect("a ZIP")
+    };
+    let mut archive = zip_of("/api/v1/public/catalogues/SY/2026.akn.zip");
+    let same = zip_of("/api/v1/public/catalogues/SY/2026?format=akn");
+    let names: Vec<String> = archive.file_names().map(|n| n.expect("a name").into()).collect();
+    assert_eq!(same.file_names().count(), names.len());
+    assert_eq!(names.len(), count + 1, "one file a document and the manifest: {names:?}");
+    let mut read = |name: &str| {
+        let mut bytes = Vec::new();
+        archive.by_name(name).expect(name).read_to_end(&mut bytes).unwrap();
+        bytes
+    };
+    let manifest: Value = serde_json::from_slice(&read("manifest.json")).unwrap();
+    let manifest = manifest.as_array().unwrap().clone();
+    assert_eq!(manifest.len(), count);
+    let mut ids: Vec<String> =
+        manifest.iter().map(|m| m["document_id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, listed, "the catalogue's versions, in its order");
+    ids.dedup();
+    assert_eq!(ids.len(), count);
+    assert_eq!(manifest[0]["file"], "沈政规〔2026〕1号.akn.xml");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/akn");
+    std::fs::create_dir_all(&dir).unwrap();
+    let engine = format!("{:?}", app.engine).to_lowercase();
+    for (i, m) in manifest.iter().enumerate() {
+        let bytes = read(m["file"].as_str().unwrap());
+        let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(m["sha256"], hash.as_str(), "{m}");
+        let xml = String::from_utf8(bytes).expect("UTF-8");
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        assert_eq!(doc.root_element().tag_name().name(), "akomaNtoso");
+        assert!(doc.descendants().any(|n| n.has_tag_name("article")), "{xml}");
+        // For `.ci/akn-validate`, which checks the files of target/akn/ against the schema.
+        std::fs::write(dir.join(format!("catalogue-akn-{engine}-{i}.xml")), &xml).unwrap();
+    }
+    // The catalogue's page links the download.
+    let page = app.client.get("/catalogues/SY/2026", None);
+    assert!(page.body.contains("/api/v1/public/catalogues/SY/2026.akn.zip"), "{}", page.body);
+
+    app.client.get("/api/v1/public/catalogues/SY/2025.akn.zip", None).problem(404);
+    app.client.get("/api/v1/public/catalogues/XX/2026.akn.zip", None).problem(404);
+    app.client.get("/api/v1/public/catalogues/SY/year.akn.zip", None).problem(404);
+    app.client.get("/api/v1/public/catalogues/SY/2026?format=pdf", None).problem(422);
+});

@@ -266,3 +266,54 @@ db_test!(start_up_stores_the_citations_of_documents_written_before_they_were_kep
     let read = app.client.get(&format!("/api/v1/public/documents/{cited}"), None).json();
     assert_eq!(read["cited_by"][0]["id"], citing.as_str());
 });
+
+db_test!(the_akn_of_a_citing_document_refs_what_its_resolved_citations_name, |app| {
+    let p = Province::new(app);
+    let dl = neighbour(app, &p);
+    let cited_id = id_of(&p.published(app, "沈阳市甲办法", "第一条 为了规范管理，制定本办法。"));
+    let citing_id = id_of(&dl.published(app, "大连市乙办法", CITING));
+    let akn = |id: &str| {
+        let r = app.client.get(&format!("/api/v1/public/documents/{id}?format=akn"), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body
+    };
+    // The cited document's work, as its own AKN names it.
+    let cited_xml = akn(&cited_id);
+    let cited_doc = roxmltree::Document::parse(&cited_xml).expect("well-formed XML");
+    let work = cited_doc
+        .descendants()
+        .find(|n| n.has_tag_name("FRBRWork"))
+        .and_then(|w| w.children().find(|n| n.has_tag_name("FRBRuri")))
+        .and_then(|n| n.attribute("value"))
+        .expect("the cited work's URI")
+        .to_string();
+    assert_eq!(work, "/akn/cn-sy/act/2026/1");
+
+    let xml = akn(&citing_id);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let refs: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("ref"))
+        .map(|n| {
+            assert_eq!(n.parent().map(|p| p.tag_name().name()), Some("p"), "a ref sits in a <p>");
+            (n.attribute("href").unwrap().to_string(), n.text().unwrap_or("").to_string())
+        })
+        .collect();
+    let law = format!("/akn/cn/act/national/law/{}", enc("行政许可法"));
+    assert_eq!(
+        refs,
+        vec![
+            (law, "《中华人民共和国行政许可法》".to_string()),
+            (work.clone(), "《沈阳市甲办法》".to_string()),
+            (work, "沈政规[2026]1号".to_string()),
+        ],
+        "{xml}"
+    );
+    // The unresolved title stays plain text, in its article.
+    assert!(xml.contains("<p>《沈阳市并不存在的办法》同时适用。</p>"), "{xml}");
+    // For `.ci/akn-validate`, which checks the files of target/akn/ against the schema.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/akn");
+    std::fs::create_dir_all(&dir).unwrap();
+    let engine = format!("{:?}", app.engine).to_lowercase();
+    std::fs::write(dir.join(format!("http-citing-{engine}.xml")), &xml).unwrap();
+});
