@@ -67,10 +67,7 @@ pub fn write_package(
     }
     let io = |e: std::io::Error| AppError::internal(format!("writing a filing package: {e}"));
     let zipped = |e: zip::result::ZipError| AppError::internal(format!("writing a package: {e}"));
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(out).map_err(io)?);
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(true);
+    let (mut zip, stored) = crate::service::stored_zip::create(out, "a filing package")?;
     let mut manifest = Vec::new();
     let mut names = HashSet::new();
     for m in &filing.materials {

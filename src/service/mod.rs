@@ -51,6 +51,7 @@ pub mod search_sync;
 pub mod settings;
 pub mod sign_in;
 pub mod step;
+pub mod stored_zip;
 pub mod structured_texts;
 pub mod suggestions;
 

@@ -107,19 +107,7 @@ db_test!(a_backup_taken_while_writes_go_on_restores_the_same_registry_on_either_
     ));
     let file_id = uploaded["id"].as_str().unwrap().to_string();
     app.clock.set_date(date("2027-01-05"));
-    let city = app.client.get("/api/v1/agencies?per_page=100", Some(&p.admin)).json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["code"] == "SY")
-        .map(|a| a["id"].clone())
-        .unwrap();
-    let r = app.client.post(
-        "/api/v1/catalogues",
-        Some(&p.registrar),
-        &json!({"agency_id": city, "year": 2026}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
+    p.freeze_city_catalogue(app, 2026);
     let third = p.published(app, "沈阳市二〇二七年办法", "第一条 正文。");
     assert_eq!(third["issuance_number"], "沈政规〔2027〕1号", "{third}");
     let waiting = p.adopted(app, "沈阳市待登记办法");

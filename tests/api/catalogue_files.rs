@@ -48,19 +48,7 @@ db_test!(a_frozen_catalogue_lists_the_official_texts_sha256_of_its_freeze, |app|
     assert_eq!(v1["sha256"], sha256(PDF));
 
     app.clock.set_date(date("2027-01-05"));
-    let city = app.client.get("/api/v1/agencies?per_page=100", Some(&p.admin)).json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["code"] == "SY")
-        .map(|a| a["id"].clone())
-        .unwrap();
-    let r = app.client.post(
-        "/api/v1/catalogues",
-        Some(&p.registrar),
-        &json!({"agency_id": city, "year": 2026}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
+    let city = p.freeze_city_catalogue(app, 2026);
 
     let (frozen, hashes) = json_hashes(app);
     let of = |id: &str| hashes.iter().find(|(d, _)| d == id).map(|(_, h)| h.clone()).unwrap();

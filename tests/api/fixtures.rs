@@ -110,6 +110,26 @@ impl Province {
         assert_eq!(r.status, 200, "publish: {}", r.body);
         r.json()
     }
+
+    /// Freezes the city's (SY) annual catalogue of `year` as its registrar (the clock must be
+    /// past the year's end); answers the city's id.
+    pub fn freeze_city_catalogue(&self, app: &TestApp, year: i32) -> Value {
+        let city = app.client.get("/api/v1/agencies?per_page=100", Some(&self.admin)).json()
+            ["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == "SY")
+            .map(|a| a["id"].clone())
+            .unwrap();
+        let r = app.client.post(
+            "/api/v1/catalogues",
+            Some(&self.registrar),
+            &json!({"agency_id": city, "year": year}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        city
+    }
 }
 
 use normreg::domain::clock::Clock;

@@ -42,10 +42,7 @@ pub fn write_zip(
         db::catalogues::find(conn, agency.id, year)?.ok_or(AppError::NotFound("catalogue"))?;
     let io = |e: std::io::Error| AppError::internal(format!("writing a catalogue ZIP: {e}"));
     let zipped = |e: zip::result::ZipError| AppError::internal(format!("writing a ZIP: {e}"));
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(out).map_err(io)?);
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(true);
+    let (mut zip, stored) = crate::service::stored_zip::create(out, "a catalogue ZIP")?;
     let mut manifest = Vec::new();
     let mut names = HashSet::new();
     let mut after = 0;
