@@ -154,28 +154,34 @@ pub fn append(conn: &mut DbConn, events: &[EventText]) -> Result<(), DbError> {
     set_heads(conn, &moved)
 }
 
-/// One event on SQLite, whose transaction holds the one write lock already: the head read,
-/// the event and the head moved as three statements diesel prepares once per connection
-/// (raw SQL is prepared anew every time). Time inside the write lock is time every other
+/// One event on SQLite, whose transaction holds the one write lock already. The head read and
+/// the event (and a new chain's first head) are statements diesel prepares once per
+/// connection and keeps; raw SQL, an `IN` list or an upsert are parsed anew every time (and so
+/// is any UPDATE: diesel never keeps one). Time inside the write lock is time every other
 /// writer of the registry waits, and a single event is what almost every step appends.
 fn append_one_sqlite(conn: &mut diesel::SqliteConnection, e: &EventText) -> Result<(), DbError> {
     use super::schema::history_heads as h;
-    use diesel::upsert::excluded;
     let chain = history::document_chain(&e.document_id);
-    let (length, prev) = h::table
+    let found = h::table
         .find(&chain)
         .select((h::length, h::head))
         .first::<(i64, String)>(conn)
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
+        .optional()?;
+    let new_chain = found.is_none();
+    let (length, prev) = found.unwrap_or((0, GENESIS.to_string()));
     let link = Link::after(e, length, prev);
     diesel::insert_into(document_events::table).values(link.row(e)).execute(conn)?;
-    diesel::insert_into(h::table)
-        .values((h::chain.eq(&chain), h::length.eq(link.seq), h::head.eq(&link.hash)))
-        .on_conflict(h::chain)
-        .do_update()
-        .set((h::length.eq(excluded(h::length)), h::head.eq(excluded(h::head))))
-        .execute(conn)?;
+    // An insert or an update, not an upsert (never kept prepared): the write lock makes the
+    // head just read the one to move.
+    if new_chain {
+        diesel::insert_into(h::table)
+            .values((h::chain.eq(&chain), h::length.eq(link.seq), h::head.eq(&link.hash)))
+            .execute(conn)?;
+    } else {
+        diesel::update(h::table.find(&chain))
+            .set((h::length.eq(link.seq), h::head.eq(&link.hash)))
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -358,3 +364,6 @@ pub fn backfill(conn: &mut DbConn) -> Result<usize, DbError> {
         })?;
     }
 }
+
+#[cfg(test)]
+mod tests;

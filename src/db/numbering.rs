@@ -271,6 +271,7 @@ fn register_once(
     // A refusal must still roll the transaction back (a counter may have advanced already),
     // so the closure fails with a `DbError` and leaves the reason here.
     let refusal = Cell::new(None);
+    // On SQLite in this instance's writer queue, not asleep in SQLite's busy handler.
     queue
         .write_tx(conn, |conn| {
             let serials = advance_counters(conn, r, &refusal)?;
@@ -291,38 +292,25 @@ fn advance_counters(
     r: &Registration,
     refusal: &Cell<Option<Failure>>,
 ) -> Result<Serials, DbError> {
-    let rows: Vec<SeriesValue> = match conn {
+    let bump = match conn {
         // See COUNTERS.
-        DbConn::Postgres(_) => diesel::sql_query(format!(
+        DbConn::Postgres(_) => &format!(
             "WITH {COUNTERS} \
              SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r"
-        ))
+        ),
+        // SQLite's write lock is the whole database: nothing to order.
+        DbConn::Sqlite(_) => {
+            "UPDATE number_series SET last_value = last_value + 1 \
+             WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
+                                 OR (kind = 'registration' AND prefix = ?)) \
+             RETURNING kind, last_value"
+        }
+    };
+    let rows: Vec<SeriesValue> = diesel::sql_query(bump)
         .bind::<Integer, _>(r.year)
         .bind::<Text, _>(&r.issuance_prefix)
         .bind::<Text, _>(&r.registration_prefix)
-        .load(conn)?,
-        // SQLite's write lock is the whole database: nothing to order. Written with diesel's
-        // query builder, which prepares it once per connection: this runs inside the one
-        // writer's turn, where every other writer waits.
-        DbConn::Sqlite(c) => {
-            use number_series as n;
-            let series = |kind: SeriesKind, prefix: &String| {
-                n::kind.eq(kind.as_str()).and(n::prefix.eq(prefix.clone()))
-            };
-            diesel::update(
-                n::table.filter(n::year.eq(r.year)).filter(
-                    series(SeriesKind::Issuance, &r.issuance_prefix)
-                        .or(series(SeriesKind::Registration, &r.registration_prefix)),
-                ),
-            )
-            .set(n::last_value.eq(n::last_value + 1))
-            .returning((n::kind, n::last_value))
-            .load::<(String, i32)>(c)?
-            .into_iter()
-            .map(|(kind, last_value)| SeriesValue { kind, last_value })
-            .collect()
-        }
-    };
+        .load(conn)?;
     let value = |kind: SeriesKind| {
         rows.iter()
             .find(|s| s.kind == kind.as_str())
@@ -363,22 +351,20 @@ fn move_document(
     // hashed here, so the document is moved first and the event written after it.
     let (from, to) = (Status::Adopted.as_str(), Status::Registered.as_str());
     let document_id = r.document_id.to_string();
-    // The query builder's statement is prepared once per connection (see `advance_counters`).
-    let moved = {
-        use super::schema::documents as d;
-        let target = d::table.find(&document_id).filter(d::status.eq(from));
-        let set = (
-            d::status.eq(to),
-            d::issuance_number.eq(issuance),
-            d::registration_number.eq(registration),
-            d::updated_at.eq(r.at),
-        );
-        match conn {
-            DbConn::Sqlite(c) => diesel::update(target).set(set).execute(c),
-            DbConn::Postgres(c) => diesel::update(target).set(set).execute(c),
-        }
-        .map_err(taken)?
-    };
+    let moved = diesel::sql_query(super::placeholders(
+        conn,
+        &format!(
+            "UPDATE documents SET status = '{to}', issuance_number = ?, \
+                    registration_number = ?, updated_at = ? \
+             WHERE id = ? AND status = '{from}'",
+        ),
+    ))
+    .bind::<Text, _>(issuance)
+    .bind::<Text, _>(registration)
+    .bind::<Timestamp, _>(r.at)
+    .bind::<Text, _>(&document_id)
+    .execute(conn)
+    .map_err(taken)?;
     if moved == 1 {
         super::history::append(
             conn,
