@@ -18,7 +18,7 @@ use super::views::DocumentView;
 use super::visitor::app_state;
 use super::Answer;
 use crate::auth::Bearer;
-use crate::db::DbConn;
+use crate::db::{DbConn, WriterQueue};
 use crate::domain::clock::Clock;
 use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
@@ -89,6 +89,25 @@ impl Caller {
         op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
         self.state.db.write_statement(self.state.at_clock(self.acting(op))).await
+    }
+
+    /// [`Caller::write_statement`] for an operation that opens its own write transaction
+    /// through the instance's writer queue it is given (`Db::write_queued`): registration.
+    pub async fn write_queued<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&mut DbConn, &Actor, &dyn Clock, &WriterQueue) -> Result<T, AppError>
+            + Send
+            + 'static,
+    ) -> Result<T, AppError> {
+        let credential = self.credential.clone();
+        let clock = self.state.clock.clone();
+        self.state
+            .db
+            .write_queued(move |conn, queue| {
+                let actor = accounts::authenticate(conn, &credential)?;
+                op(conn, &actor, clock.as_ref(), queue)
+            })
+            .await
     }
 
     /// `op` with the caller's account, as it is now on `op`'s connection, handed in as its

@@ -221,9 +221,12 @@ pub async fn deliberation(caller: Caller, id: Path<DocumentId>, body: ApiJson<De
 ))]
 #[post("/documents/{id}/register")]
 pub async fn register(caller: Caller, id: Path<DocumentId>) -> Answer {
-    // One statement of its own (see `service::numbering::register`), not a transaction.
+    // Reads on the bare connection, then a write transaction of its own in the instance's
+    // writer queue (see `service::numbering::register`).
     let doc = caller
-        .write_statement(move |conn, actor, clock| numbering::register(conn, actor, clock, id.0))
+        .write_queued(move |conn, actor, clock, queue| {
+            numbering::register(conn, queue, actor, clock, id.0)
+        })
         .await?;
     Ok(caller.document(StatusCode::OK, doc))
 }

@@ -2,7 +2,7 @@
 //! path that move blocking work to the blocking pool inside the request's span, count the
 //! writes for the public caches and report each write's wait for the database.
 
-use super::{write_tx_begun, Backend, DbConn, DbError, Pool};
+use super::{write_tx_begun, Backend, DbConn, DbError, Pool, WriterQueue};
 
 /// Told, for each write, its engine and the seconds it waited for a connection and the start
 /// of its transaction (the metrics' histogram; this layer knows no metrics).
@@ -16,12 +16,8 @@ pub struct Db {
     /// read before it know they are stale.
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     write_waits: Option<WriteWaitObserver>,
-    /// This instance's SQLite writers queue here before `BEGIN IMMEDIATE`. SQLite has one
-    /// writer; a connection that finds it busy sleeps in SQLite's busy handler (1, 2, 5, 10 …
-    /// ms) and wakes long after the lock was free, so with many clients most of a write's
-    /// time went on sleeping. Queued here, the next writer starts the moment the last
-    /// commits. Other processes (a CLI command) still meet the busy timeout.
-    sqlite_writer: std::sync::Arc<std::sync::Mutex<()>>,
+    /// This instance's SQLite writers queue here before `BEGIN IMMEDIATE` (see the module).
+    sqlite_writer: WriterQueue,
 }
 
 impl Db {
@@ -88,6 +84,20 @@ impl Db {
         result
     }
 
+    /// [`Db::write_statement`] for an operation that reads first on the bare connection and
+    /// then opens its own write transaction through the queue it is given
+    /// ([`WriterQueue::write_tx`]), so that on SQLite it takes its turn among this instance's
+    /// writers instead of sleeping in SQLite's busy handler (registration).
+    pub async fn write_queued<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn, &WriterQueue) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let queue = self.sqlite_writer.clone();
+        self.write_statement(move |conn| work(conn, &queue)).await
+    }
+
     /// Runs `work` on the blocking pool inside one write transaction.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
@@ -129,9 +139,7 @@ impl Db {
                     });
                 }
                 let checked = check(conn)?;
-                // A panicked writer rolled its transaction back; the queue itself holds no data.
-                let _turn = writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                write_tx_begun(conn, begun, |c| work(c, checked))
+                writer.write_tx_begun(conn, begun, |c| work(c, checked))
             })
             .await;
         if result.is_ok() {

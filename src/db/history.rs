@@ -124,15 +124,77 @@ pub fn append(conn: &mut DbConn, events: &[EventText]) -> Result<(), DbError> {
     if events.is_empty() {
         return Ok(());
     }
+    if let ([event], DbConn::Sqlite(sqlite)) = (events, &mut *conn) {
+        return append_one_sqlite(sqlite, event);
+    }
     let mut chains: Vec<String> =
         events.iter().map(|e| history::document_chain(&e.document_id)).collect();
     chains.sort();
     chains.dedup();
     let mut heads = lock_heads(conn, &chains)?;
-    let mut rows = Vec::with_capacity(events.len());
+    let mut links = Vec::with_capacity(events.len());
     for e in events {
         let chain = history::document_chain(&e.document_id);
         let (length, prev) = heads.get(&chain).cloned().unwrap_or((0, GENESIS.to_string()));
+        let link = Link::after(e, length, prev);
+        heads.insert(chain, (link.seq, link.hash.clone()));
+        links.push(link);
+    }
+    let rows: Vec<_> = links.iter().zip(events).map(|(link, e)| link.row(e)).collect();
+    for chunk in rows.chunks(CHUNK) {
+        insert_many!(conn, document_events::table, chunk)?;
+    }
+    let moved: Vec<Head> = chains
+        .into_iter()
+        .filter_map(|chain| {
+            let (length, head) = heads.remove(&chain)?;
+            Some(Head { chain, length, head })
+        })
+        .collect();
+    set_heads(conn, &moved)
+}
+
+/// One event on SQLite, whose transaction holds the one write lock already. The head read and
+/// the event (and a new chain's first head) are statements diesel prepares once per
+/// connection and keeps; raw SQL, an `IN` list or an upsert are parsed anew every time (and so
+/// is any UPDATE: diesel never keeps one). Time inside the write lock is time every other
+/// writer of the registry waits, and a single event is what almost every step appends.
+fn append_one_sqlite(conn: &mut diesel::SqliteConnection, e: &EventText) -> Result<(), DbError> {
+    use super::schema::history_heads as h;
+    let chain = history::document_chain(&e.document_id);
+    let found = h::table
+        .find(&chain)
+        .select((h::length, h::head))
+        .first::<(i64, String)>(conn)
+        .optional()?;
+    let new_chain = found.is_none();
+    let (length, prev) = found.unwrap_or((0, GENESIS.to_string()));
+    let link = Link::after(e, length, prev);
+    diesel::insert_into(document_events::table).values(link.row(e)).execute(conn)?;
+    // An insert or an update, not an upsert (never kept prepared): the write lock makes the
+    // head just read the one to move.
+    if new_chain {
+        diesel::insert_into(h::table)
+            .values((h::chain.eq(&chain), h::length.eq(link.seq), h::head.eq(&link.hash)))
+            .execute(conn)?;
+    } else {
+        diesel::update(h::table.find(&chain))
+            .set((h::length.eq(link.seq), h::head.eq(&link.hash)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// An event's place in its chain: after the head (`length`, `prev`), hashed.
+struct Link {
+    seq: i64,
+    prev: String,
+    hash: String,
+    at: NaiveDateTime,
+}
+
+impl Link {
+    fn after(e: &EventText, length: i64, prev: String) -> Self {
         let at = history::stored_time(e.at);
         let seq = length + 1;
         let hash = DocumentEventFields {
@@ -147,32 +209,41 @@ pub fn append(conn: &mut DbConn, events: &[EventText]) -> Result<(), DbError> {
             payload: e.payload.as_deref(),
         }
         .hash(&prev);
-        heads.insert(chain, (seq, hash.clone()));
-        rows.push((
+        Link { seq, prev, hash, at }
+    }
+
+    /// The event's row with its link.
+    #[allow(clippy::type_complexity)]
+    fn row<'a>(
+        &'a self,
+        e: &'a EventText,
+    ) -> (
+        diesel::dsl::Eq<document_events::document_id, &'a String>,
+        diesel::dsl::Eq<document_events::actor_id, Option<&'a str>>,
+        diesel::dsl::Eq<document_events::at, NaiveDateTime>,
+        diesel::dsl::Eq<document_events::action, &'a String>,
+        diesel::dsl::Eq<document_events::from_status, Option<&'a str>>,
+        diesel::dsl::Eq<document_events::to_status, Option<&'a str>>,
+        diesel::dsl::Eq<document_events::reason, Option<&'a str>>,
+        diesel::dsl::Eq<document_events::payload, Option<&'a str>>,
+        diesel::dsl::Eq<document_events::seq, Option<i64>>,
+        diesel::dsl::Eq<document_events::prev_hash, Option<&'a String>>,
+        diesel::dsl::Eq<document_events::hash, Option<&'a String>>,
+    ) {
+        (
             document_events::document_id.eq(&e.document_id),
             document_events::actor_id.eq(e.actor_id.as_deref()),
-            document_events::at.eq(at),
+            document_events::at.eq(self.at),
             document_events::action.eq(&e.action),
             document_events::from_status.eq(e.from_status.as_deref()),
             document_events::to_status.eq(e.to_status.as_deref()),
             document_events::reason.eq(e.reason.as_deref()),
             document_events::payload.eq(e.payload.as_deref()),
-            document_events::seq.eq(Some(seq)),
-            document_events::prev_hash.eq(Some(prev)),
-            document_events::hash.eq(Some(hash)),
-        ));
+            document_events::seq.eq(Some(self.seq)),
+            document_events::prev_hash.eq(Some(&self.prev)),
+            document_events::hash.eq(Some(&self.hash)),
+        )
     }
-    for chunk in rows.chunks(CHUNK) {
-        insert_many!(conn, document_events::table, chunk)?;
-    }
-    let moved: Vec<Head> = chains
-        .into_iter()
-        .filter_map(|chain| {
-            let (length, head) = heads.remove(&chain)?;
-            Some(Head { chain, length, head })
-        })
-        .collect();
-    set_heads(conn, &moved)
 }
 
 /// Every chain's head as stored.
@@ -293,3 +364,6 @@ pub fn backfill(conn: &mut DbConn) -> Result<usize, DbError> {
         })?;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -34,6 +34,7 @@ pub mod search_query;
 pub mod settings;
 pub mod suggestions;
 pub mod users;
+mod writer_queue;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -47,6 +48,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use access::{Db, WriteWaitObserver};
 pub use error::is_unique_violation;
+pub use writer_queue::WriterQueue;
 
 use error::DbError;
 

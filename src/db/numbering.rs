@@ -12,7 +12,7 @@ use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::error::DbError;
 use super::schema::number_series;
-use super::DbConn;
+use super::{DbConn, WriterQueue};
 use crate::domain::ids::{DocumentId, UserId};
 use crate::domain::lifecycle::Status;
 
@@ -209,16 +209,17 @@ fn refusal_of(e: diesel::result::Error) -> Failure {
 /// When the document is no longer `adopted`, nothing is written and the answer is 409.
 pub fn register(
     conn: &mut DbConn,
+    queue: &WriterQueue,
     r: &Registration,
     render: impl Fn(&Serials) -> (String, String),
 ) -> Result<(String, String), NumberingError> {
-    match register_once(conn, r, &render) {
+    match register_once(conn, queue, r, &render) {
         // The first number of a year: create the rows (outside the failed transaction, which
         // rolled back whatever it had advanced) and number again.
         Err(Failure::SeriesMissing) => {
             ensure(conn, SeriesKind::Issuance, &r.issuance_prefix, r.year)?;
             ensure(conn, SeriesKind::Registration, &r.registration_prefix, r.year)?;
-            Ok(register_once(conn, r, &render)?)
+            Ok(register_once(conn, queue, r, &render)?)
         }
         other => Ok(other?),
     }
@@ -256,6 +257,7 @@ fn missing_series_or_moved(conn: &mut DbConn, r: &Registration) -> Result<Failur
 
 fn register_once(
     conn: &mut DbConn,
+    queue: &WriterQueue,
     r: &Registration,
     render: &impl Fn(&Serials) -> (String, String),
 ) -> Result<(String, String), Failure> {
@@ -269,17 +271,19 @@ fn register_once(
     // A refusal must still roll the transaction back (a counter may have advanced already),
     // so the closure fails with a `DbError` and leaves the reason here.
     let refusal = Cell::new(None);
-    super::write_tx(conn, |conn| {
-        let serials = advance_counters(conn, r, &refusal)?;
-        let (issuance, registration) = render(&serials);
-        if move_document(conn, r, &issuance, &registration, &refusal)? {
-            Ok((issuance, registration))
-        } else {
-            // Someone else moved the document first: give the numbers back.
-            Err(DbError::NoLongerAdopted)
-        }
-    })
-    .map_err(|e| refusal.take().unwrap_or(Failure::Other(e)))
+    // On SQLite in this instance's writer queue, not asleep in SQLite's busy handler.
+    queue
+        .write_tx(conn, |conn| {
+            let serials = advance_counters(conn, r, &refusal)?;
+            let (issuance, registration) = render(&serials);
+            if move_document(conn, r, &issuance, &registration, &refusal)? {
+                Ok((issuance, registration))
+            } else {
+                // Someone else moved the document first: give the numbers back.
+                Err(DbError::NoLongerAdopted)
+            }
+        })
+        .map_err(|e| refusal.take().unwrap_or(Failure::Other(e)))
 }
 
 /// Advances both counters of the registration by one, in the caller's transaction.

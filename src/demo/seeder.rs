@@ -319,14 +319,15 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// Numbers the document: one statement of its own, as the handler runs it (see
-    /// `service::numbering::register`), not a transaction.
+    /// Numbers the document as the handler does (see `service::numbering::register`): reads,
+    /// then a write transaction of its own in the writer queue.
     async fn register(&self, registrar: &DemoUser, id: DocumentId) -> Result<(), AppError> {
         let actor = registrar.actor()?;
-        let op = self
-            .state
-            .at_clock(move |conn, clock| service::numbering::register(conn, &actor, clock, id));
-        self.state.db.write_statement(op).await.map_err(|e| step_failed("register", e))?;
+        let clock = self.state.clock.clone();
+        let op = move |conn: &mut crate::db::DbConn, queue: &crate::db::WriterQueue| {
+            service::numbering::register(conn, queue, &actor, clock.as_ref(), id)
+        };
+        self.state.db.write_queued(op).await.map_err(|e| step_failed("register", e))?;
         Ok(())
     }
 

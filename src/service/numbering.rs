@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 
-use crate::db::{self, numbering::NumberingError, DbConn};
+use crate::db::{self, numbering::NumberingError, DbConn, WriterQueue};
 use crate::domain::clock::Clock;
 use crate::domain::document::Document;
 use crate::domain::ids::DocumentId;
@@ -17,12 +17,13 @@ use crate::service::step::next_status;
 /// Gives the document its 文号 and 统一登记号 (registrar of its agency).
 ///
 /// `conn` is a plain connection, not a transaction: the edge runs this with
-/// `Db::write_statement`. The reads come first, outside any write transaction, so that the
-/// counters' locks (and SQLite's write lock) are held only for the statements that number the
-/// document. The numbering re-checks the state, so a registration that raced us is refused,
-/// not doubled.
+/// `Db::write_queued`. The reads come first, outside any write transaction, so that the
+/// counters' locks (and SQLite's write lock, taken in `queue`'s turn) are held only for the
+/// statements that number the document. The numbering re-checks the state, so a registration
+/// that raced us is refused, not doubled.
 pub fn register(
     conn: &mut DbConn,
+    queue: &WriterQueue,
     actor: &Actor,
     clock: &dyn Clock,
     id: DocumentId,
@@ -61,7 +62,7 @@ pub fn register(
         )
     };
     let (issuance, registration) =
-        db::numbering::register(conn, &plan, render).map_err(|e| match e {
+        db::numbering::register(conn, queue, &plan, render).map_err(|e| match e {
             NumberingError::NumberTaken => AppError::conflict(
                 "number_taken",
                 "the next number of the series is already used by another document; nothing was numbered",

@@ -80,6 +80,26 @@ db_test!(two_hundred_concurrent_registrations_take_exactly_the_next_two_hundred_
     assert_eq!(unique.into_iter().collect::<Vec<_>>(), (1..=200).collect::<Vec<_>>(), "no gap");
 });
 
+db_test!(concurrent_registrations_each_extend_their_documents_chain_and_verify_clean, |app| {
+    let p = Province::new(app);
+    let ids = adopted_documents(app, &p, 40);
+    register_concurrently(&app.server.base, &p.registrar, ids.clone(), 8);
+    for id in &ids {
+        let history = app.client.get(&format!("/api/v1/documents/{id}/history"), Some(&p.drafter));
+        assert_eq!(history.status, 200, "{}", history.body);
+        let events = history.json();
+        let actions: Vec<&str> =
+            events.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["created", "submitted", "reviewed", "deliberated", "registered"]);
+    }
+    // Each registration's event follows its document's earlier events in its chain, and the
+    // heads moved with them: `normreg verify` recomputes every link and head.
+    let out = run_normreg(&app.db.url, &["verify"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!text.lines().any(|l| l.starts_with("document ")), "{text}");
+});
+
 db_test!(two_server_processes_on_one_database_share_one_gapless_series, |app| {
     let p = Province::new(app);
     let ids = adopted_documents(app, &p, 120);
