@@ -265,10 +265,13 @@ pub fn published_numbered_like(conn: &mut DbConn, tail: &str) -> Result<Vec<Docu
 /// restored without them), at most `limit`.
 pub fn unscanned(conn: &mut DbConn, limit: i64) -> Result<Vec<Document>, DbError> {
     decoded(
+        // NOT EXISTS, which both engines run as an anti-join: PostgreSQL runs `NOT (id =
+        // ANY(subquery))` as a subplan per row once the ids outgrow `work_mem`, and a start on
+        // a million documents then never finished.
         documents::table
-            .filter(not(
-                documents::id.eq_any(citation_scans::table.select(citation_scans::document_id))
-            ))
+            .filter(not(diesel::dsl::exists(
+                citation_scans::table.filter(citation_scans::document_id.eq(documents::id)),
+            )))
             .order(documents::id.asc())
             .limit(limit)
             .load(conn)?,
