@@ -1,6 +1,9 @@
 //! Registrations per second with 64 concurrent clients, on SQLite and on PostgreSQL.
 //!
 //! `cargo bench --bench register` (PostgreSQL half when `TEST_DATABASE_URL` is set).
+//! `NORMREG_BENCH_ENGINE=sqlite|postgres` runs one engine, `NORMREG_BENCH_DOCUMENTS` another
+//! count: BENCHMARKS.md counts a registration's instructions with callgrind from two runs of
+//! 640 and 1,920.
 //! Documents are brought to `adopted` through SQL for speed; only the registration, the part
 //! under test, goes through HTTP. The run fails if any number is missing or given twice.
 
@@ -14,10 +17,10 @@ use diesel::{Connection, RunQueryDsl};
 use helpers::*;
 use serde_json::json;
 
-const DOCUMENTS: usize = 6_400;
 const CLIENTS: usize = 64;
 
 fn main() {
+    let documents = documents();
     // `NORMREG_BENCH_ENGINE=sqlite|postgres` runs one engine.
     let only = std::env::var("NORMREG_BENCH_ENGINE").unwrap_or_default().to_lowercase();
     for engine in [Engine::Sqlite, Engine::Postgres] {
@@ -45,9 +48,9 @@ fn main() {
         let agency = app.agency(&admin, json!({"name": "基准市人民政府", "code": "BENCH", "issuance_prefix": "基政规", "registration_prefix": "JZFS"}));
         let agency_id = agency["id"].as_str().unwrap().to_string();
         let registrar = app.user(&admin, "bench-registrar", &agency_id, &["registrar"]);
-        let ids = seed_adopted(&app.db.url, &agency_id, DOCUMENTS);
+        let ids = seed_adopted(&app.db.url, &agency_id, documents);
         let chunks: Vec<Vec<String>> =
-            ids.chunks(DOCUMENTS / CLIENTS).map(|c| c.to_vec()).collect();
+            ids.chunks(documents / CLIENTS).map(|c| c.to_vec()).collect();
         let started = Instant::now();
         let threads: Vec<_> = chunks
             .into_iter()
@@ -82,14 +85,21 @@ fn main() {
         let serials: Vec<u32> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
         let elapsed = started.elapsed();
         let unique: BTreeSet<u32> = serials.iter().copied().collect();
-        assert_eq!(unique.len(), DOCUMENTS, "duplicates");
-        assert_eq!(unique.iter().next_back().copied(), Some(DOCUMENTS as u32), "gaps");
+        assert_eq!(unique.len(), documents, "duplicates");
+        assert_eq!(unique.iter().next_back().copied(), Some(documents as u32), "gaps");
         println!(
-            "{engine:?}: {DOCUMENTS} registrations by {CLIENTS} clients in {:.2} s = {:.0} registrations/s, 0 gaps, 0 duplicates",
+            "{engine:?}: {documents} registrations by {CLIENTS} clients in {:.2} s = {:.0} registrations/s, 0 gaps, 0 duplicates",
             elapsed.as_secs_f64(),
-            DOCUMENTS as f64 / elapsed.as_secs_f64()
+            documents as f64 / elapsed.as_secs_f64()
         );
     }
+}
+
+/// 6,400 registrations, or `NORMREG_BENCH_DOCUMENTS` (a multiple of the 64 clients): fewer for a
+/// run under a profiler such as callgrind, which is many times slower.
+fn documents() -> usize {
+    let n = std::env::var("NORMREG_BENCH_DOCUMENTS").ok().and_then(|v| v.parse().ok());
+    n.unwrap_or(6_400).max(CLIENTS) / CLIENTS * CLIENTS
 }
 
 /// Inserts adopted documents directly, with their text revision, as the workflow would leave them.

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::error::DbError;
+use super::kept_sql::{KeptSql, Param};
 use super::schema::document_events;
 use super::{insert_many, placeholders, DbConn};
 use crate::domain::history::{self, DocumentEventFields, Head, GENESIS};
@@ -172,15 +173,18 @@ fn append_one_sqlite(conn: &mut diesel::SqliteConnection, e: &EventText) -> Resu
     let link = Link::after(e, length, prev);
     diesel::insert_into(document_events::table).values(link.row(e)).execute(conn)?;
     // An insert or an update, not an upsert (never kept prepared): the write lock makes the
-    // head just read the one to move.
+    // head just read the one to move. diesel keeps no UPDATE prepared, hence `KeptSql`.
     if new_chain {
         diesel::insert_into(h::table)
             .values((h::chain.eq(&chain), h::length.eq(link.seq), h::head.eq(&link.hash)))
             .execute(conn)?;
     } else {
-        diesel::update(h::table.find(&chain))
-            .set((h::length.eq(link.seq), h::head.eq(&link.hash)))
-            .execute(conn)?;
+        struct MoveHead;
+        KeptSql::<MoveHead>::new(
+            "UPDATE history_heads SET length = ?, head = ? WHERE chain = ?",
+            &[Param::BigInt(link.seq), Param::Text(&link.hash), Param::Text(&chain)],
+        )
+        .execute(conn)?;
     }
     Ok(())
 }

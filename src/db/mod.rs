@@ -23,6 +23,7 @@ pub mod filings;
 pub mod history;
 pub mod imports;
 pub mod interpretations;
+mod kept_sql;
 pub mod login_throttle;
 pub mod numbering;
 pub mod public;
@@ -35,6 +36,9 @@ pub mod settings;
 pub mod suggestions;
 pub mod users;
 mod writer_queue;
+
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::time::Duration;

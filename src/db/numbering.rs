@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
 
 use super::error::DbError;
+use super::kept_sql::{KeptSql, Param};
 use super::schema::number_series;
 use super::{DbConn, WriterQueue};
 use crate::domain::ids::{DocumentId, UserId};
@@ -292,29 +293,41 @@ fn advance_counters(
     r: &Registration,
     refusal: &Cell<Option<Failure>>,
 ) -> Result<Serials, DbError> {
-    let bump = match conn {
+    let rows: Vec<(String, i32)> = match conn {
         // See COUNTERS.
-        DbConn::Postgres(_) => &format!(
+        DbConn::Postgres(_) => diesel::sql_query(format!(
             "WITH {COUNTERS} \
              SELECT kind, last_value FROM i UNION ALL SELECT kind, last_value FROM r"
-        ),
-        // SQLite's write lock is the whole database: nothing to order.
-        DbConn::Sqlite(_) => {
-            "UPDATE number_series SET last_value = last_value + 1 \
-             WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
-                                 OR (kind = 'registration' AND prefix = ?)) \
-             RETURNING kind, last_value"
-        }
-    };
-    let rows: Vec<SeriesValue> = diesel::sql_query(bump)
+        ))
         .bind::<Integer, _>(r.year)
         .bind::<Text, _>(&r.issuance_prefix)
         .bind::<Text, _>(&r.registration_prefix)
-        .load(conn)?;
+        .load::<SeriesValue>(conn)?
+        .into_iter()
+        .map(|s| (s.kind, s.last_value))
+        .collect(),
+        // SQLite's write lock is the whole database: nothing to order. Kept prepared: this
+        // runs in the one writer's turn.
+        DbConn::Sqlite(sqlite) => {
+            struct AdvanceCounters;
+            KeptSql::<AdvanceCounters, (Text, Integer)>::new(
+                "UPDATE number_series SET last_value = last_value + 1 \
+                 WHERE year = ? AND ((kind = 'issuance' AND prefix = ?) \
+                                     OR (kind = 'registration' AND prefix = ?)) \
+                 RETURNING kind, last_value",
+                &[
+                    Param::Integer(r.year),
+                    Param::Text(&r.issuance_prefix),
+                    Param::Text(&r.registration_prefix),
+                ],
+            )
+            .load(sqlite)?
+        }
+    };
     let value = |kind: SeriesKind| {
         rows.iter()
-            .find(|s| s.kind == kind.as_str())
-            .map(|s| s.last_value.max(0) as u32)
+            .find(|(k, _)| k == kind.as_str())
+            .map(|(_, last)| (*last).max(0) as u32)
             .ok_or_else(|| {
                 refusal.set(Some(Failure::SeriesMissing));
                 DbError::SeriesMissing
@@ -350,20 +363,37 @@ fn move_document(
     // status it reaches. The event goes through the chain's funnel (`db::history::append`),
     // hashed here, so the document is moved first and the event written after it.
     let (from, to) = (Status::Adopted.as_str(), Status::Registered.as_str());
-    let document_id = r.document_id.to_string();
-    let moved = diesel::sql_query(super::placeholders(
-        conn,
-        &format!(
+    static MOVE: LazyLock<String> = LazyLock::new(|| {
+        let (from, to) = (Status::Adopted.as_str(), Status::Registered.as_str());
+        format!(
             "UPDATE documents SET status = '{to}', issuance_number = ?, \
                     registration_number = ?, updated_at = ? \
              WHERE id = ? AND status = '{from}'",
-        ),
-    ))
-    .bind::<Text, _>(issuance)
-    .bind::<Text, _>(registration)
-    .bind::<Timestamp, _>(r.at)
-    .bind::<Text, _>(&document_id)
-    .execute(conn)
+        )
+    });
+    let document_id = r.document_id.to_string();
+    let moved = match conn {
+        // Kept prepared: this runs in SQLite's one writer's turn.
+        DbConn::Sqlite(sqlite) => {
+            struct MoveToRegistered;
+            KeptSql::<MoveToRegistered>::new(
+                &MOVE,
+                &[
+                    Param::Text(issuance),
+                    Param::Text(registration),
+                    Param::Timestamp(&r.at),
+                    Param::Text(&document_id),
+                ],
+            )
+            .execute(sqlite)
+        }
+        DbConn::Postgres(_) => diesel::sql_query(super::numbered(&MOVE))
+            .bind::<Text, _>(issuance)
+            .bind::<Text, _>(registration)
+            .bind::<Timestamp, _>(r.at)
+            .bind::<Text, _>(&document_id)
+            .execute(conn),
+    }
     .map_err(taken)?;
     if moved == 1 {
         super::history::append(
