@@ -53,6 +53,8 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// `NORMREG_HASH_QUEUE`: logins waiting for a hashing slot before the next gets 503.
     pub hash_queue: usize,
+    /// `NORMREG_TEMPORARY_PASSWORD_HOURS`: how long a reset's temporary password logs in.
+    pub temporary_password_hours: u32,
     /// `NORMREG_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client (default: nobody's).
     pub trusted_proxies: TrustedProxies,
     /// `NORMREG_PUBLIC_URL`: the scheme, host and optional path prefix readers reach the
@@ -159,6 +161,8 @@ impl Config {
         // other accounts' logins, served in turns per username, wait for about one hash
         // (BENCHMARKS.md); beyond that a flood is refused at once.
         let hash_queue = number("NORMREG_HASH_QUEUE", 64 * workers, 0..=1_000_000) as usize;
+        let temporary_password_hours =
+            number("NORMREG_TEMPORARY_PASSWORD_HOURS", 72, 1..=720) as u32;
 
         let raw_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         let database_url = DatabaseUrl::parse(raw_url.trim())
@@ -239,6 +243,7 @@ impl Config {
             index_dir,
             hash_concurrency,
             hash_queue,
+            temporary_password_hours,
             trusted_proxies: trusted_proxies.unwrap_or_default(),
             public_url,
         })
@@ -277,6 +282,7 @@ impl Config {
             index_dir: None,
             hash_concurrency: 2,
             hash_queue: 16,
+            temporary_password_hours: 72,
             trusted_proxies: TrustedProxies::default(),
             public_url: None,
         }

@@ -16,7 +16,7 @@ use crate::db::users::{UserFilter, UserRow};
 use crate::domain::ids::{AgencyId, UserId};
 use crate::domain::role::Role;
 use crate::error::{AppError, Problem};
-use crate::service::account_admin::{self, AccessChange};
+use crate::service::account_admin::{self, AccessChange, Temporary};
 use crate::service::accounts::{self, AccountRequest};
 use crate::service::paging::{PageQuery, Paged};
 
@@ -32,6 +32,9 @@ pub struct UserView {
     pub disabled: bool,
     /// Reset to a temporary password not yet replaced.
     pub password_change_required: bool,
+    /// When that temporary password stops logging in; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temporary_password_expires_at: Option<DateTime<Utc>>,
 }
 
 impl From<UserRow> for UserView {
@@ -44,6 +47,10 @@ impl From<UserRow> for UserView {
             created_at: row.created_at.and_utc(),
             disabled: row.disabled,
             password_change_required: row.password_change_required,
+            temporary_password_expires_at: row
+                .temporary_password_until
+                .filter(|_| row.password_change_required)
+                .map(|until| until.and_utc()),
         }
     }
 }
@@ -147,6 +154,9 @@ pub struct TemporaryPassword {
     /// Hand it to the user by a safe channel: it logs in once more, with a token good only
     /// for setting a new password.
     pub temporary_password: String,
+    /// After this it no longer logs in (`NORMREG_TEMPORARY_PASSWORD_HOURS` after the reset,
+    /// default 72); an admin then resets again.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Resets a user's password to a temporary one (admin): every token of the account ends,
@@ -163,8 +173,12 @@ pub async fn reset_password(caller: Caller, id: Path<UserId>) -> Answer {
     let pw = temporary.clone();
     let hashing = &caller.state.hashing;
     let hash = hashing.run(move || password::hash(&pw)).await?.map_err(AppError::internal)?;
-    caller
-        .write(move |tx, actor, clock| account_admin::reset_password(tx, actor, clock, id.0, hash))
+    let stored = Temporary { hash, hours: caller.state.config.temporary_password_hours };
+    let until = caller
+        .write(move |tx, actor, clock| {
+            account_admin::reset_password(tx, actor, clock, id.0, stored)
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(TemporaryPassword { temporary_password: temporary }))
+    Ok(HttpResponse::Ok()
+        .json(TemporaryPassword { temporary_password: temporary, expires_at: until.and_utc() }))
 }

@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use crate::auth::jwt::Subject;
 use crate::auth::{password, Bearer};
 use crate::db::users::UserRow;
+use crate::domain::account::password_expired;
 use crate::domain::role::Roles;
 use crate::error::{AppError, FieldError};
 use crate::service::sign_in::{self, Attempt, Charge, Outcome};
@@ -60,8 +61,19 @@ pub async fn sign_in(
     Ok(SignedIn { access_token, password_change_required: user.password_change_required })
 }
 
+/// The answer to a right temporary password given after its hours: the owner learns why,
+/// and nobody else can get here without the password.
+fn expired() -> AppError {
+    AppError::Unauthorized(
+        "this temporary password has expired: ask an administrator to reset the password again"
+            .into(),
+    )
+}
+
 /// Checks `given` against the account `found` on the hashing gate, in `username`'s turn, and
-/// settles the charged try: the account when the password is right and it is enabled.
+/// settles the charged try: the account when the password is right, has not expired (a
+/// reset's temporary one) and the account is enabled. An expired password counts as a
+/// failed try.
 async fn verify(
     state: &AppState,
     username: &str,
@@ -79,12 +91,18 @@ async fn verify(
             found.filter(|u| matches && !u.disabled)
         })
         .await;
+    let now = state.clock.now().naive_utc();
+    let expired_password = matches!(&checked,
+        Ok(Some(u)) if password_expired(u.temporary_password_until, now));
     let outcome = match &checked {
-        Ok(Some(_)) => Outcome::Succeeded,
-        Ok(None) => Outcome::Failed,
+        Ok(Some(_)) if !expired_password => Outcome::Succeeded,
+        Ok(_) => Outcome::Failed,
         Err(_) => Outcome::NotTried,
     };
     state.read(move |conn, _| sign_in::finish(conn, charge, outcome)).await?;
+    if expired_password {
+        return Err(expired());
+    }
     Ok(checked?)
 }
 

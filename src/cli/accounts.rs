@@ -49,14 +49,18 @@ pub async fn reset_password(config: Config, username: String) -> Result<(), Stri
     let pool = db::connect(&config.database_url, 1).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let name = username.trim().to_string();
-    db::write_tx(&mut conn, |tx| {
-        account_admin::reset_password_by_operator(tx, &SystemClock, &name, hash)
+    let stored = account_admin::Temporary { hash, hours: config.temporary_password_hours };
+    let until = db::write_tx(&mut conn, |tx| {
+        account_admin::reset_password_by_operator(tx, &SystemClock, &name, stored)
     })
     .map_err(|e| match e {
         AppError::NotFound(_) => format!("no account is named `{name}`"),
         other => other.to_string(),
     })?;
     println!("temporary password of `{name}`: {temporary}");
-    println!("it logs in once more, with a token good only for setting a new password");
+    println!(
+        "it logs in, until {} (UTC), with a token good only for setting a new password",
+        until.format("%Y-%m-%d %H:%M")
+    );
     Ok(())
 }

@@ -33,6 +33,7 @@ diesel::table! {
         token_epoch -> BigInt,
         kept_token_id -> Nullable<Text>,
         password_change_required -> Bool,
+        temporary_password_until -> Nullable<Timestamp>,
     }
 }
 

@@ -25,6 +25,8 @@ pub struct UserRow {
     pub kept_token_id: Option<String>,
     /// Set by a reset: the temporary password's tokens may only set a new password.
     pub password_change_required: bool,
+    /// Set by a reset: when the temporary password stops logging in (UTC).
+    pub temporary_password_until: Option<NaiveDateTime>,
 }
 
 impl UserRow {
@@ -47,6 +49,7 @@ impl UserRow {
             token_epoch: 0,
             kept_token_id: None,
             password_change_required: false,
+            temporary_password_until: None,
         }
     }
 }
@@ -128,18 +131,20 @@ pub fn update_access(conn: &mut DbConn, row: &UserRow, end_tokens: bool) -> Resu
 }
 
 /// Sets a new password hash and ends every token issued so far, except `kept` (the token
-/// that changed its own password). `change_required`: a temporary password of a reset.
+/// that changed its own password). `temporary_until`: a reset's temporary password, which
+/// logs in until then.
 pub fn set_password(
     conn: &mut DbConn,
     id: &str,
     password_hash: &str,
-    change_required: bool,
+    temporary_until: Option<NaiveDateTime>,
     kept: Option<&str>,
 ) -> Result<(), DbError> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(password_hash),
-            users::password_change_required.eq(change_required),
+            users::password_change_required.eq(temporary_until.is_some()),
+            users::temporary_password_until.eq(temporary_until),
             users::token_epoch.eq(users::token_epoch + 1),
             users::kept_token_id.eq(kept),
         ))

@@ -1,5 +1,8 @@
-//! Accounts: the actions recorded as account events, and whether a token still speaks for
-//! its account (disabled accounts and ended tokens are refused on every request).
+//! Accounts: the actions recorded as account events, whether a token still speaks for its
+//! account (disabled accounts and ended tokens are refused on every request), and how long a
+//! reset's temporary password logs in.
+
+use chrono::{Duration, NaiveDateTime};
 
 /// What was done to an account; the `action` of its account event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,9 +68,31 @@ pub fn token_standing(account: Standing<'_>, token: TokenFacts<'_>) -> Result<()
     }
 }
 
+/// The moment a temporary password given at `now` stops logging in, `hours` later.
+pub fn temporary_password_until(now: NaiveDateTime, hours: u32) -> NaiveDateTime {
+    now + Duration::hours(i64::from(hours))
+}
+
+/// Whether a password good `until` (a reset's temporary one; `None`: a password of the
+/// user's own, which never expires) no longer logs in at `now`.
+pub fn password_expired(until: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    until.is_some_and(|until| now >= until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_password_logs_in_until_its_hours_are_over() {
+        let given =
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let until = temporary_password_until(given, 72);
+        assert_eq!(until, given + Duration::days(3));
+        assert!(!password_expired(Some(until), until - Duration::seconds(1)));
+        assert!(password_expired(Some(until), until));
+        assert!(!password_expired(None, until + Duration::days(3650)), "one's own never ends");
+    }
 
     fn account(disabled: bool, epoch: i64, kept: Option<&str>) -> Standing<'_> {
         Standing { disabled, token_epoch: epoch, kept_token_id: kept }

@@ -3,12 +3,13 @@
 //! their own password. Ending tokens is the account's `token_epoch` moving on (see
 //! `domain::account`); roles and agency are read fresh on every request, so they need not.
 
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::accounts::{parse_roles, record};
 use crate::db::{self, users::UserRow, DbConn};
-use crate::domain::account::AccountAction;
+use crate::domain::account::{temporary_password_until, AccountAction};
 use crate::domain::clock::Clock;
 use crate::domain::ids::{AgencyId, UserId};
 use crate::domain::role::{Role, Roles};
@@ -95,20 +96,30 @@ fn is_enabled_admin(row: &UserRow) -> bool {
     !row.disabled && Roles::from_storage(&row.roles).is_ok_and(|r| r.contains(Role::Admin))
 }
 
-/// An admin's reset of the account `id` to a temporary password (hashed by the edge): every
-/// token ends, and the next login's token may only set a new password.
+/// A reset's temporary password, as stored: its hash (made by the edge) and how many hours
+/// it logs in (`NORMREG_TEMPORARY_PASSWORD_HOURS`).
+pub struct Temporary {
+    pub hash: String,
+    pub hours: u32,
+}
+
+/// An admin's reset of the account `id` to a temporary password: every token ends, and the
+/// next login's token may only set a new password. Answers when the temporary password stops
+/// logging in.
 pub fn reset_password(
     tx: &mut DbConn,
     actor: &Actor,
     clock: &dyn Clock,
     id: UserId,
-    temporary_hash: String,
-) -> Result<UserRow, AppError> {
+    temporary: Temporary,
+) -> Result<NaiveDateTime, AppError> {
     actor.require_any(&[Role::Admin])?;
     let row = db::users::find(tx, id)?.ok_or(AppError::NotFound("user"))?;
-    db::users::set_password(tx, &row.id, &temporary_hash, true, None)?;
-    record(tx, clock, Some(actor), &row.id, AccountAction::PasswordReset, None)?;
-    Ok(row)
+    let until = temporary_password_until(clock.now().naive_utc(), temporary.hours);
+    db::users::set_password(tx, &row.id, &temporary.hash, Some(until), None)?;
+    let detail = serde_json::json!({"temporary_password_until": until.and_utc().to_rfc3339()});
+    record(tx, clock, Some(actor), &row.id, AccountAction::PasswordReset, Some(detail))?;
+    Ok(until)
 }
 
 /// The operator's reset from the command line (`normreg reset-password`), for an admin who
@@ -117,13 +128,17 @@ pub fn reset_password_by_operator(
     tx: &mut DbConn,
     clock: &dyn Clock,
     username: &str,
-    temporary_hash: String,
-) -> Result<UserRow, AppError> {
+    temporary: Temporary,
+) -> Result<NaiveDateTime, AppError> {
     let row = db::users::find_by_username(tx, username)?.ok_or(AppError::NotFound("user"))?;
-    db::users::set_password(tx, &row.id, &temporary_hash, true, None)?;
-    let detail = serde_json::json!({"by": "command line"});
+    let until = temporary_password_until(clock.now().naive_utc(), temporary.hours);
+    db::users::set_password(tx, &row.id, &temporary.hash, Some(until), None)?;
+    let detail = serde_json::json!({
+        "by": "command line",
+        "temporary_password_until": until.and_utc().to_rfc3339(),
+    });
     record(tx, clock, None, &row.id, AccountAction::PasswordReset, Some(detail))?;
-    Ok(row)
+    Ok(until)
 }
 
 /// The caller's own new password (hashed by the edge, after it checked the current one):
@@ -138,6 +153,6 @@ pub fn set_own_password(
 ) -> Result<(), AppError> {
     let id = actor.id.to_string();
     let kept = credential.token_id.as_deref().filter(|_| !credential.password_change_only);
-    db::users::set_password(tx, &id, &new_hash, false, kept)?;
+    db::users::set_password(tx, &id, &new_hash, None, kept)?;
     record(tx, clock, Some(actor), &id, AccountAction::PasswordChanged, None)
 }

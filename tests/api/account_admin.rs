@@ -2,7 +2,9 @@
 //! and enables an account, changes roles and agency, each taking effect on the next request
 //! (on every instance), and every such action recorded as an account event.
 
+use chrono::{DateTime, Duration, Utc};
 use normreg::db::DatabaseUrl;
+use normreg::domain::clock::Clock;
 use serde_json::{json, Value};
 
 use crate::db_test;
@@ -249,4 +251,48 @@ db_test!(the_operator_resets_a_lost_admin_password_from_the_command_line, |app| 
     let missing = run_normreg(&app.db.url, &["reset-password", "nobody"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nobody"));
+});
+
+db_test!(a_temporary_password_no_longer_logs_in_once_its_hours_are_over, |app| {
+    let (admin, _, alice_id, _) = alice(app);
+    let reset_path = format!("/api/v1/users/{alice_id}/password-reset");
+    let given = app.clock.now();
+    let reset = app.client.post(&reset_path, Some(&admin), &json!({}));
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    let temporary = reset.json()["temporary_password"].as_str().unwrap().to_string();
+    let expires_at: DateTime<Utc> =
+        reset.json()["expires_at"].as_str().unwrap().parse().expect("a time");
+    assert_eq!(expires_at, given + Duration::hours(72), "the default lifetime");
+    let listed = app.client.get("/api/v1/users?role=drafter", Some(&admin)).json();
+    let shown: DateTime<Utc> =
+        listed["items"][0]["temporary_password_expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(shown, expires_at, "{listed}");
+
+    app.clock.set(expires_at - Duration::seconds(1));
+    let login = login_answer(app, "alice", &temporary);
+    assert_eq!(login.status, 200, "a second before: {}", login.body);
+    assert_eq!(login.json()["password_change_required"], true);
+    app.clock.set(expires_at);
+    let refused = login_answer(app, "alice", &temporary).problem(401);
+    assert!(refused["detail"].as_str().unwrap().contains("expired"), "{refused}");
+    let wrong = login_answer(app, "alice", "Not-The-Password-123").problem(401);
+    assert!(!wrong["detail"].as_str().unwrap().contains("expired"), "only to its holder: {wrong}");
+
+    // The admin resets again (with a token of the new hour), and the new one logs in.
+    let admin = app.admin_token();
+    let again = app.client.post(&reset_path, Some(&admin), &json!({}));
+    let temporary = again.json()["temporary_password"].as_str().unwrap().to_string();
+    let login = login_answer(app, "alice", &temporary);
+    assert_eq!(login.status, 200, "{}", login.body);
+    let done = change_password(
+        app,
+        login.json()["access_token"].as_str().unwrap(),
+        &temporary,
+        NEW_PASSWORD,
+    );
+    assert_eq!(done.status, 204, "{}", done.body);
+    let listed = app.client.get("/api/v1/users?role=drafter", Some(&admin)).json();
+    assert!(listed["items"][0].get("temporary_password_expires_at").is_none(), "{listed}");
+    app.clock.set(expires_at + Duration::days(3650));
+    assert_eq!(login_answer(app, "alice", NEW_PASSWORD).status, 200, "one's own never ends");
 });
