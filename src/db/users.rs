@@ -152,6 +152,21 @@ pub fn set_password(
     Ok(())
 }
 
+/// The key of [`lock_admin_changes`]: "normadm" in ASCII, apart from the start-up lock's.
+const ADMIN_CHANGES_LOCK_KEY: i64 = 0x006e_6f72_6d61_646d;
+
+/// Takes the transaction's turn among account changes, until it ends, so that the check that
+/// one enabled admin remains reads what the change before it committed. On PostgreSQL an
+/// advisory lock: without it two admins disabling each other at once each saw the other
+/// still enabled, and both went through. SQLite's write transaction already takes turns.
+pub fn lock_admin_changes(conn: &mut DbConn) -> Result<(), DbError> {
+    if matches!(conn, DbConn::Postgres(_)) {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({ADMIN_CHANGES_LOCK_KEY})"))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Enabled accounts holding the admin role, other than `except`.
 pub fn other_enabled_admins(conn: &mut DbConn, except: &str) -> Result<i64, DbError> {
     let filter = UserFilter { role: Some("admin"), disabled: Some(false), ..Default::default() };

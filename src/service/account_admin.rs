@@ -46,6 +46,16 @@ pub fn update_access(
         }
         None => None,
     };
+    // In turn among account changes, every read below sees the change before this one; the
+    // caller, authenticated before its turn, must still be an enabled admin after it.
+    db::users::lock_admin_changes(tx)?;
+    match db::users::find(tx, actor.id)? {
+        Some(me) if is_enabled_admin(&me) => {}
+        Some(me) if me.disabled => {
+            return Err(AppError::Unauthorized("this account is disabled".into()))
+        }
+        _ => return Err(AppError::Forbidden("this account is no longer an admin".into())),
+    }
     let before = db::users::find(tx, id)?.ok_or(AppError::NotFound("user"))?;
     if let Some(agency) = change.agency_id {
         if db::agencies::find(tx, agency)?.is_none() {

@@ -296,3 +296,40 @@ db_test!(a_temporary_password_no_longer_logs_in_once_its_hours_are_over, |app| {
     app.clock.set(expires_at + Duration::days(3650));
     assert_eq!(login_answer(app, "alice", NEW_PASSWORD).status, 200, "one's own never ends");
 });
+
+db_test!(two_admins_disabling_each_other_at_once_leave_one_enabled, |app| {
+    let admin = app.admin_token();
+    let admin_id =
+        app.client.get("/api/v1/me", Some(&admin)).json()["id"].as_str().unwrap().to_string();
+    let agency = app.agency(&admin, json!({"name": "辽宁省人民政府", "code": "LN"}));
+    let bob = app.user(&admin, "bob", agency["id"].as_str().unwrap(), &["admin"]);
+    let bob_id =
+        app.client.get("/api/v1/me", Some(&bob)).json()["id"].as_str().unwrap().to_string();
+    for round in 0..20 {
+        let (admin, bob) = (app.admin_token(), app.login("bob", PASSWORD));
+        // Each disables the other, both requests let go together.
+        let barrier = std::sync::Barrier::new(2);
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let requests = [(&admin, &bob_id), (&bob, &admin_id)].map(|(token, target)| {
+                let (client, barrier) = (app.client.clone(), &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    let path = format!("/api/v1/users/{target}");
+                    client.patch(&path, Some(token), &json!({"disabled": true})).status
+                })
+            });
+            requests.map(|r| r.join().expect("request")).to_vec()
+        });
+        assert!(statuses.contains(&200), "round {round}: {statuses:?}");
+        assert!(!statuses.iter().all(|s| *s == 200), "round {round}: both went through");
+        assert!(statuses.iter().all(|s| [200, 401, 409].contains(s)), "{statuses:?}");
+        // Whoever is left enables the other again for the next round.
+        let (left, other) = if statuses[0] == 200 { (&admin, &bob_id) } else { (&bob, &admin_id) };
+        let again = app.client.patch(
+            &format!("/api/v1/users/{other}"),
+            Some(left),
+            &json!({"disabled": false}),
+        );
+        assert_eq!(again.status, 200, "round {round}: {}", again.body);
+    }
+});
