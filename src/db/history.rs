@@ -292,13 +292,34 @@ impl StoredEvent {
     }
 }
 
-/// Every document event, chain by chain, each chain in its stored order.
-pub fn document_events(conn: &mut DbConn) -> Result<Vec<StoredEvent>, DbError> {
+/// The events of the next `documents` documents after the document id `after` (from the
+/// first without it), chain by chain, each chain in its stored order; empty after the last.
+pub fn document_events_page(
+    conn: &mut DbConn,
+    after: Option<&str>,
+    documents: i64,
+) -> Result<Vec<StoredEvent>, DbError> {
     use document_events as e;
-    Ok(e::table
+    let mut ids = e::table
+        .select(e::document_id)
+        .distinct()
+        .order(e::document_id.asc())
+        .limit(documents)
+        .into_boxed();
+    if let Some(after) = after {
+        ids = ids.filter(e::document_id.gt(after.to_string()));
+    }
+    let ids: Vec<String> = ids.load(conn)?;
+    let Some(last) = ids.last() else { return Ok(Vec::new()) };
+    let mut events = e::table
         .select(StoredEvent::as_select())
+        .filter(e::document_id.le(last.clone()))
         .order((e::document_id.asc(), e::seq.asc(), e::id.asc()))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(after) = after {
+        events = events.filter(e::document_id.gt(after.to_string()));
+    }
+    Ok(events.load(conn)?)
 }
 
 /// Chains the document events written before the chain existed (the migration added the

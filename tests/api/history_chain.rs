@@ -160,7 +160,7 @@ fn rehash_after_edit(url: &str, document_id: &str) {
     use normreg::domain::history::{document_chain, GENESIS};
     let mut conn = sql(url);
     execute(url, &format!("UPDATE document_events SET reason = '改过' WHERE document_id = '{document_id}' AND seq = 2"));
-    let rows: Vec<_> = normreg::db::history::document_events(&mut conn)
+    let rows: Vec<_> = normreg::db::history::document_events_page(&mut conn, None, i64::MAX)
         .unwrap()
         .into_iter()
         .filter(|e| e.document_id == document_id)
