@@ -17,7 +17,6 @@ use super::{status_filter, Answer};
 use crate::domain::ids::DocumentId;
 use crate::domain::lifecycle::Status;
 use crate::error::Problem;
-use crate::service::citations;
 use crate::service::drafting::{self, DraftChanges, HistoryEntry, NewDraft};
 use crate::service::paging::{PageQuery, Paged};
 
@@ -74,17 +73,12 @@ pub async fn list_documents(
 ))]
 #[get("/documents/{id}")]
 pub async fn get_document(caller: Caller, id: Path<DocumentId>) -> Answer {
-    let (doc, citations) = caller
-        .read(move |conn, actor, clock| {
-            let doc = drafting::get(conn, actor, id.0)?;
-            let citations = citations::internal_of(conn, actor, doc.id, clock.today())?;
-            Ok((doc, citations))
-        })
-        .await?;
-    let mut view = DocumentView::new(doc, caller.today());
-    view.cites = Some(citations.cites);
-    view.cited_by = Some(citations.cited_by);
-    view.structure = Some(crate::domain::structure::parse(&view.body).units);
+    let reading =
+        caller.read(move |conn, actor, clock| drafting::read(conn, actor, clock, id.0)).await?;
+    let mut view = DocumentView::new(reading.document, caller.today());
+    view.cites = Some(reading.citations.cites);
+    view.cited_by = Some(reading.citations.cited_by);
+    view.structure = Some(reading.structure);
     Ok(HttpResponse::Ok().json(view))
 }
 

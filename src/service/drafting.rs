@@ -242,6 +242,28 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: DocumentId) -> Result<Document,
     load_document(conn, actor, id)
 }
 
+/// A document of the caller's scope as its page reads it: the document, its citations both
+/// ways as the caller may see them, and the structure of its text.
+pub struct Reading {
+    pub document: Document,
+    pub citations: crate::service::citations::Citations,
+    pub structure: Vec<crate::domain::structure::Unit>,
+}
+
+/// [`get`] with what the reading adds, or 404.
+pub fn read(
+    conn: &mut DbConn,
+    actor: &Actor,
+    clock: &dyn Clock,
+    id: DocumentId,
+) -> Result<Reading, AppError> {
+    let document = load_document(conn, actor, id)?;
+    let citations =
+        crate::service::citations::internal_of(conn, actor, document.id, clock.today())?;
+    let structure = crate::domain::structure::parse(&document.body).units;
+    Ok(Reading { document, citations, structure })
+}
+
 /// Edits a draft while it is `draft` or `revision_required` (drafter of its agency). A change
 /// of title or text makes a new revision; every revision is kept.
 pub fn edit(
