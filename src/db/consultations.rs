@@ -9,6 +9,7 @@ use super::error::DbError;
 use super::schema::{consultation_comments as cc, consultation_exemptions as ex, consultations};
 use super::DbConn;
 
+pub mod records;
 pub mod stats;
 use crate::domain::consultation::{Comment, Consultation, ConsultationStatus, Disposition};
 use crate::domain::ids::{AgencyId, CommentId, ConsultationId, DocumentId, UserId};

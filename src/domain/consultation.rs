@@ -321,10 +321,15 @@ pub struct DispositionCounts {
 
 impl DispositionCounts {
     pub fn add(&mut self, d: Disposition) {
+        self.add_many(d, 1);
+    }
+
+    /// Counts `n` comments of disposition `d` at once (a count the database made).
+    pub fn add_many(&mut self, d: Disposition, n: i64) {
         match d {
-            Disposition::Adopted => self.adopted += 1,
-            Disposition::PartlyAdopted => self.partly_adopted += 1,
-            Disposition::NotAdopted => self.not_adopted += 1,
+            Disposition::Adopted => self.adopted += n,
+            Disposition::PartlyAdopted => self.partly_adopted += n,
+            Disposition::NotAdopted => self.not_adopted += n,
         }
     }
 }

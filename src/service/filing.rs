@@ -188,9 +188,14 @@ pub fn list(
         }
     }
     let (filings, total) = db::filings::list(conn, &filter, offset, limit)?;
-    let today = clock.today();
-    let reads = filings.into_iter().map(|f| FilingRead::of(conn, f, today));
-    Ok((reads.collect::<Result<_, _>>()?, total))
+    // The page's consultation records together, not a few queries per filing.
+    let documents: Vec<DocumentId> = filings.iter().map(|f| f.document_id).collect();
+    let records = consultation_record::of_documents(conn, &documents, clock.today())?;
+    let reads = filings.into_iter().map(|filing| {
+        let consultation = records.get(&filing.document_id).cloned().unwrap_or_default();
+        FilingRead { filing, consultation }
+    });
+    Ok((reads.collect(), total))
 }
 
 // The authority's decision on a filing.

@@ -678,6 +678,29 @@ db_test!(the_review_and_the_filing_show_the_consultation_record, |app| {
         app.client.get(&format!("/api/v1/documents/{secret}/reviews"), Some(&p.drafter)).json();
     assert_eq!(reviews["consultations"], json!([]));
     assert_eq!(reviews["consultation_exemption"], "涉及国家秘密，依法需要保密");
+
+    // A page of filings shows each document's own record (read for the page at once).
+    assert_eq!(submit(app, &p, &secret).status, 200);
+    publish_submitted(app, &p, &secret);
+    let filed = app.client.post(
+        &format!("/api/v1/documents/{secret}/filing"),
+        Some(&p.drafter),
+        &json!({"report": "关于报送备案的报告", "materials": [
+            {"kind": "official_text", "title": "正式文本"},
+            {"kind": "drafting_notes", "title": "起草说明"},
+            {"kind": "legal_basis", "title": "制定依据"}
+        ]}),
+    );
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let inbox = app.client.get("/api/v1/filings", Some(&p.filing_reviewer)).json();
+    let items = inbox["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{inbox}");
+    let of = |doc: &str| items.iter().find(|i| i["document_id"] == doc).expect("listed");
+    let (consulted, exempted) = (of(&id), of(&secret));
+    assert_eq!(consulted["consultations"][0]["counts"]["adopted"], 1, "{consulted}");
+    assert!(consulted["consultation_exemption"].is_null(), "{consulted}");
+    assert_eq!(exempted["consultations"], json!([]), "{exempted}");
+    assert_eq!(exempted["consultation_exemption"], "涉及国家秘密，依法需要保密");
 });
 
 db_test!(comments_and_dispositions_are_on_a_hash_chain_that_verify_checks, |app| {
