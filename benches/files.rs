@@ -26,7 +26,6 @@ use serde_json::json;
 const FILE_BYTES: usize = 50_000_000;
 
 fn main() {
-    let only = std::env::var("NORMREG_BENCH_ENGINE").unwrap_or_default().to_lowercase();
     let rounds: usize =
         std::env::var("NORMREG_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     let mut bytes = b"%PDF-1.7\n".to_vec();
@@ -47,10 +46,7 @@ fn main() {
     body.extend_from_slice(&bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let content_type = format!("multipart/form-data; boundary={boundary}");
-    for engine in [Engine::Sqlite, Engine::Postgres] {
-        if !only.is_empty() && format!("{engine:?}").to_lowercase() != only {
-            continue;
-        }
+    for engine in Engine::for_bench() {
         let Some(db) = TestDatabase::create(engine) else {
             println!("{engine:?}: NOT RUN (set TEST_DATABASE_URL)");
             continue;

@@ -25,7 +25,6 @@ use binary::Served;
 use helpers::{Engine, TestDatabase};
 
 fn main() {
-    let only = std::env::var("NORMREG_BENCH_ENGINE").unwrap_or_default().to_lowercase();
     let attackers: Vec<usize> = std::env::var("NORMREG_BENCH_ATTACKERS")
         .unwrap_or_else(|_| "8,64".into())
         .split(',')
@@ -33,10 +32,7 @@ fn main() {
         .collect();
     let seconds: u64 =
         std::env::var("NORMREG_BENCH_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
-    for engine in [Engine::Sqlite, Engine::Postgres] {
-        if !only.is_empty() && format!("{engine:?}").to_lowercase() != only {
-            continue;
-        }
+    for engine in Engine::for_bench() {
         let Some(db) = TestDatabase::create(engine) else {
             println!("{engine:?}: NOT RUN (set TEST_DATABASE_URL)");
             continue;

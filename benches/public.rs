@@ -13,7 +13,8 @@
 //!
 //! Settings (environment):
 //! - `NORMREG_BENCH_DOCUMENTS`: how many documents (default 100,000).
-//! - `NORMREG_BENCH_ONLY=sqlite|postgres`: one engine.
+//! - `NORMREG_BENCH_ENGINE=sqlite|postgres` (or `NORMREG_BENCH_ONLY`, as the commands in
+//!   BENCHMARKS.md spell it): one engine.
 //! - `NORMREG_BENCH_KEEP_DB=1`: load into a database kept between runs
 //!   (`normreg_bench_public_<n>`: a directory under `NORMREG_BENCH_DB_DIR`, default the
 //!   temporary directory, for SQLite; a database of that name on `TEST_DATABASE_URL`'s server
@@ -96,11 +97,7 @@ fn main() {
     }
     let n = documents();
     let mut rows = Vec::new();
-    let only = std::env::var("NORMREG_BENCH_ONLY").unwrap_or_default().to_lowercase();
-    for engine in [Engine::Sqlite, Engine::Postgres] {
-        if !only.is_empty() && format!("{engine:?}").to_lowercase() != only {
-            continue;
-        }
+    for engine in Engine::for_bench() {
         let db = if flag("NORMREG_BENCH_KEEP_DB") {
             TestDatabase::kept(engine, &format!("normreg_bench_public_{n}"))
         } else {

@@ -21,12 +21,7 @@ const CLIENTS: usize = 64;
 
 fn main() {
     let documents = documents();
-    // `NORMREG_BENCH_ENGINE=sqlite|postgres` runs one engine.
-    let only = std::env::var("NORMREG_BENCH_ENGINE").unwrap_or_default().to_lowercase();
-    for engine in [Engine::Sqlite, Engine::Postgres] {
-        if !only.is_empty() && format!("{engine:?}").to_lowercase() != only {
-            continue;
-        }
+    for engine in Engine::for_bench() {
         let Some(app) = TestApp::spawn_with(engine, |c| {
             c.workers = 2;
             // The service's own default pool: twice the cores plus two.

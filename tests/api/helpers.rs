@@ -30,6 +30,21 @@ pub enum Engine {
     Postgres,
 }
 
+impl Engine {
+    /// The engines a bench runs on: both, or the one `NORMREG_BENCH_ENGINE` names (`sqlite`
+    /// or `postgres`; `NORMREG_BENCH_ONLY` is the public bench's older name for it).
+    pub fn for_bench() -> Vec<Engine> {
+        let named = std::env::var("NORMREG_BENCH_ENGINE")
+            .or_else(|_| std::env::var("NORMREG_BENCH_ONLY"))
+            .unwrap_or_default()
+            .to_lowercase();
+        [Engine::Sqlite, Engine::Postgres]
+            .into_iter()
+            .filter(|e| named.is_empty() || format!("{e:?}").to_lowercase() == named)
+            .collect()
+    }
+}
+
 /// A database that exists for one test and is removed afterwards.
 pub struct TestDatabase {
     pub url: String,
