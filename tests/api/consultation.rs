@@ -59,6 +59,19 @@ fn publish_submitted(app: &TestApp, p: &Province, id: &str) {
     assert_eq!(published.status, 200, "{}", published.body);
 }
 
+/// Files the published document `id` with the three required materials.
+fn file(app: &TestApp, p: &Province, id: &str) -> Answer {
+    app.client.post(
+        &format!("/api/v1/documents/{id}/filing"),
+        Some(&p.drafter),
+        &json!({"report": "关于报送备案的报告", "materials": [
+            {"kind": "official_text", "title": "正式文本"},
+            {"kind": "drafting_notes", "title": "起草说明"},
+            {"kind": "legal_basis", "title": "制定依据"}
+        ]}),
+    )
+}
+
 fn code_of(r: &Answer) -> String {
     r.problem(r.status)["code"].as_str().unwrap().to_string()
 }
@@ -650,15 +663,7 @@ db_test!(the_review_and_the_filing_show_the_consultation_record, |app| {
 
     // The filing carries it among its materials, for the filing authority.
     publish_submitted(app, &p, &id);
-    let filed = app.client.post(
-        &format!("/api/v1/documents/{id}/filing"),
-        Some(&p.drafter),
-        &json!({"report": "关于报送备案的报告", "materials": [
-            {"kind": "official_text", "title": "正式文本"},
-            {"kind": "drafting_notes", "title": "起草说明"},
-            {"kind": "legal_basis", "title": "制定依据"}
-        ]}),
-    );
+    let filed = file(app, &p, &id);
     assert_eq!(filed.status, 201, "{}", filed.body);
     assert_eq!(filed.json()["consultations"][0]["id"], cid.as_str());
     let inbox = app.client.get("/api/v1/filings", Some(&p.filing_reviewer));
@@ -682,15 +687,7 @@ db_test!(the_review_and_the_filing_show_the_consultation_record, |app| {
     // A page of filings shows each document's own record (read for the page at once).
     assert_eq!(submit(app, &p, &secret).status, 200);
     publish_submitted(app, &p, &secret);
-    let filed = app.client.post(
-        &format!("/api/v1/documents/{secret}/filing"),
-        Some(&p.drafter),
-        &json!({"report": "关于报送备案的报告", "materials": [
-            {"kind": "official_text", "title": "正式文本"},
-            {"kind": "drafting_notes", "title": "起草说明"},
-            {"kind": "legal_basis", "title": "制定依据"}
-        ]}),
-    );
+    let filed = file(app, &p, &secret);
     assert_eq!(filed.status, 201, "{}", filed.body);
     let inbox = app.client.get("/api/v1/filings", Some(&p.filing_reviewer)).json();
     let items = inbox["items"].as_array().unwrap();
