@@ -17,6 +17,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certi
 COPY --from=build /src/target/release/normreg /usr/local/bin/normreg
 USER normreg
 WORKDIR /var/lib/normreg
+# Owned by normreg, so that a volume mounted here (docker-compose.yml) is writable.
+RUN mkdir -p /var/lib/normreg/index
 ENV NORMREG_BIND=0.0.0.0:8080 \
     DATABASE_URL=sqlite:///var/lib/normreg/normreg.db
 EXPOSE 8080
